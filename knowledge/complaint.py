@@ -1,0 +1,242 @@
+"""The member's tailored rights and the complaint (formal grievance) text.
+
+The words live in ``templates/rights.toml`` and ``templates/complaint.toml``
+(``[en]`` and ``[es]`` tables of named strings with ``{placeholders}``); this
+module only chooses which strings apply to a case and fills them in. Output is
+plain text: the bot escapes it. Dates come from ``knowledge.dates`` in the
+member's language; the English filing copy always uses English dates.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from knowledge.campaign import Campaign
+from knowledge.dates import format_date, format_time
+from knowledge.deadlines import CaseFacts, Deadline
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+LANGS = ("en", "es")
+
+
+@dataclass(frozen=True)
+class Complaint:
+    lang: str  # the member's language ("en" | "es")
+    plan: str  # the plan's short name, e.g. "Kaiser"
+    reference: str  # the carebot case reference, e.g. "KP-7F3K2"
+    subject: str  # in the member's language
+    body: str  # in the member's language
+    subject_en: str  # the English filing copy's subject
+    body_en: str  # the English filing copy (== body for English members)
+    how_to_send: str  # in the member's language
+
+
+@cache
+def load_templates(name: str) -> dict[str, dict[str, str]]:
+    """One template file ("rights" or "complaint") as {table: {key: text}}."""
+    with open(TEMPLATES_DIR / f"{name}.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _lang(lang: str | None) -> str:
+    base = (lang or "en").split("-")[0].split("_")[0].lower()
+    return base if base in LANGS else "en"
+
+
+class _Text:
+    """Fills one template file's strings for one language and one case."""
+
+    def __init__(self, name: str, lang: str, values: dict[str, str]) -> None:
+        self.table = load_templates(name)[lang]
+        self.values = values
+
+    def __call__(self, key: str, **extra: str) -> str:
+        return self.table[key].format_map({**self.values, **extra})
+
+
+def _values(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, *, documents: bool) -> dict[str, str]:
+    """The placeholder values for this case. Documents always show the year."""
+
+    def day(d: date) -> str:
+        if documents:
+            return format_date(d, lang, year=True)
+        return format_date(d, lang, today=facts.reported_on)
+
+    tz = campaign.tz
+    values = dict(load_templates("rights").get("common", {}))
+    values.update(
+        plan=campaign.plan_short,
+        plan_name=campaign.plan_name,
+        portal_name=campaign.portal_name,
+        portal=campaign.portal_complaint_path_es if lang == "es" else campaign.portal_complaint_path,
+        member_services=campaign.phone("member_services"),
+        tty=campaign.phone("member_services_tty"),
+        medi_cal=campaign.phone("member_services_medi_cal"),
+        medicare=campaign.phone("member_services_medicare"),
+        mh_line=campaign.phone("mental_health_24_7"),
+        days=str(deadline.business_days or ""),
+        due=day(deadline.due_date),
+        start=day(deadline.clock_start),
+        today=day(facts.reported_on),
+        appt_date=day(facts.appt_date),
+        facility=facts.facility_name or "",
+    )
+    if deadline.due_at is not None:
+        values["due_time"] = format_time(deadline.due_at.astimezone(tz), lang)
+    if facts.reported_at is not None:
+        values["start_time"] = format_time(facts.reported_at.astimezone(tz), lang)
+    if facts.offered_date is not None:
+        values["offered_date"] = day(facts.offered_date)
+    return values
+
+
+def _offer_noun_key(facts: CaseFacts) -> str:
+    return f"offer_noun_{facts.offered}"
+
+
+def rights_summary(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str) -> str:
+    """What the plan owes this member and by when: short, for a phone screen."""
+    lang = _lang(lang)
+    t = _Text("rights", lang, _values(facts, deadline, campaign, lang, documents=False))
+    paragraphs: list[str] = []
+
+    if deadline.is_urgent:
+        paragraphs.append(t("standard_urgent" if deadline.due_at else "standard_urgent_no_time"))
+    else:
+        paragraphs.append(f"{t(f'standard_{deadline.standard}')} {t('counting')}")
+
+    if deadline.offer_within_deadline is not None:
+        noun = t(_offer_noun_key(facts))
+        paragraphs.append(t("offer_in_time" if deadline.offer_within_deadline else "offer_late", offer_noun=noun))
+    elif facts.offered == "wait":
+        paragraphs.append(t("offer_wait"))
+
+    if deadline.is_urgent:
+        paragraphs.append(t("urgent_routes"))
+        paragraphs.append(f"{t('out_of_network')} {t('strike')}")
+        step = t("next_step_urgent")
+        if campaign.phone("mental_health_24_7"):
+            step = f"{step} {t('mh_line')}"
+        paragraphs.append(step)
+        paragraphs.append(t("crisis"))
+        paragraphs.append(t("sources_urgent"))
+    else:
+        more = [t("out_of_network")]
+        if deadline.standard == "followup_10bd":
+            more.append(t("followup_sb221"))
+        more += [t("exception"), t("strike")]
+        paragraphs.append(" ".join(more))
+        paragraphs.append(t("next_step"))
+        paragraphs.append(t("sources"))
+    return "\n\n".join(paragraphs)
+
+
+def _subject_and_body(
+    facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, reference: str
+) -> tuple[str, str]:
+    table = load_templates("complaint")[lang]
+    values = _values(facts, deadline, campaign, lang, documents=True)
+    values.update(
+        reference=reference,
+        facility=facts.facility_name or table["facility_unknown"],
+        kind=table[f"kind_{facts.kind}"],
+        provider=table[f"provider_{facts.kind}"],
+    )
+    t = _Text("complaint", lang, values)
+
+    what = [t("canceled")]
+    if facts.notified and f"notified_{facts.notified}" in t.table:
+        what.append(t(f"notified_{facts.notified}"))
+    if facts.offered in ("new_appt", "out_of_network"):
+        what.append(t(f"offered_{facts.offered}" if facts.offered_date else f"offered_{facts.offered}_undated"))
+        if deadline.offer_within_deadline is False:
+            what.append(t("offer_late"))
+    else:
+        what.append(t(f"offered_{facts.offered}"))
+
+    if deadline.is_urgent:
+        if deadline.due_at is not None and facts.reported_at is not None:
+            when, ask = t("when_urgent"), t("request_appointment_urgent")
+        else:
+            when, ask = t("when_urgent_no_time"), t("request_appointment_urgent_no_time")
+    else:
+        when, ask = t("when_business_days"), t("request_appointment")
+    law = [t(f"standard_{deadline.standard}"), t("strike"), when]
+
+    requests = [t("request_intro"), ask, t("request_out_of_network"), t("request_written")]
+
+    paragraphs = [
+        t("salutation"),
+        t("intro"),
+        t("member_lines"),
+        " ".join(what),
+        " ".join(law),
+        t("reschedule"),
+        "\n".join(requests),
+    ]
+    if deadline.is_urgent:
+        paragraphs.append(t("request_urgent"))
+    paragraphs += [t("reference"), t("closing")]
+    return t("subject"), "\n\n".join(paragraphs)
+
+
+def _how_to_send(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str) -> str:
+    t = _Text("complaint", lang, _values(facts, deadline, campaign, lang, documents=False))
+    lines = [t("send_title")]
+    if deadline.is_urgent and facts.reported_at is not None:
+        lines.append(t("send_now_urgent"))
+    else:
+        lines.append(t("send_today"))
+    if campaign.phone("member_services"):
+        phone = t("send_phone")
+        if campaign.phone("member_services_medi_cal") and campaign.phone("member_services_medicare"):
+            phone = f"{phone} {t('send_phone_other')}"
+        lines.append(phone)
+    if campaign.portal_complaint_path:
+        lines.append(t("send_online"))
+    lines.append(t("send_writing"))
+    lines.append(t("send_dmhc"))
+    return "\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:-1]) + "\n\n" + lines[-1]
+
+
+def complaint_text(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, reference: str) -> Complaint:
+    """The complaint in the member's language, its English filing copy, and how to send it."""
+    lang = _lang(lang)
+    subject, body = _subject_and_body(facts, deadline, campaign, lang, reference)
+    if lang == "en":
+        subject_en, body_en = subject, body
+    else:
+        subject_en, body_en = _subject_and_body(facts, deadline, campaign, "en", reference)
+    return Complaint(
+        lang=lang,
+        plan=campaign.plan_short,
+        reference=reference,
+        subject=subject,
+        body=body,
+        subject_en=subject_en,
+        body_en=body_en,
+        how_to_send=_how_to_send(facts, deadline, campaign, lang),
+    )
+
+
+def complaint_document(complaint: Complaint) -> bytes:
+    """A plain UTF-8 text file: the member's complaint, the English copy (when
+    the member's language isn't English), then how to send it."""
+    table = load_templates("complaint")[complaint.lang]
+    values = {"plan": complaint.plan, "reference": complaint.reference}
+    rule = "=" * 60
+
+    def section(title: str, subject: str, body: str) -> str:
+        return f"{title}\n{rule}\n{table['doc_subject']} {subject}\n\n{body}\n"
+
+    parts = [table["doc_title"].format_map(values) + "\n"]
+    parts.append(section(table["doc_letter"], complaint.subject, complaint.body))
+    if complaint.lang != "en":
+        parts.append(section(table["doc_english_copy"].format_map(values), complaint.subject_en, complaint.body_en))
+    parts.append(complaint.how_to_send + "\n")
+    return "\n\n".join(parts).encode("utf-8")
+

@@ -1,0 +1,51 @@
+"""Text normalisation shared by the knowledge base, its checker and its matcher."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Apostrophes vanish ("can't" -> "cant", "kaiser's" -> "kaisers") so a member who
+# leaves them out types the same token; every other non-word character splits.
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# A sentence ends at . ! or ? followed by a space or the end of the text; dots
+# inside "28 CCR §1300.67.2.2" or "kp.org" don't end one.
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def strip_accents(text: str) -> str:
+    """Text without diacritics ("atención" -> "atencion", "año" -> "ano")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize(text: str) -> str:
+    """Lowercase, accent-free, punctuation-free text with single spaces."""
+    text = strip_accents(text.casefold())
+    text = _APOSTROPHES.sub("", text)
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a text after normalisation."""
+    return normalize(text).split()
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the {placeholders} used in a text."""
+    return set(_PLACEHOLDER.findall(text))
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """Replace each known {name} by its value; unknown names are left as they are."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def count_sentences(text: str) -> int:
+    """Roughly how many sentences a text has (at least 1 for non-empty text)."""
+    text = text.strip()
+    if not text:
+        return 0
+    return max(1, len(_SENTENCE_END.findall(text)) + (0 if text[-1] in ".!?" else 1))

@@ -1,0 +1,374 @@
+"""The crisis screen (design.md, guarantee 5): first-person crisis language fires, look-alikes do not."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import dataclasses
+import socket
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import knowledge.crisis as crisis
+from knowledge.crisis import SIGNALS, CrisisResult, normalize, screen
+
+DATA = tomllib.loads((Path(__file__).parent / "data" / "crisis_phrases.toml").read_text(encoding="utf-8"))
+CRISIS = DATA["crisis"]
+SAFE = DATA["safe"]
+LANGS = ("en", "es")
+
+MIN_RECALL = 0.98
+MAX_FALSE_ALARM = 0.10
+
+
+def _texts(items: list[dict], lang: str | None = None) -> list[str]:
+    return [i["text"] for i in items if lang is None or i["lang"] == lang]
+
+
+def _listing(texts: list[str]) -> str:
+    return "\n".join(f"  {t!r}" for t in texts)
+
+
+# ---------------------------------------------------------------- the test set
+
+
+def test_phrase_set_is_large_and_bilingual():
+    for group in (CRISIS, SAFE):
+        assert len(group) >= 100
+        assert {i["lang"] for i in group} == set(LANGS)
+        assert len(_texts(group, "es")) / len(group) >= 0.40
+    texts = _texts(CRISIS) + _texts(SAFE)
+    assert len(texts) == len(set(texts)), "a phrase is listed twice"
+
+
+# ---------------------------------------------------------------- recall and false alarms
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_recall_on_crisis_phrases_is_at_least_98_percent(lang):
+    phrases = _texts(CRISIS, lang)
+    missed = [t for t in phrases if not screen(t).is_crisis]
+    recall = 1 - len(missed) / len(phrases)
+    assert recall >= MIN_RECALL, f"{lang} recall {recall:.1%}; missed:\n{_listing(missed)}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_false_alarm_rate_on_look_alikes_is_at_most_10_percent(lang):
+    phrases = _texts(SAFE, lang)
+    alarms = [t for t in phrases if screen(t).is_crisis]
+    rate = len(alarms) / len(phrases)
+    assert rate <= MAX_FALSE_ALARM, f"{lang} false alarms {rate:.1%}:\n{_listing(alarms)}"
+
+
+def test_recall_and_false_alarms_over_both_languages():
+    missed = [t for t in _texts(CRISIS) if not screen(t).is_crisis]
+    alarms = [t for t in _texts(SAFE) if screen(t).is_crisis]
+    assert len(missed) / len(CRISIS) <= 1 - MIN_RECALL, f"missed:\n{_listing(missed)}"
+    assert len(alarms) / len(SAFE) <= MAX_FALSE_ALARM, f"false alarms:\n{_listing(alarms)}"
+
+
+@pytest.mark.parametrize("item", [i for i in CRISIS if "signal" in i], ids=lambda i: i["text"][:40])
+def test_phrase_reports_the_pattern_family_it_belongs_to(item):
+    assert screen(item["text"]).signal == item["signal"]
+
+
+# ---------------------------------------------------------------- the examples the product names
+
+BRIEF_CRISIS = [
+    "I want to kill myself",
+    "i wanna die",
+    "I'm going to hurt myself",
+    "I took all my pills",
+    "I don't want to live anymore",
+    "thinking about ending it",
+    "better off dead",
+    "I can't go on",
+    "I have a plan to end my life",
+    "I cut myself again",
+    "im gonna overdose",
+    "kms",
+    "no one would miss me",
+    "no quiero vivir",
+    "me quiero matar",
+    "quiero morirme",
+    "ya no aguanto más",
+    "ya no aguanto mas",
+    "me voy a hacer daño",
+    "me tomé todas las pastillas",
+    "pienso en quitarme la vida",
+    "quiero desaparecer",
+    "no vale la pena vivir",
+    "me corté",
+    "estoy pensando en suicidarme",
+    "my appointment got canceled again and honestly I don't want to be alive anymore",
+    "I don't want to live like this",
+]
+
+BRIEF_LOOK_ALIKES = [
+    "does Kaiser cover therapy for suicidal thoughts",
+    "does Kaiser cover treatment for suicidal thoughts",
+    "my therapist helps me with self-harm urges, now she's canceled",
+    "my brother killed it at his exam",
+    "this wait is killing me",
+    "I'm dying to get an appointment",
+    "my mom attempted suicide years ago and I go to therapy for it",
+    "¿cubre Kaiser la terapia para pensamientos suicidas?",
+    "me muero de ganas de ver a mi terapeuta",
+    "estoy muerta de cansancio",
+    "la espera me está matando",
+    "I used to self-harm but I've been ok for 5 years",
+    "I'm not suicidal, just frustrated",
+]
+
+
+@pytest.mark.parametrize("text", BRIEF_CRISIS)
+def test_named_crisis_example_is_caught(text):
+    assert screen(text).is_crisis
+
+
+@pytest.mark.parametrize("text", BRIEF_LOOK_ALIKES)
+def test_named_look_alike_does_not_fire(text):
+    assert not screen(text).is_crisis
+
+
+# ---------------------------------------------------------------- how members actually write
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ya no aguanto mas", "me tome todas las pastillas", "pienso en quitarme la vida", "estoy pensando en suicidarme"],
+)
+def test_spanish_crisis_phrase_without_accents_is_caught(text):
+    assert screen(text).is_crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i want to kil myself", "having suicde thoughts", "quiero matarrme", "gonna kill myslef", "me kiero suisidar",
+     "i wnat to die", "kiero morirme", "im suicidial"],
+)  # fmt: skip
+def test_misspelt_crisis_phrase_is_caught(text):
+    assert screen(text).is_crisis
+
+
+@pytest.mark.parametrize("text", ["I WANT TO DIE", "ME QUIERO MORIR", "😭😭 i want to die 😭😭", "kms 🙃", "I wanna diiiieee"])
+def test_shouting_emoji_and_stretched_letters_do_not_hide_a_crisis(text):
+    assert screen(text).is_crisis
+
+
+def test_crisis_phrase_at_the_end_of_a_5000_character_message_is_caught():
+    filler = "They canceled my Thursday session again and nobody at the clinic picks up the phone. "
+    ending = "honestly I don't want to be alive anymore"
+    text = (filler * 100)[: 5000 - len(ending) - 1] + " " + ending
+    assert len(text) == 5000
+    assert screen(text).is_crisis
+
+
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_crisis_phrase_anywhere_in_a_long_spanish_message_is_caught(where):
+    filler = ["Me cancelaron la cita del jueves por la huelga y nadie contesta en la clínica."] * 40
+    filler.insert({"start": 0, "middle": 20, "end": 40}[where], "ya no quiero vivir.")
+    assert screen(" ".join(filler)).is_crisis
+
+
+def test_idiom_elsewhere_in_the_message_does_not_hide_a_crisis():
+    assert screen("this wait is killing me and honestly I want to die").is_crisis
+    assert screen("me muero de ganas de ver a mi terapeuta pero ya no quiero vivir").is_crisis
+
+
+def test_coverage_question_next_to_a_disclosure_fires():
+    assert screen("Does Kaiser cover therapy for suicidal thoughts? I've been having suicidal thoughts every night").is_crisis
+    assert screen("¿Cubre Kaiser la terapia? Tengo pensamientos suicidas todos los días").is_crisis
+    # Known limit: "...suicidal thoughts? I've been having them every night" does not fire;
+    # pronouns are not resolved across sentences.
+
+
+# ---------------------------------------------------------------- negation, history, third parties
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm not suicidal, just frustrated", "I'm not going to hurt myself", "I would never kill myself",
+     "no me voy a hacer daño", "no estoy pensando en suicidarme", "nunca me haría daño"],
+)  # fmt: skip
+def test_negated_statement_does_not_fire(text):
+    assert not screen(text).is_crisis
+
+
+@pytest.mark.parametrize(
+    "text", ["I don't want to live like this", "no quiero vivir así", "I'm not ok, I want to die", "no, no quiero vivir"]
+)
+def test_statement_that_carries_its_own_negation_fires(text):
+    assert screen(text).is_crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I used to self-harm but I've been ok for 5 years", "antes me cortaba pero llevo cinco años bien",
+     "I used to want to die every day but therapy changed that"],
+)  # fmt: skip
+def test_history_of_self_harm_does_not_fire(text):
+    assert not screen(text).is_crisis
+
+
+def test_recent_attempt_fires_even_in_the_past_tense():
+    assert screen("I tried to kill myself last week and now they canceled my follow up").is_crisis
+
+
+def test_someone_else_in_danger_now_fires_as_third_party_risk():
+    assert screen("my daughter just told me she wants to kill herself").signal == "third_party_risk"
+    assert screen("mi hijo me dijo que se quiere matar").signal == "third_party_risk"
+
+
+def test_someone_else_in_the_past_does_not_fire():
+    assert not screen("my mom attempted suicide years ago and I go to therapy for it").is_crisis
+    assert not screen("mi tío se suicidó hace diez años").is_crisis
+
+
+def test_asking_for_a_crisis_line_number_fires_as_resource_request():
+    assert screen("what's the suicide hotline number for my friend").signal == "resource_request"
+    assert screen("¿cuál es el número de la línea de crisis?").signal == "resource_request"
+
+
+def test_asking_about_a_crisis_service_without_asking_for_it_does_not_fire():
+    assert not screen("is 988 free to call?").is_crisis
+    assert not screen("¿La línea de crisis es parte de Kaiser?").is_crisis
+
+
+# ---------------------------------------------------------------- everyday talk during a strike
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["They need to end it, the strike has gone on too long", "the union is thinking about ending it",
+     "the nurses can't take it anymore", "la huelga tiene que terminar ya", "quiero que esto termine, la huelga ya duró mucho"],
+)  # fmt: skip
+def test_strike_talk_about_ending_it_does_not_fire(text):
+    assert not screen(text).is_crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Is my prescription ready?", "how many of my pills should I take if I miss a dose?", "can I take my meds with alcohol?",
+     "I take 2 pills a day", "¿están mis medicinas listas en la farmacia?", "¿puede hacerme daño tomar dos pastillas juntas?",
+     "¿es malo mezclar las pastillas con alcohol?"],
+)  # fmt: skip
+def test_medication_questions_do_not_fire(text):
+    assert not screen(text).is_crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I won't be around next week, I'm traveling", "I'm on the edge of my seat waiting for their call",
+     "I've been banging my head against the wall trying to get an appointment", "mi mamá va a matarme si no llego a tiempo",
+     "me quemé con el sol el fin de semana", "ya no voy a estar aquí el martes, ¿me pueden cambiar la cita?"],
+)  # fmt: skip
+def test_everyday_idioms_do_not_fire(text):
+    assert not screen(text).is_crisis
+
+
+def test_someone_else_named_as_subject_does_not_fire_but_family_saying_better_off_without_me_does():
+    assert not screen("they said they can't go on like this forever").is_crisis
+    assert screen("My kids would be better off without a mom like me").is_crisis
+    assert screen("he pensado en suicidio todos los días").is_crisis  # Spanish "he" is "I have"
+
+
+# ---------------------------------------------------------------- input that is not words
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😭", "😭😭😭😭", "🙏🏽❤️", "!!!", "...", "?", "\n\n", "👍"])
+def test_empty_emoji_only_and_punctuation_only_input_is_not_crisis(text):
+    assert screen(text) == CrisisResult(False, None)
+
+
+def test_very_long_input_returns():
+    assert screen("a" * 100_000).is_crisis is False
+    assert screen("no " * 30_000 + "quiero vivir").is_crisis is True
+
+
+# ---------------------------------------------------------------- what the result carries
+
+
+def test_result_never_contains_the_member_text():
+    assert [f.name for f in dataclasses.fields(CrisisResult)] == ["is_crisis", "signal"]
+    for text in _texts(CRISIS) + _texts(SAFE):
+        result = screen(text)
+        assert isinstance(result.is_crisis, bool)
+        assert result.signal is None if not result.is_crisis else result.signal in SIGNALS
+        assert text not in repr(result)
+
+
+def test_result_cannot_be_changed():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        screen("I want to die").signal = "x"  # type: ignore[misc]
+
+
+def test_every_signal_is_reachable():
+    fired = {screen(t).signal for t in _texts(CRISIS)} - {None}
+    assert fired == set(SIGNALS)
+
+
+# ---------------------------------------------------------------- purity and speed structure
+
+
+def test_screen_is_deterministic():
+    texts = _texts(CRISIS) + _texts(SAFE)
+    first = [screen(t) for t in texts]
+    crisis._correct.cache_clear()
+    assert [screen(t) for t in texts] == first
+
+
+def test_screen_does_no_io(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("screen() must not do I/O")
+
+    monkeypatch.setattr(builtins, "open", refuse)
+    monkeypatch.setattr(socket, "socket", refuse)
+    crisis._correct.cache_clear()
+    for text in _texts(CRISIS)[:50] + _texts(SAFE)[:50]:
+        screen(text)
+
+
+def test_crisis_module_does_not_import_telegram():
+    tree = ast.parse(Path(crisis.__file__).read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not any(name.split(".")[0] == "telegram" for name in imported)
+
+
+def _screen_whole_message(text: str) -> CrisisResult:
+    """screen() without skipping stem-free clauses: the reference for the speed-up."""
+    masked = crisis._SPACES.sub(" ", crisis._MASKS.sub(" | ", normalize(text)))
+    for family in crisis._FAMILIES:
+        if masked and crisis._fires(family.pattern, masked, family.veto, family.first_person):
+            return CrisisResult(True, family.signal)
+    return CrisisResult(False, None)
+
+
+def test_skipping_clauses_without_a_crisis_stem_changes_no_result():
+    texts = _texts(CRISIS) + _texts(SAFE)
+    texts.append(" ".join(texts))  # one long message holding everything
+    texts.append(" ".join(_texts(SAFE)) + " " + "I want to die")
+    different = [t[:80] for t in texts if screen(t) != _screen_whole_message(t)]
+    assert not different, _listing(different)
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [
+        ("Ya no aguanto MÁS!!!", "ya no aguanto mas"),
+        ("I'm gonna kiiiill myself 😭", "im gona kil myself"),
+        ("No. Me quiero morir", "no | me quiero morir"),
+        ("don’t", "dont"),
+        ("i m done", "im done"),
+        ("suicde", "suicide"),
+        ("matarte", "matarte"),  # a real word, not a typo of "matarme"
+    ],
+)
+def test_normalize_makes_spelling_comparable(raw, normalized):
+    assert normalize(raw) == normalized
