@@ -1,0 +1,120 @@
+"""Wiring: the python-telegram-bot Application, built in one function from the settings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.concurrency import PerChatUpdateProcessor
+from bot.handlers import Services, on_error, on_event
+from bot.http import AiohttpRequest
+from bot.intake import Intake, poll, serve_webhook
+from bot.sender import Deliverer
+from bot.settings import Settings
+from dialogs.catalog import LANGUAGES
+from dialogs.commands import COMMANDS
+from dialogs.core import Core
+from dialogs.parsing import warm_up
+from knowledge.campaign import load_campaign
+from storage.db import open_db
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_RETRY_SECONDS = 2.0
+# Connections to the Bot API kept open at once.
+HTTP_POOL_SIZE = 32
+
+
+def build_core(settings: Settings) -> Core:
+    """The core with its database and campaign (no Telegram)."""
+    campaign = load_campaign(settings.campaign_path or None)
+    if settings.timezone and settings.timezone != campaign.timezone:
+        campaign = replace(campaign, timezone=settings.timezone)
+    return Core(open_db(settings.db_path), campaign)
+
+
+def build_application(settings: Settings, core: Core | None = None) -> Application:
+    """The Application: settings in, handlers registered in order, services attached."""
+    core = core or build_core(settings)
+    app = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .context_types(ContextTypes(bot_data=Services))
+        # Our own intake records each update before confirming it (see bot/intake.py).
+        .updater(None)
+        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
+        .request(AiohttpRequest(connection_pool_size=HTTP_POOL_SIZE))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=settings.poll_timeout + 10))
+        .build()
+    )
+    services: Services = app.bot_data
+    services.core = core
+    services.settings = settings
+    services.deliverer = Deliverer(core, app.bot)
+
+    # 1. Commands, from the one command table (also the menu, see _post_init).
+    for command in COMMANDS:
+        app.add_handler(CommandHandler(command.name, on_event, filters=filters.UpdateType.MESSAGE))
+    # 2. Button presses (callback data is namespaced and checked by the core).
+    app.add_handler(CallbackQueryHandler(on_event))
+    # 3. Everything else in a private chat: text, unknown commands, stickers, photos, voice, edits.
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE, on_event))
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    """Menu commands per language, from the one command table."""
+    services: Services = app.bot_data
+    catalog = services.core.catalog
+    for lang in LANGUAGES:
+        commands = [BotCommand(c.name, catalog.t(lang, f"command.{c.name}")) for c in COMMANDS if c.menu]
+        await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+
+
+async def _retry_outbox(context) -> None:
+    await context.bot_data.deliverer.deliver_pending()
+
+
+async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = None, ready: asyncio.Event | None = None) -> None:
+    """Run the bot until `stop` is set: polling, or a webhook when one is configured."""
+    app = build_application(settings, core)
+    services: Services = app.bot_data
+    warm_up()  # the first member to type a date shouldn't wait for dateparser to load
+    async with app:
+        await app.start()
+        await _post_init(app)
+        intake = Intake(app, services.core)
+        intake.replay_unhandled()
+        await services.deliverer.deliver_pending()
+        app.job_queue.run_repeating(_retry_outbox, interval=OUTBOX_RETRY_SECONDS, first=OUTBOX_RETRY_SECONDS,
+                                    name="outbox-retry")
+        logger.info("carebot is running (%s)", "webhook" if settings.webhook_url else "polling")
+        if ready is not None:
+            ready.set()
+        try:
+            if settings.webhook_url:
+                await serve_webhook(intake, stop, url=settings.webhook_url, listen=settings.webhook_listen,
+                                    port=settings.webhook_port, secret=settings.webhook_secret)
+            else:
+                await poll(intake, stop, timeout=settings.poll_timeout)
+        finally:
+            await intake.drain()
+            await app.stop()

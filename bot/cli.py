@@ -1,0 +1,121 @@
+"""The `carebot` command: run, demo, migrate, settings, kb check."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+import click
+
+from bot.settings import SETTINGS, Settings
+
+logger = logging.getLogger(__name__)
+
+
+def configure_logging(level: str) -> None:
+    """Logging for the whole process; only the entry point does this."""
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL, and a Bot API URL carries the bot token;
+    # python-telegram-bot logs whole updates (what members wrote) at DEBUG.
+    # Neither may ever reach the logs, whatever level carebot itself runs at.
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
+
+
+@click.group()
+def main() -> None:
+    """carebot: stands beside members whose therapy is canceled during a strike."""
+
+
+@main.command()
+def run() -> None:
+    """Run the bot on Telegram (with TELEGRAM_BOT_TOKEN), or the offline demo without one."""
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    if settings.offline:
+        click.echo("No TELEGRAM_BOT_TOKEN set: starting the offline demo on the local Telegram stand-in.")
+        from bot.demo import run_demo
+
+        asyncio.run(run_demo(settings))
+        return
+    from bot.app import serve
+
+    asyncio.run(_serve_until_signal(settings))
+
+
+async def _serve_until_signal(settings: Settings) -> None:
+    from bot.app import serve
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await serve(settings, stop)
+
+
+@main.command()
+@click.option("--db", "db_path", default=None, help="Database file for the demo (default: ./carebot-demo.db).")
+def demo(db_path: str | None) -> None:
+    """The offline demo: the real bot on the local Telegram stand-in, you as the member."""
+    settings = Settings.from_env()
+    configure_logging("WARNING" if settings.log_level.upper() == "INFO" else settings.log_level)
+    from bot.demo import run_demo
+
+    asyncio.run(run_demo(settings, db_path=db_path))
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    from storage.db import open_db, schema_version
+
+    db = open_db(settings.db_path)
+    click.echo(f"{settings.db_path}: schema version {schema_version(db)}")
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """Print every setting, its environment variable, current value and help (secrets hidden)."""
+    current = Settings.from_env()
+    for s in SETTINGS:
+        value = getattr(current, s.name)
+        shown = ("(set)" if value else "(empty)") if s.secret else repr(value)
+        click.echo(f"{s.env:32} {shown:32} {s.help}")
+
+
+@main.group()
+def kb() -> None:
+    """The knowledge base of rights articles."""
+
+
+@kb.command("check")
+@click.option("--max-age-days", default=180, show_default=True, help="Oldest acceptable last-reviewed date, in days.")
+@click.option("--today", "today_text", default=None, help="Check as of this date (YYYY-MM-DD); default: today.")
+def kb_check(max_age_days: int, today_text: str | None) -> None:
+    """Validate the articles: both languages, sources listed, review dates, unique example questions."""
+    from datetime import date
+
+    from knowledge.campaign import load_campaign
+    from knowledge.kb import load_knowledge_base
+    from knowledge.kbcheck import check_knowledge_base
+
+    settings = Settings.from_env()
+    today = date.fromisoformat(today_text) if today_text else date.today()
+    knowledge = load_knowledge_base()
+    problems = check_knowledge_base(knowledge, today=today, max_age_days=max_age_days,
+                                    campaign=load_campaign(settings.campaign_path or None))
+    for problem in problems:
+        click.echo(f"✗ {problem}")
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"✓ {len(knowledge.articles)} articles in English and Spanish, all cited and reviewed within {max_age_days} days.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

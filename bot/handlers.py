@@ -1,0 +1,58 @@
+"""Handlers: read the update, call the core, send what it returns. A few lines each."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.convert import to_event
+from dialogs.core import Core
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What handlers need, reached as `context.bot_data` (typed, not a dict of strings)."""
+
+    core: Core | None = None
+    deliverer: "object | None" = None
+    settings: "object | None" = None
+
+
+CareContext = CallbackContext[ExtBot, dict, dict, Services]
+
+
+async def on_event(update: Update, context: CareContext) -> None:
+    """Every private-chat update: one event for the core, then its replies."""
+    event = to_event(update)
+    if event is None:
+        return
+    services = context.bot_data
+    try:
+        outcome = services.core.handle(event)
+    except Exception:
+        logger.exception("update %s (%s) failed in the core", update.update_id, event.kind)
+        outcome = services.core.handle_failure(event)
+    if update.callback_query is not None:
+        await answer_button(update, outcome.toast)
+    await services.deliverer.deliver_ids(outcome.outbox_ids)
+
+
+async def answer_button(update: Update, toast: str) -> None:
+    """Stop the button's spinner (best effort: an old query can't be answered any more)."""
+    try:
+        await update.callback_query.answer(toast or None)
+    except TelegramError as err:
+        logger.debug("callback answer failed: %s", type(err).__name__)
+
+
+async def on_error(update: object, context: CareContext) -> None:
+    """Log errors by update id and type only: never what a member wrote."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    err = context.error
+    logger.error("error handling update %s: %s", update_id, type(err).__name__, exc_info=(type(err), err, err.__traceback__) if err else None)

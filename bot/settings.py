@@ -1,0 +1,84 @@
+"""Settings: one table of (name, environment variable, default, help), read from the environment and `.env`.
+
+The table is the documentation too: `carebot settings` prints it, and a test checks
+that every setting appears in the README and in `.env.example`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("token", "TELEGRAM_BOT_TOKEN", "", "Bot token from @BotFather. Empty: `carebot run` starts the offline demo.", secret=True),
+    Setting("db_path", "CAREBOT_DB", "./carebot.db", "SQLite database file."),
+    Setting("api_base_url", "TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot",
+            "Bot API base URL; point it at a local Bot API server (or the stand-in) to run offline."),
+    Setting("timezone", "CAREBOT_TIMEZONE", "America/Los_Angeles",
+            "Time zone for dates shown to members and for 'today' (overrides the campaign file's)."),
+    Setting("log_level", "CAREBOT_LOG_LEVEL", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR)."),
+    Setting("campaign_path", "CAREBOT_CAMPAIGN", "", "Campaign file (TOML). Empty: the sample Kaiser Southern California campaign."),
+    Setting("webhook_url", "CAREBOT_WEBHOOK_URL", "", "Public HTTPS URL Telegram posts updates to. Empty: long polling."),
+    Setting("webhook_listen", "CAREBOT_WEBHOOK_LISTEN", "127.0.0.1", "Address the webhook server listens on."),
+    Setting("webhook_port", "CAREBOT_WEBHOOK_PORT", "8443", "Port the webhook server listens on."),
+    Setting("webhook_secret", "CAREBOT_WEBHOOK_SECRET", "", "Secret Telegram sends with each webhook call (X-Telegram-Bot-Api-Secret-Token).", secret=True),
+    Setting("poll_timeout", "CAREBOT_POLL_TIMEOUT", "25", "Long-polling timeout in seconds."),
+    Setting("max_concurrent_updates", "CAREBOT_MAX_CONCURRENT_UPDATES", "64",
+            "Updates handled at once (each chat's own updates are always handled in order)."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str = ""
+    db_path: str = "./carebot.db"
+    api_base_url: str = "https://api.telegram.org/bot"
+    timezone: str = "America/Los_Angeles"
+    log_level: str = "INFO"
+    campaign_path: str = ""
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str = ""
+    poll_timeout: int = 25
+    max_concurrent_updates: int = 64
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, dotenv_path: str | Path | None = ".env") -> "Settings":
+        """Settings from `.env` (if present) overridden by the environment."""
+        values: dict[str, str] = {}
+        if dotenv_path and Path(dotenv_path).is_file():
+            values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+        values.update(os.environ if env is None else env)
+        kwargs = {}
+        types = {f.name: f.type for f in fields(cls)}
+        for s in SETTINGS:
+            raw = values.get(s.env, s.default)
+            if raw is None or raw == "":
+                raw = s.default
+            kwargs[s.name] = int(raw) if types[s.name] in (int, "int") else raw
+        return cls(**kwargs)
+
+    def __repr__(self) -> str:  # never print the token
+        shown = ", ".join(
+            f"{s.name}={'***' if s.secret and getattr(self, s.name) else repr(getattr(self, s.name))}" for s in SETTINGS
+        )
+        return f"Settings({shown})"
+
+    @property
+    def offline(self) -> bool:
+        """No token: run the demo against the local stand-in."""
+        return not self.token

@@ -1,0 +1,511 @@
+"""A local stand-in for the Telegram Bot API server (aiohttp on 127.0.0.1).
+
+The real python-telegram-bot Application talks to it over real HTTP, exactly as
+it talks to api.telegram.org. It implements the methods carebot calls, records
+everything the bot sends, and lets a test (or the offline demo) act as a member:
+send a message or a command, press a button on a given bot message, send a
+sticker, photo or voice note, edit a message.
+
+Nothing here reaches the internet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from aiohttp import web
+
+# Parameters Telegram treats as strings; everything else arrives JSON-encoded.
+_STRING_PARAMS = {
+    "text", "caption", "parse_mode", "callback_query_id", "language_code", "url", "name",
+    "file_name", "description", "short_description", "secret_token", "title", "icon_custom_emoji_id",
+    "chat_id_str", "ip_address", "certificate", "emoji", "business_connection_id",
+}
+_TAG = re.compile(r"<[^>]+>")
+_ALLOWED_TAGS = re.compile(r"</?(b|strong|i|em|u|ins|s|strike|del|code|pre|a|tg-spoiler|span|blockquote)(\s[^>]*)?>")
+
+
+def plain_text(markup: str) -> str:
+    """What a member sees of an HTML message: tags removed, entities decoded."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+class BadMarkup(ValueError):
+    pass
+
+
+def check_html(markup: str) -> None:
+    """Telegram refuses HTML with unknown tags or a bare '<' (member text not escaped)."""
+    for m in re.finditer(r"<[^>]*>?", markup):
+        if not _ALLOWED_TAGS.fullmatch(m.group(0)):
+            raise BadMarkup(f"Can't parse entities: unsupported start tag at byte offset {m.start()}")
+
+
+@dataclass
+class Sent:
+    """A message in a chat, as the stand-in keeps it."""
+
+    message_id: int
+    chat_id: int
+    from_bot: bool
+    text: str = ""  # plain text as the member sees it
+    html: str = ""  # what the bot sent (parse_mode HTML)
+    buttons: list[list[dict]] = field(default_factory=list)
+    document: dict | None = None
+    edits: int = 0
+    date: int = 0
+    raw: dict = field(default_factory=dict)
+
+    def labels(self) -> list[str]:
+        return [b["text"] for row in self.buttons for b in row]
+
+    def button(self, label: str | None = None, data: str | None = None) -> dict:
+        for row in self.buttons:
+            for b in row:
+                if (label is not None and (b["text"] == label or label in b["text"])) or (data is not None and b.get("callback_data") == data):
+                    return b
+        raise LookupError(f"no button {label or data!r} on message {self.message_id}: {self.labels()}")
+
+
+class StandIn:
+    """The fake Bot API server plus a remote control for tests and the demo."""
+
+    def __init__(self, token: str = "123456:TEST-TOKEN", *, bot_id: int = 777000, username: str = "carebot_local_bot"):
+        self.token = token
+        self.bot_id = bot_id
+        self.username = username
+        self.host = "127.0.0.1"
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+        self._updates: list[dict] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count] = {}
+        self.chats: dict[int, list[Sent]] = {}
+        self.calls: list[tuple[str, dict]] = []
+        self.commands: dict[str, list[dict]] = {}
+        self.callback_answers: list[dict] = []
+        self.confirmed_offset = 0
+        self._changed = asyncio.Condition()
+        self._chat_changed: dict[int, asyncio.Condition] = {}
+        self._users: dict[int, "FakeUser"] = {}
+        self.on_bot_message: Callable[[Sent], None] | None = None
+        self.on_bot_edit: Callable[[Sent], None] | None = None
+        self.webhook_url = ""
+
+    # ---------------------------------------------------------- server
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://{self.host}:{self.port}/file/bot"
+
+    async def start(self, port: int = 0) -> "StandIn":
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_post("/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/bot{token}/{method}", self._dispatch)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _params(self, request: web.Request) -> dict:
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            body = await request.text()
+            if body:
+                params.update(json.loads(body))
+            return params
+        form = await request.post()
+        for key, value in form.items():
+            if hasattr(value, "file"):  # an uploaded file
+                params[key] = {"filename": value.filename, "content": value.file.read()}
+                continue
+            if key in _STRING_PARAMS:
+                params[key] = value
+            else:
+                try:
+                    params[key] = json.loads(value)
+                except (json.JSONDecodeError, TypeError):
+                    params[key] = value
+        return params
+
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params = await self._params(request)
+        self.calls.append((method, params))
+        handler = getattr(self, "_m_" + method.lower(), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found: method not found"}, status=404)
+        try:
+            result = await handler(params)
+        except BadMarkup as err:
+            return web.json_response({"ok": False, "error_code": 400, "description": f"Bad Request: {err}"}, status=400)
+        except LookupError as err:
+            return web.json_response({"ok": False, "error_code": 400, "description": f"Bad Request: {err}"}, status=400)
+        return web.json_response({"ok": True, "result": result})
+
+    # ---------------------------------------------------------- Bot API methods
+
+    def _bot_user(self) -> dict:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "carebot", "username": self.username,
+                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+    async def _m_getme(self, p):
+        return self._bot_user()
+
+    async def _m_deletewebhook(self, p):
+        self.webhook_url = ""
+        if p.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    async def _m_setwebhook(self, p):
+        self.webhook_url = p.get("url", "")
+        return True
+
+    async def _m_getwebhookinfo(self, p):
+        return {"url": self.webhook_url, "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+
+    async def _m_setmycommands(self, p):
+        self.commands[p.get("language_code", "")] = list(p.get("commands", []))
+        return True
+
+    async def _m_getmycommands(self, p):
+        return self.commands.get(p.get("language_code", ""), [])
+
+    async def _m_deletemycommands(self, p):
+        self.commands.pop(p.get("language_code", ""), None)
+        return True
+
+    async def _m_getupdates(self, p):
+        offset = int(p.get("offset") or 0)
+        timeout = float(p.get("timeout") or 0)
+        limit = int(p.get("limit") or 100)
+        if offset:
+            # Asking from `offset` confirms every update before it: Telegram forgets them.
+            self.confirmed_offset = max(self.confirmed_offset, offset)
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while True:
+                ready = [u for u in self._updates if u["update_id"] >= offset][:limit]
+                left = deadline - time.monotonic()
+                if ready or left <= 0:
+                    return ready
+                try:
+                    await asyncio.wait_for(self._changed.wait(), left)
+                except asyncio.TimeoutError:
+                    pass
+
+    def _next_message_id(self, chat_id: int) -> int:
+        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
+        return next(counter)
+
+    def _chat(self, chat_id: int) -> dict:
+        user = self._users.get(chat_id)
+        return {"id": chat_id, "type": "private", "first_name": user.first_name if user else "Member"}
+
+    def _message_json(self, s: Sent) -> dict:
+        out = {
+            "message_id": s.message_id,
+            "date": s.date,
+            "chat": self._chat(s.chat_id),
+            "from": self._bot_user() if s.from_bot else self._users[s.chat_id].json(),
+        }
+        if s.text:
+            out["text"] = s.text
+        if s.buttons:
+            out["reply_markup"] = {"inline_keyboard": s.buttons}
+        if s.document:
+            out["document"] = {k: v for k, v in s.document.items() if k != "content"}
+            if s.text:
+                out["caption"] = out.pop("text")
+        if s.edits:
+            out["edit_date"] = s.date
+        return out
+
+    def _markup(self, p) -> tuple[str, str]:
+        raw = p.get("text") or p.get("caption") or ""
+        if p.get("parse_mode", "").upper() == "HTML":
+            check_html(raw)
+            return raw, plain_text(raw)
+        return html.escape(raw), raw
+
+    def _keyboard(self, p) -> list[list[dict]]:
+        markup = p.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+        for row in rows:
+            for b in row:
+                if len(b.get("callback_data", "").encode()) > 64:
+                    raise LookupError("BUTTON_DATA_INVALID")
+        return rows
+
+    async def _record(self, s: Sent) -> None:
+        self.chats.setdefault(s.chat_id, []).append(s)
+        if self.on_bot_message and s.from_bot:
+            self.on_bot_message(s)
+        await self._notify(s.chat_id)
+
+    async def _notify(self, chat_id: int | None = None) -> None:
+        if chat_id is not None and chat_id in self._chat_changed:
+            cond = self._chat_changed[chat_id]
+            async with cond:
+                cond.notify_all()
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _m_sendmessage(self, p):
+        chat_id = int(p["chat_id"])
+        html_text, text = self._markup(p)
+        if not text.strip():
+            raise LookupError("message text is empty")
+        if len(text) > 4096:
+            raise LookupError("message is too long")
+        s = Sent(self._next_message_id(chat_id), chat_id, True, text=text, html=html_text, buttons=self._keyboard(p),
+                 date=int(time.time()))
+        s.raw = self._message_json(s)
+        await self._record(s)
+        return s.raw
+
+    async def _m_senddocument(self, p):
+        chat_id = int(p["chat_id"])
+        doc = p.get("document")
+        if not isinstance(doc, dict):
+            raise LookupError("document is missing")
+        html_text, text = self._markup(p)
+        content = doc.get("content", b"")
+        s = Sent(self._next_message_id(chat_id), chat_id, True, text=text, html=html_text, buttons=self._keyboard(p),
+                 date=int(time.time()),
+                 document={"file_id": f"doc{chat_id}_{len(self.calls)}", "file_unique_id": f"u{len(self.calls)}",
+                           "file_name": doc.get("filename") or "file", "file_size": len(content), "content": content})
+        s.raw = self._message_json(s)
+        await self._record(s)
+        return s.raw
+
+    def find(self, chat_id: int, message_id: int) -> Sent:
+        for s in self.chats.get(chat_id, []):
+            if s.message_id == message_id:
+                return s
+        raise LookupError("message to edit not found")
+
+    async def _m_editmessagetext(self, p):
+        s = self.find(int(p["chat_id"]), int(p["message_id"]))
+        html_text, text = self._markup(p)
+        buttons = self._keyboard(p)
+        if html_text == s.html and buttons == s.buttons:
+            raise LookupError("message is not modified: specified new message content and reply markup are exactly the same")
+        s.html, s.text, s.buttons = html_text, text, buttons
+        s.edits += 1
+        s.raw = self._message_json(s)
+        await self._edited(s)
+        return s.raw
+
+    async def _edited(self, s: Sent) -> None:
+        if self.on_bot_edit:
+            self.on_bot_edit(s)
+        await self._notify(s.chat_id)
+
+    async def _m_editmessagereplymarkup(self, p):
+        s = self.find(int(p["chat_id"]), int(p["message_id"]))
+        buttons = self._keyboard(p)
+        if buttons == s.buttons:
+            raise LookupError("message is not modified: specified new message content and reply markup are exactly the same")
+        s.buttons = buttons
+        s.edits += 1
+        s.raw = self._message_json(s)
+        await self._edited(s)
+        return s.raw
+
+    async def _m_answercallbackquery(self, p):
+        self.callback_answers.append(p)
+        return True
+
+    async def _m_sendchataction(self, p):
+        return True
+
+    # ---------------------------------------------------------- the member's side
+
+    def user(self, user_id: int, first_name: str = "Ana", language_code: str = "en") -> "FakeUser":
+        """A member with a private chat with the bot."""
+        if user_id not in self._users:
+            self._users[user_id] = FakeUser(self, user_id, first_name, language_code)
+        return self._users[user_id]
+
+    async def push_update(self, update: dict) -> int:
+        """Queue an update for getUpdates; returns its id."""
+        if "update_id" not in update:
+            update = {"update_id": next(self._update_ids), **update}
+        self._updates.append(update)
+        async with self._changed:
+            self._changed.notify_all()
+        return update["update_id"]
+
+    async def redeliver(self, update: dict) -> None:
+        """Deliver an update again with the same update_id, as Telegram does after a crash."""
+        self._updates.append(dict(update))
+        async with self._changed:
+            self._changed.notify_all()
+
+    def bot_messages(self, chat_id: int) -> list[Sent]:
+        return [s for s in self.chats.get(chat_id, []) if s.from_bot]
+
+    def activity(self, chat_id: int) -> int:
+        """A counter that grows with every message or edit the bot makes in a chat."""
+        return sum(1 + s.edits for s in self.bot_messages(chat_id))
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0, *, chat_id: int | None = None) -> None:
+        """Wait until `predicate()` holds; with `chat_id`, wake only for that chat's changes (cheap with many chats)."""
+        deadline = time.monotonic() + timeout
+        cond = self._changed if chat_id is None else self._chat_changed.setdefault(chat_id, asyncio.Condition())
+        async with cond:
+            while not predicate():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("the bot did not do what was expected in time")
+                try:
+                    # Re-check now and then too: not every change notifies (calls, confirmations).
+                    await asyncio.wait_for(cond.wait(), min(left, 0.05))
+                except asyncio.TimeoutError:
+                    pass
+
+
+class FakeUser:
+    """A member in a private chat, driven by a test or the demo."""
+
+    def __init__(self, server: StandIn, user_id: int, first_name: str, language_code: str):
+        self.server = server
+        self.id = user_id
+        self.first_name = first_name
+        self.language_code = language_code
+        self.sent_updates: list[dict] = []
+        self._mark = 0
+
+    def json(self) -> dict:
+        return {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": self.language_code}
+
+    # -- acting
+
+    async def _message(self, extra: dict, *, edited_of: Sent | None = None) -> dict:
+        chat_id = self.id
+        if edited_of is None:
+            s = Sent(self.server._next_message_id(chat_id), chat_id, False, text=extra.get("text", ""), date=int(time.time()))
+            self.server.chats.setdefault(chat_id, []).append(s)
+            msg = {"message_id": s.message_id, "date": s.date, "chat": self.server._chat(chat_id), "from": self.json(), **extra}
+            update = {"message": msg}
+        else:
+            msg = {"message_id": edited_of.message_id, "date": edited_of.date, "edit_date": int(time.time()),
+                   "chat": self.server._chat(chat_id), "from": self.json(), **extra}
+            update = {"edited_message": msg}
+        return await self._push(update)
+
+    async def _push(self, update: dict) -> dict:
+        self._mark = self.server.activity(self.id)
+        update_id = await self.server.push_update(update)
+        update = {"update_id": update_id, **update}
+        self.sent_updates.append(update)
+        return update
+
+    async def send(self, text: str) -> dict:
+        """Type a message (a leading /word becomes a bot command, as in Telegram)."""
+        extra: dict = {"text": text}
+        m = re.match(r"^/[A-Za-z0-9_]+(@\w+)?", text)
+        if m:
+            extra["entities"] = [{"type": "bot_command", "offset": 0, "length": m.end()}]
+        return await self._message(extra)
+
+    async def command(self, name: str, args: str = "") -> dict:
+        return await self.send(f"/{name}" + (f" {args}" if args else ""))
+
+    async def sticker(self) -> dict:
+        return await self._message({"sticker": {"file_id": "stk1", "file_unique_id": "stku1", "type": "regular",
+                                                "width": 512, "height": 512, "is_animated": False, "is_video": False,
+                                                "emoji": "😀"}})
+
+    async def photo(self) -> dict:
+        return await self._message({"photo": [{"file_id": "ph1", "file_unique_id": "phu1", "width": 90, "height": 90}]})
+
+    async def voice(self) -> dict:
+        return await self._message({"voice": {"file_id": "vc1", "file_unique_id": "vcu1", "duration": 3}})
+
+    async def edit(self, original: dict, new_text: str) -> dict:
+        """Edit a message this member sent earlier."""
+        msg = original["message"]
+        sent = Sent(msg["message_id"], self.id, False, text=msg.get("text", ""), date=msg["date"])
+        return await self._message({"text": new_text}, edited_of=sent)
+
+    async def press(self, label: str | None = None, *, data: str | None = None, message: Sent | None = None) -> dict:
+        """Press a button (by label or data) on a bot message: the newest one that has it, by default."""
+        if message is None:
+            for s in reversed(self.server.bot_messages(self.id)):
+                try:
+                    s.button(label, data)
+                    message = s
+                    break
+                except LookupError:
+                    continue
+            if message is None:
+                raise LookupError(f"no bot message has a button {label or data!r}")
+        button = message.button(label, data)
+        query = {
+            "id": f"cq{self.id}_{len(self.sent_updates)}",
+            "from": self.json(),
+            "chat_instance": str(self.id),
+            "data": button["callback_data"],
+            "message": self.server._message_json(message),
+        }
+        return await self._push({"callback_query": query})
+
+    # -- reading
+
+    @property
+    def messages(self) -> list[Sent]:
+        """Everything the bot has sent into this chat, oldest first."""
+        return self.server.bot_messages(self.id)
+
+    @property
+    def last(self) -> Sent:
+        return self.messages[-1]
+
+    async def settle(self, timeout: float = 10.0, quiet: float = 0.08) -> list[Sent]:
+        """Wait until the bot has answered the last action and gone quiet; return what it sent or edited."""
+        before = self._mark
+        await self.server.wait_for(lambda: self.server.activity(self.id) > before, timeout, chat_id=self.id)
+        while True:
+            seen = self.server.activity(self.id)
+            await asyncio.sleep(quiet)
+            if self.server.activity(self.id) == seen:
+                break
+        return [s for s in self.messages]
+
+    async def ask(self, text: str, **kw) -> Sent:
+        """Send text, wait for the bot to answer, return the newest bot message."""
+        await self.send(text)
+        await self.settle(**kw)
+        return self.last
+
+    async def tap(self, label: str | None = None, *, data: str | None = None, message: Sent | None = None) -> Sent:
+        """Press a button, wait for the bot, return the newest bot message."""
+        await self.press(label, data=data, message=message)
+        await self.settle()
+        return self.last

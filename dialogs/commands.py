@@ -1,0 +1,27 @@
+"""The one table of commands: it feeds both the handlers and Telegram's menu (per language)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    menu: bool = True  # shown in Telegram's command menu; its description is catalog key command.<name>
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start"),
+    Command("report"),
+    Command("mycases"),
+    Command("rights"),
+    Command("volunteer"),
+    Command("help"),
+    Command("language"),
+    Command("privacy"),
+    Command("delete"),
+    Command("cancel"),
+)
+
+COMMAND_NAMES = frozenset(c.name for c in COMMANDS)

@@ -1,0 +1,674 @@
+"""The core: one event in, one transaction, replies out.
+
+`Core.handle` turns an event from a private chat into replies. Inside one
+database transaction it loads the member and their conversation, runs the
+commands or the dialog engine, applies the effects (draft answers, filing,
+erasing), saves the new state, queues the replies in the outbox and marks the
+update as handled. Only then does the caller send anything, so a crash at any
+moment loses nothing and a re-delivered update does nothing twice.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Callable
+
+from sqlite_utils import Database
+
+from dialogs import engine
+from dialogs.catalog import Catalog
+from dialogs.commands import COMMAND_NAMES
+from dialogs.deeplink import parse_start_payload
+from dialogs.engine import Answered, Ctx, DiscardCase, FileCase
+from dialogs.model import Button, ClearButtons, Document, Edit, Event, Outcome, Reply
+from dialogs.parsing import parse_date
+from dialogs.report import REPORT, answer_column, case_fields
+from dialogs.state import State
+from knowledge import crisis
+from knowledge.campaign import Campaign
+from knowledge.complaint import complaint_document, complaint_text, rights_summary
+from knowledge.dates import format_date
+from knowledge.deadlines import CaseFacts, compute_deadline
+from knowledge.facilities import match_choice, match_facility
+from knowledge.kb import KnowledgeBase, load_knowledge_base
+from knowledge.matcher import Matcher
+from storage import cases, conversations, escalations, members, outbox, updates
+from storage.models import Member, OutboxItem
+
+logger = logging.getLogger(__name__)
+
+DIALOGS = {REPORT.name: REPORT}
+
+# Text longer than this at a button step is not taken as a question to the knowledge base.
+QUESTION_MAX_CHARS = 300
+
+# The topics /rights shows first (the rest are one tap away).
+RIGHTS_MENU = (
+    "timely-access",
+    "canceled-appointment",
+    "out-of-network",
+    "out-of-network-request",
+    "file-grievance",
+    "dmhc-complaint",
+    "urgent-appointments",
+    "crisis-help",
+    "free-help",
+)
+LANGS = ("en", "es")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def hint_language(code: str | None) -> str:
+    """The member's language before they pick one, from their Telegram client."""
+    return "es" if (code or "").lower().startswith("es") else "en"
+
+
+@dataclass
+class Turn:
+    """One event being handled: who, where they are, and what we will say."""
+
+    ev: Event
+    now: datetime
+    member: Member | None
+    state: State
+    replies: list = field(default_factory=list)
+    toast: str = ""
+    save: bool = True
+
+
+class Core:
+    """The conversations' core: pure dialogs plus the storage they need. No Telegram."""
+
+    def __init__(
+        self,
+        db: Database,
+        campaign: Campaign,
+        catalog: Catalog | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        token: Callable[[], str] = lambda: secrets.token_hex(2),
+    ):
+        self.db = db
+        self.campaign = campaign
+        self.catalog = catalog or Catalog.load(
+            defaults={
+                "plan": campaign.plan_short,
+                "plan_name": campaign.plan_name,
+                "region": campaign.region,
+                "portal": campaign.portal_name,
+            }
+        )
+        self.clock = clock
+        self.token = token
+        self.kb: KnowledgeBase = load_knowledge_base()
+        self.matcher = Matcher(self.kb)
+
+    # ------------------------------------------------------------ entry points
+
+    def today(self, now: datetime | None = None) -> date:
+        """Today's date where the campaign is."""
+        return (now or self.clock()).astimezone(self.campaign.tz).date()
+
+    def ctx(self, now: datetime) -> Ctx:
+        return Ctx(
+            today=self.today(now),
+            campaign=self.campaign,
+            catalog=self.catalog,
+            parse_date=parse_date,
+            match_facility=match_facility,
+            match_choice=match_choice,
+        )
+
+    def record_update(self, update_id: int, payload: dict) -> bool:
+        """Remember an incoming update before it is confirmed to Telegram; False if seen before."""
+        with self.db.atomic():
+            return updates.record_received(self.db, update_id, payload, self.clock())
+
+    def unhandled_updates(self) -> list[dict]:
+        """Updates received before a crash and never handled."""
+        return updates.pending(self.db)
+
+    def finish_update(self, update_id: int) -> None:
+        """After the framework is done with an update: one that no handler took is closed as failed."""
+        if updates.status(self.db, update_id) != "received":
+            return  # the usual case: the handler's own transaction closed it
+        with self.db.atomic():
+            if updates.status(self.db, update_id) == "received":
+                updates.mark_done(self.db, update_id, self.clock(), status="failed")
+
+    def handle(self, ev: Event) -> Outcome:
+        """Handle one event in one transaction; return what to send."""
+        now = self.clock()
+        with self.db.atomic():
+            seen = updates.status(self.db, ev.update_id)
+            if seen in ("done", "failed"):
+                return Outcome(duplicate=True)
+            if seen is None:
+                updates.record_received(self.db, ev.update_id, {}, now)
+            member = members.by_chat(self.db, ev.chat_id)
+            lang = member.lang if member else hint_language(ev.lang_hint)
+            state = State.from_json(conversations.load(self.db, member.id), lang=lang) if member else State(lang=lang)
+            turn = Turn(ev=ev, now=now, member=member, state=state)
+            self._route(turn)
+            member_id = turn.member.id if turn.member else None
+            if turn.member is not None and turn.save:
+                conversations.save(self.db, turn.member.id, turn.state.to_json(), now)
+            items = [self._enqueue(ev.chat_id, member_id, r, now) for r in turn.replies]
+            updates.mark_done(self.db, ev.update_id, now)
+        # Ids and step names only: never what the member wrote.
+        logger.debug("update %s: %s%s -> %s/%s, %d repl%s", ev.update_id, ev.kind, f" /{ev.command}" if ev.command else "",
+                     turn.state.dialog or "-", turn.state.step or "-", len(items), "y" if len(items) == 1 else "ies")
+        return Outcome(replies=tuple(turn.replies), toast=turn.toast, outbox_ids=tuple(i.id for i in items))
+
+    def handle_failure(self, ev: Event) -> Outcome:
+        """After a handler crashed: close the update and say sorry (the state is as before)."""
+        now = self.clock()
+        with self.db.atomic():
+            if updates.status(self.db, ev.update_id) in ("done", "failed"):
+                return Outcome(duplicate=True)
+            updates.record_received(self.db, ev.update_id, {}, now)
+            member = members.by_chat(self.db, ev.chat_id)
+            lang = member.lang if member else hint_language(ev.lang_hint)
+            reply = Reply(self.catalog.t(lang, "error.generic"))
+            item = self._enqueue(ev.chat_id, member.id if member else None, reply, now)
+            updates.mark_done(self.db, ev.update_id, now, status="failed")
+        return Outcome(replies=(reply,), outbox_ids=(item.id,))
+
+    # ------------------------------------------------------------ outbox
+
+    def _enqueue(self, chat_id: int, member_id: str | None, reply, now: datetime) -> OutboxItem:
+        if isinstance(reply, Reply):
+            action, payload = "send", {"text": reply.text, "buttons": _keyboard_json(reply.buttons)}
+        elif isinstance(reply, Edit):
+            action, payload = "edit", {"message_id": reply.message_id, "text": reply.text, "buttons": _keyboard_json(reply.buttons)}
+        elif isinstance(reply, ClearButtons):
+            action, payload = "clear_buttons", {"message_id": reply.message_id}
+        elif isinstance(reply, Document):
+            action, payload = "document", {"filename": reply.filename, "content": reply.content.decode("utf-8"), "caption": reply.caption}
+        else:
+            raise TypeError(f"unknown reply {reply!r}")
+        return outbox.enqueue(self.db, chat_id=chat_id, member_id=member_id, action=action, payload=payload, now=now)
+
+    def outbox_items(self, ids) -> list[OutboxItem]:
+        """The queued items with these ids that are still pending, in order."""
+        items = [outbox.get(self.db, i) for i in ids]
+        return [i for i in items if i is not None and i.status == "pending"]
+
+    def pending_outbox(self, limit: int = 500) -> list[OutboxItem]:
+        """Everything still waiting to be sent (after a crash, or after a failed send)."""
+        return outbox.pending(self.db, self.clock(), limit)
+
+    def mark_sent(self, item_id: int, message_id: int | None = None) -> None:
+        with self.db.atomic():
+            outbox.mark_sent(self.db, item_id, self.clock(), message_id)
+
+    def mark_failed(self, item_id: int) -> None:
+        with self.db.atomic():
+            outbox.mark_failed(self.db, item_id, self.clock())
+
+    def retry_later(self, item_id: int, not_before: datetime | None) -> None:
+        with self.db.atomic():
+            outbox.note_attempt(self.db, item_id, not_before)
+
+    # ------------------------------------------------------------ routing
+
+    def t(self, turn: Turn, key: str, **params) -> str:
+        return self.catalog.t(turn.state.lang, key, **params)
+
+    def _route(self, turn: Turn) -> None:
+        ev = turn.ev
+        # Crisis first: every free text, whoever sends it and whatever step they are on.
+        if ev.kind in ("text", "edited", "command") and ev.text:
+            found = crisis.screen(ev.text)
+            if found.is_crisis:
+                self._crisis(turn, found.signal)
+                return
+        if turn.member is None:
+            self._stranger(turn)
+        elif ev.kind == "command":
+            self._command(turn)
+        elif ev.kind == "button":
+            self._button(turn)
+        elif ev.kind == "text":
+            self._text(turn)
+        elif ev.kind == "edited":
+            self._say(turn, self.t(turn, "invalid.edited"))
+            self._resume(turn)
+        else:  # unsupported media
+            dialog = self._dialog(turn)
+            if dialog:
+                self._apply(turn, engine.on_unsupported(dialog, turn.state, ev.media or "other", self.ctx(turn.now)))
+            else:
+                media = self.t(turn, f"media.{ev.media or 'other'}")
+                self._say(turn, self.t(turn, "invalid.media", media=media))
+                self._menu(turn)
+
+    def _say(self, turn: Turn, text: str, buttons=()) -> None:
+        turn.replies.append(Reply(text, buttons))
+
+    def _dialog(self, turn: Turn):
+        return DIALOGS.get(turn.state.dialog) if turn.state.dialog and turn.state.step else None
+
+    def _resume(self, turn: Turn, intro_key: str | None = None) -> None:
+        """Ask the current question again, or show the menu when no dialog is open."""
+        dialog = self._dialog(turn)
+        if dialog is None:
+            self._menu(turn)
+            return
+        question = engine.prompt(dialog, turn.state, self.ctx(turn.now))
+        text = question.text if intro_key is None else self.t(turn, intro_key) + "\n\n" + question.text
+        turn.replies.append(Reply(text, question.buttons))
+
+    def _menu(self, turn: Turn, intro: str | None = None) -> None:
+        self._say(
+            turn,
+            intro or self.t(turn, "menu.intro"),
+            (
+                (Button(self.t(turn, "menu.report"), "m:report"),),
+                (Button(self.t(turn, "menu.rights"), "m:rights"), Button(self.t(turn, "menu.mycases"), "m:mycases")),
+                (Button(self.t(turn, "menu.volunteer"), "m:volunteer"), Button(self.t(turn, "menu.crisis"), "m:crisis")),
+            ),
+        )
+
+    # ------------------------------------------------------------ before consent
+
+    def _stranger(self, turn: Turn) -> None:
+        """Someone who has not agreed yet: nothing about them is stored."""
+        ev = turn.ev
+        turn.save = False
+        if ev.kind == "command" and ev.command in ("start", "language"):
+            payload = ev.args.split()[0] if ev.command == "start" and ev.args.strip() else ""
+            self._say(turn, self.t(turn, "onboarding.choose_language"), _language_buttons(payload))
+            return
+        if ev.kind == "command" and ev.command in ("help", "privacy"):
+            self._say(turn, self.t(turn, f"{ev.command}.text"))
+            return
+        if ev.kind == "button" and ev.data.startswith("on:"):
+            self._onboarding_button(turn)
+            return
+        if ev.kind == "command" and ev.command == "rights":
+            self._rights_menu(turn)
+            return
+        if ev.kind == "button" and ev.data.startswith("kb:"):
+            self._kb_button(turn)
+            return
+        if ev.kind == "text" and self._answer_question(turn, ev.text, confident_only=True):
+            self._say(turn, self.t(turn, "kb.stranger_hint"))
+            return
+        self._say(turn, self.t(turn, "onboarding.start_first") + "\n\n" + self.t(turn, "onboarding.choose_language"),
+                  _language_buttons(""))
+
+    def _onboarding_button(self, turn: Turn) -> None:
+        parts = turn.ev.data.split(":")
+        action = parts[1] if len(parts) > 1 else ""
+        lang = parts[2] if len(parts) > 2 and parts[2] in LANGS else turn.state.lang
+        payload = parts[3] if len(parts) > 3 else ""
+        turn.state = turn.state.with_(lang=lang)
+        mid = turn.ev.message_id
+        if action == "lang":
+            text = self.t(turn, "onboarding.welcome")
+            buttons = ((Button(self.t(turn, "onboarding.agree"), f"on:yes:{lang}:{payload}"),),
+                       (Button(self.t(turn, "onboarding.decline"), f"on:no:{lang}"),))
+            turn.replies.append(Edit(mid, text, buttons) if mid else Reply(text, buttons))
+        elif action == "no":
+            turn.replies.append(Edit(mid, self.t(turn, "onboarding.declined")) if mid else Reply(self.t(turn, "onboarding.declined")))
+        elif action == "yes":
+            prefill = parse_start_payload(payload, self.campaign)
+            turn.member = members.create(self.db, chat_id=turn.ev.chat_id, lang=lang, source=prefill.get("source"), now=turn.now)
+            logger.info("member %s consented (%s)", turn.member.id, lang)
+            turn.save = True
+            if mid:
+                turn.replies.append(Edit(mid, self.t(turn, "onboarding.welcome") + "\n\n✓ <b>" + self.t(turn, "onboarding.agreed") + "</b>"))
+            self._start_report(turn, prefill, intro_key="onboarding.consented")
+        else:
+            self._say(turn, self.t(turn, "onboarding.choose_language"), _language_buttons(""))
+
+    # ------------------------------------------------------------ members
+
+    def _start_report(self, turn: Turn, prefill: dict | None = None, intro_key: str | None = None) -> None:
+        result = engine.start(REPORT, turn.state, self.ctx(turn.now), run=self.token(), prefill=prefill)
+        turn.state = result.state
+        first = result.replies[0]
+        text = first.text if intro_key is None else self.t(turn, intro_key) + "\n\n" + first.text
+        turn.replies.append(Reply(text, first.buttons))
+
+    def _command(self, turn: Turn) -> None:
+        ev, dialog = turn.ev, self._dialog(turn)
+        name = ev.command
+        if name not in COMMAND_NAMES:
+            self._say(turn, self.t(turn, "commands.unknown"))
+            if dialog:
+                self._resume(turn, "commands.still_here")
+            return
+        if name == "start":
+            prefill = parse_start_payload(ev.args.split()[0], self.campaign) if ev.args.strip() else {}
+            if dialog:
+                self._resume(turn, "commands.already_reporting")
+            elif prefill.get("facility"):
+                self._start_report(turn, prefill)
+            else:
+                self._menu(turn, self.t(turn, "menu.welcome_back") + " " + self.t(turn, "menu.intro"))
+        elif name == "report":
+            if dialog:
+                self._resume(turn, "commands.already_reporting")
+            else:
+                self._start_report(turn)
+        elif name == "cancel":
+            if turn.state.pending:
+                turn.state = turn.state.with_(pending=None, pending_token="")
+                self._say(turn, self.t(turn, "delete.kept"))
+                if dialog:
+                    self._resume(turn, "commands.still_here")
+            elif dialog:
+                self._discard(turn)
+                turn.state = turn.state.left_dialog()
+                self._menu(turn, self.t(turn, "commands.canceled"))
+            else:
+                self._say(turn, self.t(turn, "commands.nothing_to_cancel"))
+        elif name == "mycases":
+            self._say(turn, self._mycases_text(turn))
+            if dialog:
+                self._resume(turn, "commands.still_here")
+        elif name in ("help", "privacy"):
+            self._say(turn, self.t(turn, f"{name}.text"))
+            if dialog:
+                self._resume(turn, "commands.still_here")
+        elif name == "rights":
+            self._rights_menu(turn)
+        elif name == "volunteer":
+            self._ask_for_volunteer(turn)
+        elif name == "language":
+            self._say(turn, self.t(turn, "language.choose"),
+                      ((Button("English", "lang:en"), Button("Español", "lang:es")),))
+        elif name == "delete":
+            token = self.token()
+            turn.state = turn.state.with_(pending="delete", pending_token=token)
+            self._say(turn, self.t(turn, "delete.confirm"),
+                      ((Button(self.t(turn, "delete.yes"), f"del:{token}:yes"),),
+                       (Button(self.t(turn, "delete.no"), f"del:{token}:no"),)))
+
+    def _button(self, turn: Turn) -> None:
+        data, mid = turn.ev.data, turn.ev.message_id
+        ns = data.split(":", 1)[0]
+        if ns == engine.NS:
+            dialog = self._dialog(turn)
+            result = engine.on_button(dialog, turn.state, data, mid, self.ctx(turn.now)) if dialog else None
+            if result is None:
+                self._old_button(turn)
+            else:
+                self._apply(turn, result)
+        elif ns == "lang":
+            lang = data.split(":")[1] if data.count(":") == 1 else ""
+            if lang not in LANGS:
+                self._old_button(turn)
+                return
+            members.set_language(self.db, turn.member.id, lang)
+            turn.state = turn.state.with_(lang=lang)
+            turn.replies.append(Edit(mid, self.t(turn, "language.set")) if mid else Reply(self.t(turn, "language.set")))
+            self._resume(turn)
+        elif ns == "m":
+            action = data[2:]
+            if action == "report":
+                self._command(turn_with_command(turn, "report"))
+            elif action == "mycases":
+                self._command(turn_with_command(turn, "mycases"))
+            elif action in ("help", "rights", "volunteer"):
+                self._command(turn_with_command(turn, action))
+            elif action == "resume":
+                self._resume(turn)
+            elif action == "crisis":
+                self._crisis(turn, "help_now")
+            else:
+                self._old_button(turn)
+        elif ns == "kb":
+            self._kb_button(turn)
+        elif ns == "del":
+            parts = data.split(":")
+            if turn.state.pending != "delete" or len(parts) != 3 or parts[1] != turn.state.pending_token:
+                self._old_button(turn)
+            elif parts[2] == "yes":
+                lang = turn.state.lang
+                kept = members.erase(self.db, turn.member.id)
+                logger.info("member %s erased their data; %d case(s) kept as anonymous records", turn.member.id, kept)
+                turn.member, turn.save = None, False
+                text = self.catalog.t(lang, "delete.done")
+                turn.replies.append(Edit(mid, text) if mid else Reply(text))
+            else:
+                turn.state = turn.state.with_(pending=None, pending_token="")
+                turn.replies.append(Edit(mid, self.t(turn, "delete.kept")) if mid else Reply(self.t(turn, "delete.kept")))
+                if self._dialog(turn):
+                    self._resume(turn, "commands.still_here")
+        elif ns == "on":
+            self._say(turn, self.t(turn, "onboarding.already"))
+            self._resume(turn)
+        else:
+            self._old_button(turn)
+
+    def _old_button(self, turn: Turn) -> None:
+        if turn.ev.message_id:
+            turn.replies.append(ClearButtons(turn.ev.message_id))
+        if self._dialog(turn):
+            self._resume(turn, "old_button.in_dialog")
+        else:
+            self._menu(turn, self.t(turn, "old_button.idle") + " " + self.t(turn, "menu.intro"))
+
+    def _text(self, turn: Turn) -> None:
+        dialog = self._dialog(turn)
+        if dialog is None:
+            self._answer_question(turn, turn.ev.text)
+            return
+        result = engine.on_text(dialog, turn.state, turn.ev.text, self.ctx(turn.now))
+        step = dialog.step(turn.state.step)
+        not_an_answer = not result.effects and result.state == turn.state
+        looks_like_a_question = len(turn.ev.text) <= QUESTION_MAX_CHARS
+        if (not_an_answer and looks_like_a_question and step.kind in ("choice", "summary")
+                and self._answer_question(turn, turn.ev.text, confident_only=True)):
+            # A question asked in the middle of a step: answer it, then ask the step again.
+            self._resume(turn, "commands.still_here")
+            return
+        self._apply(turn, result)
+
+    # ------------------------------------------------------------ effects
+
+    def _apply(self, turn: Turn, result: engine.Result) -> None:
+        """Take the engine's new state and replies, and carry out its effects."""
+        state = result.state
+        turn.replies.extend(result.replies)
+        turn.toast = result.toast
+        for effect in result.effects:
+            if isinstance(effect, Answered):
+                case_id = turn.state.case_id or state.case_id
+                if case_id is None:
+                    draft = cases.create_draft(self.db, member_id=turn.member.id, campaign_id=self.campaign.id,
+                                               lang=state.lang, source=state.prefill.get("source") or turn.member.source,
+                                               now=turn.now)
+                    case_id = draft.id
+                state = state.with_(case_id=case_id)
+                column, value = answer_column(effect.field, effect.value)
+                cases.record_answer(self.db, case_id, column, value, turn.now)
+            elif isinstance(effect, FileCase):
+                case_id = turn.state.case_id
+                if case_id is None:
+                    draft = cases.create_draft(self.db, member_id=turn.member.id, campaign_id=self.campaign.id,
+                                               lang=state.lang, source=turn.member.source, now=turn.now)
+                    case_id = draft.id
+                case = cases.file(self.db, case_id, case_fields(effect.answers), prefix=self.campaign.reference_prefix, now=turn.now)
+                logger.info("case %s filed by member %s", case.ref, turn.member.id)
+                turn.state = state
+                self._filed(turn, case)
+            elif isinstance(effect, DiscardCase):
+                if turn.state.case_id is not None:
+                    cases.discard_draft(self.db, turn.state.case_id)
+        turn.state = state
+
+    def _discard(self, turn: Turn) -> None:
+        if turn.state.case_id is not None:
+            cases.discard_draft(self.db, turn.state.case_id)
+
+    def _filed(self, turn: Turn, case) -> None:
+        """Right after filing: the reference, their rights with their own dates, a complaint ready to send."""
+        lang = turn.state.lang
+        facility = self.campaign.facility(case.facility_id)
+        facts = CaseFacts(
+            kind=case.kind or "other",
+            urgency=case.urgency or "soon",
+            appt_date=case.appt_date or self.today(turn.now),
+            reported_on=self.today(turn.now),
+            offered=case.offered or "nothing",
+            offered_date=case.offered_date,
+            facility_name=facility.name if facility else case.facility_text,
+            reported_at=turn.now,
+            notified=case.notified,
+        )
+        deadline = compute_deadline(facts, self.campaign)
+        cases.set_deadline(self.db, case.id, standard=deadline.standard, due_date=deadline.due_date, due_at=deadline.due_at)
+        if deadline.is_urgent:
+            escalations.raise_(self.db, member_id=turn.member.id, case_id=case.id, reason="urgent_no_appointment", now=turn.now)
+        rights = html.escape(rights_summary(facts, deadline, self.campaign, lang))
+        self._say(turn, self.t(turn, "filed.done", ref=case.ref) + "\n\n" + self.t(turn, "filed.rights_title") + "\n" + rights)
+        complaint = complaint_text(facts, deadline, self.campaign, lang, case.ref)
+        self._say(turn, self.t(turn, "filed.complaint_intro") + "\n\n" + html.escape(complaint.how_to_send))
+        self._say(turn, html.escape(f"{complaint.subject}\n\n{complaint.body}"[:3900]))
+        caption_key = "filed.document_caption" if lang == "en" else "filed.document_caption_with_english"
+        turn.replies.append(Document(f"complaint-{case.ref}.txt", complaint_document(complaint), self.t(turn, caption_key, ref=case.ref)))
+        self._menu(turn, self.t(turn, "filed.next"))
+
+    # ------------------------------------------------------------ safety and people
+
+    def _crisis(self, turn: Turn, signal: str | None) -> None:
+        """Crisis resources at once; an escalation for the volunteer desk; then carry on where they were."""
+        about_someone_else = signal in ("third_party_risk", "resource_request")
+        phone = self.campaign.phone("mental_health_24_7")
+        letters = self.campaign.phone("mental_health_24_7_letters")
+        line = f"{letters} ({phone})" if letters and phone else (phone or letters)
+        text = self.t(turn, "crisis.other" if about_someone_else else "crisis.message", line=line)
+        buttons = []
+        if turn.member is not None and signal != "resource_request":
+            reason = "help_now" if signal in ("third_party_risk", "help_now") else "crisis"
+            escalations.raise_(self.db, member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn),
+                               reason=reason, now=turn.now)
+            logger.info("member %s: %s escalation (%s)", turn.member.id, reason, signal)
+            text += "\n\n" + self.t(turn, "crisis.flagged")
+        if self._dialog(turn):
+            buttons.append((Button(self.t(turn, "crisis.continue"), "m:resume"),))
+        turn.replies.append(Reply(text, tuple(buttons)))
+
+    def _latest_case_id(self, turn: Turn) -> int | None:
+        mine = cases.for_member(self.db, turn.member.id) if turn.member else []
+        open_ = [c for c in mine if c.status == "open"]
+        return open_[0].id if open_ else None
+
+    def _ask_for_volunteer(self, turn: Turn) -> None:
+        existing = escalations.open_for_member(self.db, turn.member.id)
+        escalations.raise_(self.db, member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn),
+                           reason="volunteer", now=turn.now)
+        logger.info("member %s asked for a volunteer", turn.member.id)
+        self._say(turn, self.t(turn, "volunteer.already" if existing else "volunteer.requested"))
+        if self._dialog(turn):
+            self._resume(turn, "commands.still_here")
+
+    # ------------------------------------------------------------ knowledge base
+
+    def _article_text(self, lang: str, article_id: str, *, detail: bool = False) -> str:
+        a = self.kb.render(article_id, lang, self.campaign)
+        body = a.detail if detail else a.answer
+        lines = [f"<b>{html.escape(a.title)}</b>", "", html.escape(body)]
+        footer = " · ".join(x for x in (a.source_line, a.reviewed_line) if x)
+        if footer:
+            lines += ["", f"<i>{html.escape(footer)}</i>"]
+        return "\n".join(lines)
+
+    def _article_reply(self, turn: Turn, article_id: str, *, detail: bool = False) -> Reply:
+        lang = turn.state.lang
+        rendered = self.kb.render(article_id, lang, self.campaign)
+        buttons = []
+        if rendered.detail and not detail:
+            buttons.append((Button(self.t(turn, "kb.more"), f"kb:more:{article_id}"),))
+        buttons.append((Button(self.t(turn, "kb.other_topics"), "kb:menu"),))
+        return Reply(self._article_text(lang, article_id, detail=detail), tuple(buttons))
+
+    def _answer_question(self, turn: Turn, text: str, *, confident_only: bool = False) -> bool:
+        """Answer a typed question from the knowledge base; when unsure, offer the closest topics and a person."""
+        found = self.matcher.match(text[:1000], turn.state.lang)
+        if found.article_id is not None:
+            turn.replies.append(self._article_reply(turn, found.article_id))
+            return True
+        if confident_only:
+            return False
+        lang = turn.state.lang
+        buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}"),) for a in found.alternatives[:3]]
+        if turn.member is not None:
+            buttons.append((Button(self.t(turn, "kb.ask_volunteer"), "m:volunteer"),))
+        buttons.append((Button(self.t(turn, "menu.report"), "m:report"),))
+        self._say(turn, self.t(turn, "kb.unsure"), tuple(buttons))
+        return True
+
+    def _rights_menu(self, turn: Turn, *, all_topics: bool = False, message_id: int | None = None) -> None:
+        lang = turn.state.lang
+        ids = self.kb.ids if all_topics else tuple(a for a in RIGHTS_MENU if self.kb.get(a))
+        buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}"),) for a in ids]
+        if not all_topics:
+            buttons.append((Button(self.t(turn, "kb.all_topics"), "kb:all"),))
+        text = self.t(turn, "kb.menu_intro")
+        turn.replies.append(Edit(message_id, text, tuple(buttons)) if message_id else Reply(text, tuple(buttons)))
+
+    def _kb_button(self, turn: Turn) -> None:
+        parts = turn.ev.data.split(":")
+        if parts == ["kb", "menu"]:
+            self._rights_menu(turn)
+        elif parts == ["kb", "all"]:
+            self._rights_menu(turn, all_topics=True, message_id=turn.ev.message_id)
+        elif len(parts) == 3 and parts[1] == "more" and self.kb.get(parts[2]):
+            turn.replies.append(self._article_reply(turn, parts[2], detail=True))
+        elif len(parts) == 2 and self.kb.get(parts[1]):
+            turn.replies.append(self._article_reply(turn, parts[1]))
+        else:
+            self._old_button(turn)
+            return
+        if self._dialog(turn):
+            self._resume(turn, "commands.still_here")
+
+    # ------------------------------------------------------------ views
+
+    def _mycases_text(self, turn: Turn) -> str:
+        mine = cases.for_member(self.db, turn.member.id)
+        if not mine:
+            return self.t(turn, "mycases.none")
+        lines = [self.t(turn, "mycases.intro")]
+        today = self.today(turn.now)
+        for c in mine:
+            facility = self.campaign.facility(c.facility_id)
+            lines.append(
+                self.t(
+                    turn,
+                    "mycases.line",
+                    ref=c.ref,
+                    kind=self.t(turn, f"choice.kind.{c.kind}") if c.kind else "",
+                    date=format_date(c.appt_date, turn.state.lang, today=today) if c.appt_date else self.t(turn, "mycases.no_date"),
+                    facility=facility.name if facility else (c.facility_text or self.t(turn, "facility.unknown")),
+                    status=self.t(turn, f"status.{c.status}"),
+                )
+            )
+        return "\n".join(lines)
+
+
+def turn_with_command(turn: Turn, command: str) -> Turn:
+    """The same turn, as if the member had typed /<command> (menu buttons)."""
+    turn.ev = Event(update_id=turn.ev.update_id, chat_id=turn.ev.chat_id, kind="command", command=command,
+                    message_id=turn.ev.message_id, lang_hint=turn.ev.lang_hint)
+    return turn
+
+
+def _language_buttons(payload: str):
+    return ((Button("English", f"on:lang:en:{payload}"), Button("Español", f"on:lang:es:{payload}")),)
+
+
+def _keyboard_json(buttons) -> list:
+    return [[{"label": b.label, "data": b.data} for b in row] for row in buttons]

@@ -1,0 +1,27 @@
+"""Deep-link payloads (t.me/<bot>?start=<payload>) that pre-fill a clinic."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.campaign import Campaign
+
+# Telegram allows 1-64 characters of A-Z a-z 0-9 _ - in a start payload.
+PAYLOAD_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def parse_start_payload(payload: str, campaign: Campaign) -> dict:
+    """{'facility': id, 'source': label} from a payload like 'los-angeles' or 'los-angeles__flyer3'.
+
+    Anything unknown is ignored: a broken link must never stop a member from reporting.
+    """
+    payload = (payload or "").strip()
+    if not PAYLOAD_RE.match(payload):
+        return {}
+    facility_part, _, source = payload.partition("__")
+    out = {}
+    if campaign.facility(facility_part):
+        out["facility"] = facility_part
+    if source:
+        out["source"] = source[:32]
+    return out

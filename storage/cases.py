@@ -1,0 +1,156 @@
+"""Cases (one per canceled appointment) and their evidence log."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from storage.models import Case, CaseEvent, d, dt, to_iso
+
+# No 0/O and no 1/I: a reference read aloud on the phone can't be misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 5
+
+# The answers a report can set, column by column.
+ANSWER_FIELDS = (
+    "kind",
+    "appt_date",
+    "facility_id",
+    "facility_text",
+    "notified",
+    "offered",
+    "offered_date",
+    "urgency",
+    "note",
+    "share_ok",
+)
+
+
+def _case(row) -> Case:
+    return Case(
+        id=row["id"],
+        ref=row["ref"],
+        member_id=row["member_id"],
+        campaign_id=row["campaign_id"],
+        status=row["status"],
+        lang=row["lang"],
+        kind=row["kind"],
+        appt_date=d(row["appt_date"]),
+        facility_id=row["facility_id"],
+        facility_text=row["facility_text"],
+        notified=row["notified"],
+        offered=row["offered"],
+        offered_date=d(row["offered_date"]),
+        urgency=row["urgency"],
+        note=row["note"],
+        share_ok=None if row["share_ok"] is None else bool(row["share_ok"]),
+        source=row["source"],
+        created_at=dt(row["created_at"]),
+        filed_at=dt(row["filed_at"]),
+        closed_at=dt(row["closed_at"]),
+        deadline_standard=row.get("deadline_standard"),
+        deadline_date=d(row.get("deadline_date")),
+        deadline_at=dt(row.get("deadline_at")),
+    )
+
+
+def new_reference(db: Database, prefix: str) -> str:
+    """A fresh, unused reference such as KP-7F3K2."""
+    while True:
+        ref = prefix + "-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        if db.execute("SELECT 1 FROM cases WHERE ref = ?", [ref]).fetchone() is None:
+            return ref
+
+
+def create_draft(db: Database, *, member_id: str, campaign_id: str, lang: str, source: str | None, now: datetime) -> Case:
+    """Start a case as a draft: answers are saved on it as the member gives them."""
+    cur = db.execute(
+        "INSERT INTO cases (member_id, campaign_id, status, lang, source, created_at) VALUES (?, ?, 'draft', ?, ?, ?)",
+        [member_id, campaign_id, lang, source, to_iso(now)],
+    )
+    return get(db, cur.lastrowid)
+
+
+def get(db: Database, case_id: int) -> Case | None:
+    rows = list(db.query("SELECT * FROM cases WHERE id = ?", [case_id]))
+    return _case(rows[0]) if rows else None
+
+
+def by_ref(db: Database, ref: str) -> Case | None:
+    rows = list(db.query("SELECT * FROM cases WHERE ref = ?", [ref.upper()]))
+    return _case(rows[0]) if rows else None
+
+
+def _stored(value) -> object:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def record_answer(db: Database, case_id: int, field: str, value, now: datetime) -> None:
+    """Save one answer on the draft and in the evidence log, with its time."""
+    if field not in ANSWER_FIELDS:
+        raise ValueError(f"unknown case field {field!r}")
+    stored = _stored(value)
+    db.execute(f"UPDATE cases SET {field} = ? WHERE id = ?", [stored, case_id])
+    db.execute(
+        "INSERT INTO case_events (case_id, kind, field, value, at) VALUES (?, 'answer', ?, ?, ?)",
+        [case_id, field, None if stored is None else str(stored), to_iso(now)],
+    )
+
+
+def file(db: Database, case_id: int, answers: dict, *, prefix: str, now: datetime) -> Case:
+    """File a draft: write its final answers, give it a reference, open it."""
+    sets = {f: _stored(answers.get(f)) for f in ANSWER_FIELDS}
+    ref = new_reference(db, prefix)
+    assignments = ", ".join(f"{f} = ?" for f in sets)
+    db.execute(
+        f"UPDATE cases SET {assignments}, ref = ?, status = 'open', filed_at = ? WHERE id = ? AND status = 'draft'",
+        [*sets.values(), ref, to_iso(now), case_id],
+    )
+    db.execute(
+        "INSERT INTO case_events (case_id, kind, field, value, at) VALUES (?, 'filed', NULL, ?, ?)",
+        [case_id, ref, to_iso(now)],
+    )
+    return get(db, case_id)
+
+
+def set_deadline(db: Database, case_id: int, *, standard: str, due_date: date, due_at: datetime | None) -> None:
+    """Store the legal deadline computed when the case was filed."""
+    db.execute(
+        "UPDATE cases SET deadline_standard = ?, deadline_date = ?, deadline_at = ? WHERE id = ?",
+        [standard, due_date.isoformat(), to_iso(due_at), case_id],
+    )
+
+
+def discard_draft(db: Database, case_id: int) -> None:
+    """Forget a draft the member canceled: nothing of it is kept."""
+    db.execute("DELETE FROM case_events WHERE case_id = ? AND case_id IN (SELECT id FROM cases WHERE status = 'draft')", [case_id])
+    db.execute("DELETE FROM cases WHERE id = ? AND status = 'draft'", [case_id])
+
+
+def for_member(db: Database, member_id: str) -> list[Case]:
+    """The member's filed cases, newest first."""
+    return [
+        _case(r)
+        for r in db.query(
+            "SELECT * FROM cases WHERE member_id = ? AND status != 'draft' ORDER BY filed_at DESC, id DESC", [member_id]
+        )
+    ]
+
+
+def events(db: Database, case_id: int) -> list[CaseEvent]:
+    """The case's evidence log, oldest first."""
+    return [
+        CaseEvent(id=r["id"], case_id=r["case_id"], kind=r["kind"], field=r["field"], value=r["value"], at=dt(r["at"]))
+        for r in db.query("SELECT * FROM case_events WHERE case_id = ? ORDER BY id", [case_id])
+    ]
+
+
+def count_by_status(db: Database) -> dict[str, int]:
+    """How many cases there are in each status."""
+    return {r["status"]: r["n"] for r in db.query("SELECT status, count(*) AS n FROM cases GROUP BY status")}

@@ -1,0 +1,83 @@
+"""Opening the database: SQLite through sqlite-utils, WAL mode, numbered migrations."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from storage.migrations import MIGRATIONS
+
+logger = logging.getLogger(__name__)
+
+
+def open_db(path: str | Path = "carebot.db", *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open (and by default migrate) the carebot database at `path` (':memory:' for tests)."""
+    if str(path) == ":memory:":
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+    # Transactions are explicit (db.atomic()); autocommit otherwise.
+    conn.isolation_level = None
+    db = sqlite_utils.Database(conn)
+    if str(path) != ":memory:":
+        db.execute("PRAGMA journal_mode=WAL")
+    # NORMAL is durable against a process crash (kill -9) in WAL mode; only a
+    # power loss can lose the last commits.
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows are overwritten with zeros, so /delete leaves no bytes behind.
+    db.execute("PRAGMA secure_delete=ON")
+    db.execute("PRAGMA busy_timeout=5000")
+    if migrate:
+        apply_migrations(db)
+    return db
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The number of the last migration applied (0 for a new database)."""
+    if "_migrations" not in db.table_names():
+        return 0
+    row = db.execute("SELECT max(number) FROM _migrations").fetchone()
+    return row[0] or 0
+
+
+def apply_migrations(db: sqlite_utils.Database) -> list[int]:
+    """Apply the migrations not yet recorded, each in its own transaction; return their numbers."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (number INTEGER PRIMARY KEY, name TEXT, applied_at TEXT DEFAULT CURRENT_TIMESTAMP)"
+    )
+    done = schema_version(db)
+    applied = []
+    for number, name, sql in MIGRATIONS:
+        if number <= done:
+            continue
+        with db.atomic():
+            for statement in _statements(sql):
+                db.execute(statement)
+            db.execute("INSERT INTO _migrations (number, name) VALUES (?, ?)", [number, name])
+        logger.info("applied migration %d (%s)", number, name)
+        applied.append(number)
+    return applied
+
+
+def _statements(sql: str) -> list[str]:
+    parts, buf = [], []
+    for line in sql.splitlines():
+        buf.append(line)
+        candidate = "\n".join(buf).strip()
+        if candidate.endswith(";") and sqlite3.complete_statement(candidate):
+            parts.append(candidate)
+            buf = []
+    rest = "\n".join(buf).strip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Move everything from the WAL into the main file and truncate the WAL."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,0 +1,82 @@
+"""Frozen dataclasses returned by storage; sqlite-utils rows never leave storage/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    chat_id: int | None
+    lang: str
+    source: str | None
+    status: str
+    consented_at: datetime
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    ref: str | None
+    member_id: str | None
+    campaign_id: str
+    status: str
+    lang: str
+    kind: str | None
+    appt_date: date | None
+    facility_id: str | None
+    facility_text: str | None
+    notified: str | None
+    offered: str | None
+    offered_date: date | None
+    urgency: str | None
+    note: str | None
+    share_ok: bool | None
+    source: str | None
+    created_at: datetime
+    filed_at: datetime | None
+    closed_at: datetime | None
+    deadline_standard: str | None = None
+    deadline_date: date | None = None
+    deadline_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    id: int
+    case_id: int
+    kind: str
+    field: str | None
+    value: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    chat_id: int
+    member_id: str | None
+    kind: str
+    action: str
+    payload: dict
+    status: str
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+    message_id: int | None
+
+
+def to_iso(value: datetime | date | None) -> str | None:
+    """Store a datetime/date as ISO 8601 text."""
+    return value.isoformat() if value is not None else None
+
+
+def dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

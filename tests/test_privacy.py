@@ -1,0 +1,133 @@
+"""Members own their data: /delete leaves nothing of them, logs never hold what they wrote."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.cli import configure_logging
+from storage.db import checkpoint
+from tests.flows import consent
+
+NOTE = "zebra-secret-note-4242 my therapist Dr Quillfeather"
+CLINIC_TYPED = "Clinica Xyzzyplex Norte"
+FIRST_NAME = "Esperanzaunique"
+CHAT_ID = 987654321123
+
+
+async def file_a_case_with_free_text(member) -> None:
+    await consent(member)
+    await member.tap("Individual therapy")
+    await member.ask("yesterday")
+    await member.ask(CLINIC_TYPED)
+    await member.tap("It's not listed")
+    for label in ("Phone call", "Nothing", "I need to be seen soon"):
+        await member.tap(label)
+    await member.ask(NOTE)
+    await member.tap("Yes, share it")
+    await member.tap("Confirm and file")
+
+
+def int_bytes(n: int) -> list[bytes]:
+    """How SQLite may store an integer: big-endian in 1-8 bytes (6 for a chat id this size)."""
+    return [n.to_bytes(size, "big") for size in (6, 8)]
+
+
+async def test_delete_leaves_no_name_note_chat_id_or_free_text_in_the_database_file(running_bot):
+    member = running_bot.standin.user(CHAT_ID, FIRST_NAME, "en")
+    await file_a_case_with_free_text(member)
+    # A second report in progress: its draft must go too.
+    await member.ask("/report")
+    await member.tap("Group therapy")
+    await member.ask("/delete")
+    done = await member.tap("Yes, erase my data")
+    assert "Your personal data is erased" in done.text
+
+    db = running_bot.db
+    checkpoint(db)
+    raw = Path(running_bot.settings.db_path).read_bytes()
+    for secret in (NOTE, "zebra-secret", "Quillfeather", CLINIC_TYPED, "Xyzzyplex", FIRST_NAME, str(CHAT_ID)):
+        assert secret.encode() not in raw, secret
+    for packed in int_bytes(CHAT_ID):
+        assert packed not in raw
+    wal = Path(running_bot.settings.db_path + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    # The anonymous record survives for the counts.
+    rows = list(db.query("SELECT member_id, note, facility_text, kind, status FROM cases"))
+    assert rows == [{"member_id": None, "note": None, "facility_text": None, "kind": "individual", "status": "open"}]
+
+
+async def test_deleted_member_starts_fresh_and_sees_no_old_cases(running_bot):
+    member = running_bot.standin.user(4002)
+    await file_a_case_with_free_text(member)
+    await member.ask("/delete")
+    await member.tap("Yes, erase my data")
+    again = await member.ask("/mycases")
+    assert "To begin, tap /start" in again.text
+    await consent(member)
+    await member.ask("/mycases")
+    listing, reminder = member.messages[-2:]
+    assert "no filed cases yet" in listing.text
+    assert "What kind of appointment" in reminder.text
+
+
+async def test_delete_asks_first_and_no_keeps_everything(running_bot):
+    member = running_bot.standin.user(4003)
+    await file_a_case_with_free_text(member)
+    ask = await member.ask("/delete")
+    assert "Are you sure?" in ask.text
+    kept = await member.tap("No, keep it")
+    assert "nothing was erased" in kept.text
+    assert list(running_bot.db.query("SELECT note FROM cases")) == [{"note": NOTE}]
+
+
+async def test_logs_never_hold_member_text_names_or_the_token(running_bot, caplog):
+    configure_logging("DEBUG")
+    caplog.set_level(logging.DEBUG)
+    try:
+        member = running_bot.standin.user(4004, FIRST_NAME, "en")
+        await file_a_case_with_free_text(member)
+        await member.sticker()
+        await member.settle()
+        await member.ask("/delete")
+        await member.tap("Yes, erase my data")
+    finally:
+        logging.getLogger().setLevel(logging.WARNING)
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert caplog.records, "nothing was logged at all: the check would prove nothing"
+    for secret in (NOTE, "zebra-secret", CLINIC_TYPED, FIRST_NAME, running_bot.settings.token, "4004"):
+        assert secret not in logged, secret
+
+
+async def test_two_members_reporting_at_once_never_see_each_others_data(running_bot):
+    import asyncio
+
+    standin = running_bot.standin
+    members = [standin.user(5000 + i, f"Member{i}", "en" if i % 2 else "es") for i in range(8)]
+
+    async def report(i, member):
+        note = f"private-note-of-member-{i}-{'x' * i}"
+        if i % 2:
+            from tests.flows import report_in_english
+
+            await report_in_english(member, note=note)
+            await member.tap("Confirm and file")
+        else:
+            from tests.flows import report_in_spanish
+
+            await report_in_spanish(member, note=note)
+            await member.tap("Confirmar y enviar")
+        return note
+
+    notes = await asyncio.gather(*(report(i, m) for i, m in enumerate(members)))
+    for i, member in enumerate(members):
+        seen = "\n".join(m.text for m in member.messages)
+        assert notes[i] in seen
+        for j, other in enumerate(notes):
+            if j != i:
+                assert other not in seen, (i, j)
+    db = running_bot.db
+    rows = list(db.query("SELECT m.chat_id, c.note FROM cases c JOIN members m ON m.id = c.member_id"))
+    assert len(rows) == len(members)
+    for row in rows:
+        assert row["note"] == notes[row["chat_id"] - 5000]

@@ -1,0 +1,173 @@
+"""Know your rights: answers from the cited knowledge base, the member's own deadline, the complaint, the crisis screen."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from click.testing import CliRunner
+
+from bot.cli import main
+from tests.flows import consent
+
+REF = re.compile(r"\b([A-Z]{2}-[2-9A-HJ-NP-Z]{5})\b")
+
+
+async def idle_member(bot, chat_id, lang="en"):
+    """A member who agreed and then stopped the report: free text is a question now."""
+    member = bot.standin.user(chat_id, "M", lang)
+    await consent(member, lang)
+    await member.ask("/cancel")
+    return member
+
+
+async def test_spanish_question_with_typos_and_no_accents_gets_the_right_article_with_its_source(running_bot):
+    member = await idle_member(running_bot, 6001, "es")
+    answer = await member.ask("si kaiser no me da sita a tiempo puedo ir con un terapeuta fuera de la red??")
+    assert "Atención fuera de la red" in answer.text
+    assert "1374.72" in answer.text or "fuera de la red" in answer.text
+    assert "Fuente" in answer.text and "Revisado" in answer.text
+
+
+async def test_english_question_gets_answer_first_and_more_detail_on_a_tap(running_bot):
+    member = await idle_member(running_bot, 6002)
+    answer = await member.ask("what do i say when i call them to ask for an outside therapist")
+    assert answer.text.startswith("How to ask for out-of-network care")
+    detail = await member.tap("More detail")
+    assert "What you can say" in detail.text and "1374.72" in detail.text
+
+
+async def test_question_the_bot_is_unsure_of_gets_three_topics_and_a_volunteer_not_a_guess(running_bot):
+    member = await idle_member(running_bot, 6003)
+    reply = await member.ask("purple elephant spaghetti")
+    assert "not sure I understood" in reply.text
+    labels = reply.labels()
+    assert "🙋 Ask a volunteer" in labels
+    assert len([b for row in reply.buttons for b in row if b["callback_data"].startswith("kb:")]) == 3
+
+
+async def test_rights_menu_opens_topics_in_the_members_language(running_bot):
+    member = await idle_member(running_bot, 6004, "es")
+    menu = await member.ask("/rights")
+    assert "Toque un tema" in menu.text
+    assert "Plazos para darle una cita" in menu.labels()
+    article = await member.tap("Plazos para darle una cita")
+    assert "10 días hábiles" in article.text and "15" in article.text
+
+
+async def test_filed_case_shows_the_members_own_deadline_and_a_complaint_to_send(running_bot):
+    # Reported Tuesday, Nov 24, 2026: ten business days, skipping Thanksgiving and the day after.
+    member = running_bot.standin.user(6005)
+    await consent(member)
+    await member.tap("Individual therapy")
+    await member.tap("Yesterday")
+    await member.ask("Fontana")
+    for label in ("Phone call", "Nothing", "I need to be seen soon", "Skip", "Yes, share it"):
+        await member.tap(label)
+    await member.press("Confirm and file")
+    await member.settle()
+    texts = [m.text for m in member.messages]
+    filed = next(t for t in texts if "Your report is filed" in t)
+    ref = REF.search(filed).group(1)
+    assert "Thursday, December 10" in filed and "10 business days" in filed
+    assert "out-of-network" in filed and "in-network cost" in filed
+    complaint = next(t for t in texts if "1374.72" in t and "Fontana" in t)
+    assert ref in complaint and "Monday, November 23" in complaint
+    document = next(m for m in member.messages if m.document)
+    assert document.document["file_name"] == f"complaint-{ref}.txt"
+    row = next(running_bot.db.query("SELECT deadline_standard, deadline_date FROM cases WHERE ref = ?", [ref]))
+    assert row["deadline_date"] == "2026-12-10"
+
+
+async def test_spanish_member_gets_complaint_in_spanish_and_an_english_filing_copy(running_bot):
+    member = running_bot.standin.user(6006, "Luz", "es")
+    await consent(member, "es")
+    await member.tap("Psiquiatría / medicamentos")
+    await member.tap("Ayer")
+    await member.ask("harbor city")
+    await member.tap("South Bay")
+    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo"):
+        await member.tap(label)
+    await member.press("Confirmar y enviar")
+    await member.settle()
+    texts = "\n".join(m.text for m in member.messages)
+    assert "15 días hábiles" in texts and "psiquiatra" in texts
+    document = next(m for m in member.messages if m.document)
+    assert "inglés" in document.text
+    sent = next(p for method, p in running_bot.standin.calls if method == "sendDocument")
+    content = sent["document"]["content"].decode("utf-8")
+    assert "queja" in content.lower() and "Health and Safety Code" in content
+
+
+async def test_urgent_case_gets_the_48_hour_standard_and_dmhc_at_once(running_bot):
+    member = running_bot.standin.user(6007)
+    await consent(member)
+    await member.tap("Individual therapy")
+    await member.tap("Today")
+    await member.ask("Fontana")
+    for label in ("Phone call", "Nothing", "It's urgent", "Skip", "Yes, share it"):
+        await member.tap(label)
+    await member.press("Confirm and file")
+    await member.settle()
+    texts = "\n".join(m.text for m in member.messages)
+    assert "48 hours" in texts and "1-888-466-2219" in texts
+    row = next(running_bot.db.query("SELECT reason, priority FROM escalations"))
+    assert row["reason"] == "urgent_no_appointment"
+
+
+async def test_crisis_phrase_in_the_middle_of_the_clinic_question_gets_help_at_once_then_goes_on(running_bot):
+    member = running_bot.standin.user(6008, "Rosa", "es")
+    await consent(member, "es")
+    await member.tap("Terapia individual")
+    await member.tap("Ayer")
+    crisis = await member.ask("ya no aguanto mas, no quiero vivir")
+    assert "988" in crisis.text and "911" in crisis.text and "AYUDA" in crisis.text
+    assert "1-833-KP-WITH-U" in crisis.text
+    assert "avisé a nuestro equipo" in crisis.text
+    back = await member.tap("Seguir con mi reporte")
+    assert "¿En qué clínica" in back.text
+    row = next(running_bot.db.query("SELECT reason, priority, status FROM escalations"))
+    assert (row["reason"], row["priority"], row["status"]) == ("crisis", 1, "open")
+    # The step was kept: the member goes on where they were.
+    nxt = await member.ask("Fontana")
+    assert "¿Cómo se enteró" in nxt.text or "Cómo" in nxt.text
+
+
+async def test_talk_about_coverage_is_not_a_crisis(running_bot):
+    member = await idle_member(running_bot, 6009)
+    before = len(member.messages)
+    await member.ask("does kaiser cover therapy for suicidal thoughts")
+    assert not any("Thank you for telling me" in m.text for m in member.messages[before:])
+    assert list(running_bot.db.query("SELECT * FROM escalations")) == []
+
+
+async def test_crisis_before_consent_gets_resources_and_stores_nothing(running_bot):
+    member = running_bot.standin.user(6010, "X", "en")
+    reply = await member.ask("i want to kill myself")
+    assert "988" in reply.text and "911" in reply.text
+    assert list(running_bot.db.query("SELECT * FROM members")) == []
+    assert list(running_bot.db.query("SELECT * FROM escalations")) == []
+
+
+async def test_second_trigger_raises_the_open_escalation_instead_of_opening_another(running_bot):
+    member = await idle_member(running_bot, 6011)
+    await member.ask("/volunteer")
+    await member.ask("I took all my pills")
+    rows = list(running_bot.db.query("SELECT reason, priority FROM escalations"))
+    assert rows == [{"reason": "crisis", "priority": 1}]
+
+
+async def test_question_typed_at_a_choice_step_is_answered_then_the_step_is_asked_again(running_bot):
+    member = running_bot.standin.user(6012)
+    await consent(member)
+    await member.ask("how long can they make me wait for an appointment")
+    article, reminder = member.messages[-2:]
+    assert "business days" in article.text
+    assert "What kind of appointment" in reminder.text
+
+
+def test_kb_check_command_passes_on_the_shipped_knowledge_base():
+    newest = date(2026, 11, 28)
+    result = CliRunner().invoke(main, ["kb", "check", "--today", newest.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "articles in English and Spanish" in result.output
