@@ -36,6 +36,7 @@ from knowledge.deadlines import CaseFacts, compute_deadline
 from knowledge.facilities import match_choice, match_facility
 from knowledge.kb import KnowledgeBase, load_knowledge_base
 from knowledge.matcher import Matcher
+from knowledge.text import guess_language
 from storage import cases, conversations, escalations, members, outbox, updates
 from storage.models import Member, OutboxItem
 
@@ -299,6 +300,9 @@ class Core:
         if ev.kind == "button" and ev.data.startswith("kb:"):
             self._kb_button(turn)
             return
+        if ev.kind == "text" and guess_language(ev.text):
+            # Someone who hasn't picked a language yet is answered in the one they wrote in.
+            turn.state = turn.state.with_(lang=guess_language(ev.text))
         if ev.kind == "text" and self._answer_question(turn, ev.text, confident_only=True):
             self._say(turn, self.t(turn, "kb.stranger_hint"))
             return
@@ -580,7 +584,8 @@ class Core:
         a = self.kb.render(article_id, lang, self.campaign)
         body = a.detail if detail else a.answer
         lines = [f"<b>{html.escape(a.title)}</b>", "", html.escape(body)]
-        footer = " · ".join(x for x in (a.source_line, a.reviewed_line) if x)
+        # The short answer names its main source; the detail lists them all.
+        footer = " · ".join(x for x in (a.source_line if detail else a.source_line_short, a.reviewed_line) if x)
         if footer:
             lines += ["", f"<i>{html.escape(footer)}</i>"]
         return "\n".join(lines)

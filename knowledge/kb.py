@@ -57,7 +57,7 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
 )
 
 # Keys every [labels.<lang>] table of sources.toml must have.
-LABEL_KEYS = ("source", "sources", "reviewed", "date_format")
+LABEL_KEYS = ("source", "sources", "reviewed", "date_format", "more_sources")
 
 
 class KnowledgeBaseError(ValueError):
@@ -163,6 +163,8 @@ class RenderedArticle:
     reviewed: date | None
     reviewed_line: str
     source_urls: tuple[str, ...]
+    # The first source and how many more: what fits under a short answer on a phone.
+    source_line_short: str = ""
 
 
 def _str(value, where: str, problems: list[str]) -> str:
@@ -334,6 +336,12 @@ def render_article(article: Article, lang: str, campaign: Campaign) -> RenderedA
         pattern = labels.get("date_format", "yyyy-MM-dd")
         when = _babel_format_date(article.reviewed, pattern, locale=lang)
         reviewed_line = f"{labels.get('reviewed', '')}: {when}"
+    short = ""
+    if article.cited:
+        first = article.cited[0].cite(lang)
+        rest = len(article.cited) - 1
+        more = " " + labels.get("more_sources", "+{n}").format(n=rest) if rest else ""
+        short = f"{labels.get('source', '')}: {first}{more}"
     urls: list[str] = []
     for s in article.cited:
         urls.extend(u for u in (s.url, *s.also) if u)
@@ -344,6 +352,7 @@ def render_article(article: Article, lang: str, campaign: Campaign) -> RenderedA
         answer=fill_placeholders(text.answer, values),
         detail=fill_placeholders(text.detail, values),
         source_line=f"{label}: {cites}" if cites else "",
+        source_line_short=short,
         reviewed=article.reviewed,
         reviewed_line=reviewed_line,
         source_urls=tuple(urls),

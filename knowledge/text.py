@@ -49,3 +49,25 @@ def count_sentences(text: str) -> int:
     if not text:
         return 0
     return max(1, len(_SENTENCE_END.findall(text)) + (0 if text[-1] in ".!?" else 1))
+
+
+# Words that mark a message as Spanish or English (after normalisation). Used only
+# to answer someone who hasn't picked a language yet in the language they wrote.
+_SPANISH = frozenset("""que como cuando donde por para porque pero mi mis me te le lo la las los el un una unos
+de del al es esta estoy son hay tengo tiene puedo puede pueden quiero necesito cita citas terapia terapeuta
+cancelaron cancelo ayuda hola gracias derechos queja dias semana no si ya tambien muy mas""".split())
+_ENGLISH = frozenset("""the my i me is are was what how when where why can could do does did have has need want
+appointment appointments therapy therapist canceled cancelled help hello hi thanks rights complaint days week
+not yes to of and you it they them their this that for with""".split())
+
+
+def guess_language(text: str) -> str | None:
+    """'es' or 'en' when the words clearly say so, else None."""
+    words = tokens(text)
+    es = sum(w in _SPANISH for w in words) + 2 * sum(ch in "ñ¿¡áéíóú" for ch in text.lower())
+    en = sum(w in _ENGLISH for w in words)
+    if es > en:
+        return "es"
+    if en > es:
+        return "en"
+    return None

@@ -171,3 +171,20 @@ def test_kb_check_command_passes_on_the_shipped_knowledge_base():
     result = CliRunner().invoke(main, ["kb", "check", "--today", newest.isoformat()])
     assert result.exit_code == 0, result.output
     assert "articles in English and Spanish" in result.output
+
+
+async def test_someone_who_has_not_started_is_answered_in_the_language_they_wrote_and_nothing_is_stored(running_bot):
+    member = running_bot.standin.user(6013, "X", "en")  # an English phone
+    await member.ask("que pasa si no me dan cita a tiempo")
+    article, hint = member.messages[-2:]
+    assert "días hábiles" in article.text and "Fuente" in article.text
+    assert "toque /start" in hint.text
+    assert list(running_bot.db.query("SELECT * FROM members")) == []
+
+
+async def test_short_answer_names_its_main_source_and_the_detail_lists_them_all(running_bot):
+    member = await idle_member(running_bot, 6014)
+    answer = await member.ask("how long do they have to give me an appointment")
+    assert re.search(r"Source: .+ and \d+ more", answer.text)
+    detail = await member.tap("More detail")
+    assert "Sources: " in detail.text and "opa.ca.gov" in detail.text and "more ·" not in detail.text
