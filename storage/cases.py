@@ -53,6 +53,12 @@ def _case(row) -> Case:
         deadline_standard=row.get("deadline_standard"),
         deadline_date=d(row.get("deadline_date")),
         deadline_at=dt(row.get("deadline_at")),
+        new_appt_date=d(row.get("new_appt_date")),
+        oon_offered_on=d(row.get("oon_offered_on")),
+        restored_on=d(row.get("restored_on")),
+        close_reason=row.get("close_reason"),
+        complaint_sent_on=d(row.get("complaint_sent_on")),
+        link_code=row.get("link_code"),
     )
 
 

@@ -67,6 +67,7 @@ def apply_migrations(db: sqlite_utils.Database) -> list[int]:
 def _statements(sql: str) -> list[str]:
     parts, buf = [], []
     for line in sql.splitlines():
+        line = line.split("--", 1)[0].rstrip()  # migrations hold no "--" inside strings
         buf.append(line)
         candidate = "\n".join(buf).strip()
         if candidate.endswith(";") and sqlite3.complete_statement(candidate):

@@ -19,6 +19,12 @@ def _member(row: dict) -> Member:
         status=row["status"],
         consented_at=dt(row["consented_at"]),
         created_at=dt(row["created_at"]),
+        unreachable_at=dt(row.get("unreachable_at")),
+        paused_until=dt(row.get("paused_until")),
+        muted=bool(row.get("muted")),
+        contact_ok=bool(row.get("contact_ok")),
+        username=row.get("username"),
+        link_code=row.get("link_code"),
     )
 
 

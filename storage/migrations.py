@@ -102,4 +102,96 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE cases ADD COLUMN deadline_at TEXT;
         """,
     ),
+    (
+        3,
+        "follow-ups, outbox priorities, the volunteer desk, roles, audit, links, announcements",
+        """
+        ALTER TABLE members ADD COLUMN unreachable_at TEXT;       -- Telegram said 403: blocked the bot
+        ALTER TABLE members ADD COLUMN paused_until TEXT;         -- no check-ins before this time
+        ALTER TABLE members ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;       -- opted out of announcements
+        ALTER TABLE members ADD COLUMN contact_ok INTEGER NOT NULL DEFAULT 0;  -- agreed to be contacted
+        ALTER TABLE members ADD COLUMN username TEXT;             -- Telegram @username, kept only if contact_ok
+        ALTER TABLE members ADD COLUMN link_code TEXT;            -- the deep link they started from
+        ALTER TABLE cases ADD COLUMN new_appt_date TEXT;          -- a new appointment reported at a check-in
+        ALTER TABLE cases ADD COLUMN oon_offered_on TEXT;         -- out-of-network care offered (date)
+        ALTER TABLE cases ADD COLUMN restored_on TEXT;            -- the member confirmed care was restored
+        ALTER TABLE cases ADD COLUMN close_reason TEXT;           -- restored | withdrawn | ...
+        ALTER TABLE cases ADD COLUMN complaint_sent_on TEXT;      -- the member said they sent the complaint
+        ALTER TABLE cases ADD COLUMN link_code TEXT;
+        CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,               -- checkin | seen | oon_seen
+            due_at TEXT NOT NULL,             -- UTC
+            status TEXT NOT NULL DEFAULT 'pending',   -- pending | sent | answered | canceled
+            attempts INTEGER NOT NULL DEFAULT 0,
+            outbox_id INTEGER,
+            created_at TEXT NOT NULL,
+            sent_at TEXT,
+            answered_at TEXT,
+            answer TEXT
+        );
+        CREATE INDEX followups_due ON followups(status, due_at);
+        CREATE INDEX followups_case ON followups(case_id);
+        ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;    -- 0 interactive, higher waits
+        ALTER TABLE outbox ADD COLUMN claimed_at TEXT;
+        ALTER TABLE outbox ADD COLUMN thread_id INTEGER;                      -- forum topic in the desk
+        ALTER TABLE outbox ADD COLUMN ref_kind TEXT;                          -- followup | escalation | announcement
+        ALTER TABLE outbox ADD COLUMN ref_id INTEGER;
+        CREATE INDEX outbox_claim ON outbox(status, priority, id);
+        ALTER TABLE escalations ADD COLUMN claimed_by INTEGER;
+        ALTER TABLE escalations ADD COLUMN claimed_at TEXT;
+        ALTER TABLE escalations ADD COLUMN resolved_at TEXT;
+        ALTER TABLE escalations ADD COLUMN resolution TEXT;
+        ALTER TABLE escalations ADD COLUMN topic_id INTEGER;
+        ALTER TABLE escalations ADD COLUMN card_message_id INTEGER;
+        ALTER TABLE escalations ADD COLUMN announced_at TEXT;
+        ALTER TABLE escalations ADD COLUMN last_volunteer_at TEXT;
+        CREATE TABLE roles (
+            user_id INTEGER NOT NULL,
+            role TEXT NOT NULL,               -- volunteer | organizer | admin
+            granted_by INTEGER,
+            granted_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, role)
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor INTEGER,                    -- Telegram user id of who acted (NULL: the system)
+            action TEXT NOT NULL,
+            case_ref TEXT,
+            detail TEXT,                      -- never member text
+            allowed INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX audit_at ON audit_log(at);
+        CREATE TABLE desk_notes (
+            id INTEGER PRIMARY KEY,
+            escalation_id INTEGER REFERENCES escalations(id) ON DELETE CASCADE,
+            author INTEGER,
+            text TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE links (
+            code TEXT PRIMARY KEY,            -- opaque deep-link payload
+            facility_id TEXT,
+            source TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE link_starts (
+            id INTEGER PRIMARY KEY,
+            link_code TEXT NOT NULL,          -- a /start from a link: counted, nothing personal
+            at TEXT NOT NULL
+        );
+        CREATE TABLE announcements (
+            id INTEGER PRIMARY KEY,
+            created_by INTEGER,
+            text_en TEXT NOT NULL,
+            text_es TEXT NOT NULL,
+            status TEXT NOT NULL,             -- draft | sending | done | canceled
+            recipients INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            confirmed_at TEXT
+        );
+        """,
+    ),
 ]

@@ -15,6 +15,12 @@ class Member:
     status: str
     consented_at: datetime
     created_at: datetime
+    unreachable_at: datetime | None = None
+    paused_until: datetime | None = None
+    muted: bool = False
+    contact_ok: bool = False
+    username: str | None = None
+    link_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,12 @@ class Case:
     deadline_standard: str | None = None
     deadline_date: date | None = None
     deadline_at: datetime | None = None
+    new_appt_date: date | None = None
+    oon_offered_on: date | None = None
+    restored_on: date | None = None
+    close_reason: str | None = None
+    complaint_sent_on: date | None = None
+    link_code: str | None = None
 
 
 @dataclass(frozen=True)
