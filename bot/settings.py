@@ -38,6 +38,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("poll_timeout", "CAREBOT_POLL_TIMEOUT", "25", "Long-polling timeout in seconds."),
     Setting("max_concurrent_updates", "CAREBOT_MAX_CONCURRENT_UPDATES", "64",
             "Updates handled at once (each chat's own updates are always handled in order)."),
+    Setting("bot_username", "CAREBOT_BOT_USERNAME", "", "The bot's @username without @, for deep links (t.me/<username>?start=...)."),
+    Setting("admin_ids", "CAREBOT_ADMIN_IDS", "", "Telegram user ids of admins, comma-separated (they grant and revoke roles)."),
+    Setting("organizer_ids", "CAREBOT_ORGANIZER_IDS", "", "Telegram user ids of standing organizers, comma-separated."),
+    Setting("desk_chat_id", "CAREBOT_DESK_CHAT_ID", "", "The volunteer desk: a Telegram supergroup id (forum topics used when enabled)."),
+    Setting("organizers_chat_id", "CAREBOT_ORGANIZERS_CHAT_ID", "", "The organizers' chat id: daily reports, /export, /report."),
 )
 
 
@@ -55,6 +60,33 @@ class Settings:
     webhook_secret: str = ""
     poll_timeout: int = 25
     max_concurrent_updates: int = 64
+    bot_username: str = ""
+    admin_ids: str = ""
+    organizer_ids: str = ""
+    desk_chat_id: str = ""
+    organizers_chat_id: str = ""
+
+    @staticmethod
+    def _ids(text: str) -> frozenset[int]:
+        return frozenset(int(x) for x in text.replace(" ", "").split(",") if x.lstrip("-").isdigit())
+
+    @property
+    def admins(self) -> frozenset[int]:
+        """Admin user ids from CAREBOT_ADMIN_IDS."""
+        return self._ids(self.admin_ids)
+
+    @property
+    def organizers(self) -> frozenset[int]:
+        """Standing organizer user ids from CAREBOT_ORGANIZER_IDS."""
+        return self._ids(self.organizer_ids)
+
+    @property
+    def desk_chat(self) -> int | None:
+        return int(self.desk_chat_id) if self.desk_chat_id.lstrip("-").isdigit() else None
+
+    @property
+    def organizers_chat(self) -> int | None:
+        return int(self.organizers_chat_id) if self.organizers_chat_id.lstrip("-").isdigit() else None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv_path: str | Path | None = ".env") -> "Settings":
