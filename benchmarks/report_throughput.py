@@ -167,14 +167,14 @@ async def main() -> None:
     db = Path(tempfile.mkdtemp()) / "bench.db"
     if args.only == "carebot":
         care = await measure("carebot", [sys.executable, "-m", "bot.cli", "run"],
-                             {"CAREBOT_DB": str(db), "CAREBOT_POLL_TIMEOUT": "1", "CAREBOT_LOG_LEVEL": "WARNING"},
+                             {"CAREBOT_DB": str(db), "CAREBOT_POLL_TIMEOUT": "1", "CAREBOT_LOG_LEVEL": "WARNING", "CAREBOT_RATE_LIMIT": "0"},
                              args.members, args.concurrent, 2_000_000, run_member_carebot)
         print(care)
         return
     echo = await measure("echo bot (PTB, bare)", [sys.executable, str(ROOT / "benchmarks" / "echo_bot.py")], {},
                          args.members, args.concurrent, 1_000_000, run_member_echo)
     care = await measure("carebot", [sys.executable, "-m", "bot.cli", "run"],
-                         {"CAREBOT_DB": str(db), "CAREBOT_POLL_TIMEOUT": "1", "CAREBOT_LOG_LEVEL": "WARNING"},
+                         {"CAREBOT_DB": str(db), "CAREBOT_POLL_TIMEOUT": "1", "CAREBOT_LOG_LEVEL": "WARNING", "CAREBOT_RATE_LIMIT": "0"},
                          args.members, args.concurrent, 2_000_000, run_member_carebot)
     print(f"paced: {args.concurrent} members at once, 1-4 s between actions; flat out: {args.members} members, "
           f"{args.concurrent} at a time; {len(REPORT)} updates each\n")

@@ -23,7 +23,7 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.handlers import Services, on_error, on_event
 from bot.http import AiohttpRequest
 from bot.intake import Intake, poll, serve_webhook
-from bot.sender import Deliverer
+from bot.dispatch import Dispatcher
 from bot.settings import Settings
 from dialogs.catalog import LANGUAGES
 from dialogs.commands import COMMANDS
@@ -34,7 +34,7 @@ from storage.db import open_db
 
 logger = logging.getLogger(__name__)
 
-OUTBOX_RETRY_SECONDS = 2.0
+DISPATCH_TICK_SECONDS = 1.0
 # Connections to the Bot API kept open at once.
 HTTP_POOL_SIZE = 32
 
@@ -60,14 +60,15 @@ def build_application(settings: Settings, core: Core | None = None) -> Applicati
         # Our own intake records each update before confirming it (see bot/intake.py).
         .updater(None)
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
-        .request(AiohttpRequest(connection_pool_size=HTTP_POOL_SIZE))
+        .request(AiohttpRequest(connection_pool_size=HTTP_POOL_SIZE, read_timeout=settings.http_timeout,
+                                write_timeout=settings.http_timeout, connect_timeout=settings.http_timeout))
         .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=settings.poll_timeout + 10))
         .build()
     )
     services: Services = app.bot_data
     services.core = core
     services.settings = settings
-    services.deliverer = Deliverer(core, app.bot)
+    services.dispatcher = Dispatcher(core, app.bot, enforce_limits=settings.rate_limit)
 
     # 1. Commands, from the one command table (also the menu, see _post_init).
     for command in COMMANDS:
@@ -89,8 +90,9 @@ async def _post_init(app: Application) -> None:
         await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
 
 
-async def _retry_outbox(context) -> None:
-    await context.bot_data.deliverer.deliver_pending()
+async def _wake_dispatcher(context) -> None:
+    """The JobQueue only wakes the dispatcher: due work lives in the database."""
+    context.bot_data.dispatcher.wake()
 
 
 async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = None, ready: asyncio.Event | None = None) -> None:
@@ -103,9 +105,10 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
         await _post_init(app)
         intake = Intake(app, services.core)
         intake.replay_unhandled()
-        await services.deliverer.deliver_pending()
-        app.job_queue.run_repeating(_retry_outbox, interval=OUTBOX_RETRY_SECONDS, first=OUTBOX_RETRY_SECONDS,
-                                    name="outbox-retry")
+        dispatcher_stop = asyncio.Event()
+        dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=DISPATCH_TICK_SECONDS))
+        app.job_queue.run_repeating(_wake_dispatcher, interval=DISPATCH_TICK_SECONDS, first=DISPATCH_TICK_SECONDS,
+                                    name="wake-dispatcher")
         logger.info("carebot is running (%s)", "webhook" if settings.webhook_url else "polling")
         if ready is not None:
             ready.set()
@@ -117,4 +120,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
                 await poll(intake, stop, timeout=settings.poll_timeout)
         finally:
             await intake.drain()
+            dispatcher_stop.set()
+            services.dispatcher.wake()
+            await dispatching
             await app.stop()

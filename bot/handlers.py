@@ -20,7 +20,7 @@ class Services:
     """What handlers need, reached as `context.bot_data` (typed, not a dict of strings)."""
 
     core: Core | None = None
-    deliverer: "object | None" = None
+    dispatcher: "object | None" = None
     settings: "object | None" = None
 
 
@@ -40,7 +40,7 @@ async def on_event(update: Update, context: CareContext) -> None:
         outcome = services.core.handle_failure(event)
     if update.callback_query is not None:
         await answer_button(update, outcome.toast)
-    await services.deliverer.deliver_ids(outcome.outbox_ids)
+    await services.dispatcher.deliver_now(outcome.outbox_ids)
 
 
 async def answer_button(update: Update, toast: str) -> None:

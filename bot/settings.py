@@ -38,6 +38,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("poll_timeout", "CAREBOT_POLL_TIMEOUT", "25", "Long-polling timeout in seconds."),
     Setting("max_concurrent_updates", "CAREBOT_MAX_CONCURRENT_UPDATES", "64",
             "Updates handled at once (each chat's own updates are always handled in order)."),
+    Setting("http_timeout", "CAREBOT_HTTP_TIMEOUT", "10", "Seconds to wait for the Bot API before retrying a request."),
+    Setting("rate_limit", "CAREBOT_RATE_LIMIT", "1", "1: keep to Telegram's flood limits (30/s overall, ~1/s per chat, 20/min per group); 0: off (benchmarks against a local server)."),
     Setting("bot_username", "CAREBOT_BOT_USERNAME", "", "The bot's @username without @, for deep links (t.me/<username>?start=...)."),
     Setting("admin_ids", "CAREBOT_ADMIN_IDS", "", "Telegram user ids of admins, comma-separated (they grant and revoke roles)."),
     Setting("organizer_ids", "CAREBOT_ORGANIZER_IDS", "", "Telegram user ids of standing organizers, comma-separated."),
@@ -60,6 +62,8 @@ class Settings:
     webhook_secret: str = ""
     poll_timeout: int = 25
     max_concurrent_updates: int = 64
+    http_timeout: int = 10
+    rate_limit: int = 1
     bot_username: str = ""
     admin_ids: str = ""
     organizer_ids: str = ""

@@ -15,6 +15,8 @@ import asyncio
 import html
 import itertools
 import json
+import math
+import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -46,6 +48,44 @@ def check_html(markup: str) -> None:
     for m in re.finditer(r"<[^>]*>?", markup):
         if not _ALLOWED_TAGS.fullmatch(m.group(0)):
             raise BadMarkup(f"Can't parse entities: unsupported start tag at byte offset {m.start()}")
+
+
+# Methods that put a message into a chat: these count against Telegram's limits.
+_LIMITED = {"sendmessage", "senddocument", "sendphoto", "copymessage", "forwardmessage", "editmessagetext",
+            "editmessagereplymarkup", "createforumtopic", "editforumtopic"}
+
+
+class Bucket:
+    """A token bucket: `capacity` at once, refilled at `rate` per second (Telegram's limits, roughly)."""
+
+    def __init__(self, capacity: float, rate: float):
+        self.capacity, self.rate = capacity, rate
+        self.tokens, self.at = capacity, time.monotonic()
+
+    def take(self) -> float:
+        """Take one token; 0 if granted, else the seconds until one is free."""
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
+@dataclass
+class Switches:
+    """What the stand-in makes go wrong, like the real Bot API on a bad day."""
+
+    enforce_limits: bool = False  # answer 429 with retry_after past Telegram's limits
+    overall_per_second: float = 30
+    chat_burst: float = 5  # a private chat: short bursts, then about one a second
+    chat_per_second: float = 1
+    group_per_minute: float = 20
+    fail_rate: float = 0.0  # share of message requests that fail with a 5xx or time out
+    hang_seconds: float = 2.0  # how long a "timeout" holds the request before dropping it
+    blocked: set = field(default_factory=set)  # chats that blocked the bot: 403
+    seed: int = 1
 
 
 @dataclass
@@ -98,6 +138,63 @@ class StandIn:
         self.on_bot_message: Callable[[Sent], None] | None = None
         self.on_bot_edit: Callable[[Sent], None] | None = None
         self.webhook_url = ""
+        self.switches = Switches()
+        self._rng = random.Random(self.switches.seed)
+        self._overall: Bucket | None = None
+        self._chat_buckets: dict[int, Bucket] = {}
+        self.refused = {"429": 0, "5xx": 0, "timeout": 0, "403": 0}
+
+    def configure(self, **switches) -> None:
+        """Turn on limits, failures or blocked chats (see `Switches`)."""
+        for key, value in switches.items():
+            setattr(self.switches, key, value)
+        self._rng = random.Random(self.switches.seed)
+        self._overall = None
+        self._chat_buckets = {}
+
+    def _over_limit(self, chat_id: int | None) -> float:
+        sw = self.switches
+        if self._overall is None:
+            self._overall = Bucket(sw.overall_per_second, sw.overall_per_second)
+        wait = self._overall.take()
+        if chat_id is not None and not wait:
+            bucket = self._chat_buckets.get(chat_id)
+            if bucket is None:
+                bucket = (Bucket(sw.group_per_minute, sw.group_per_minute / 60) if chat_id < 0
+                          else Bucket(sw.chat_burst, sw.chat_per_second))
+                self._chat_buckets[chat_id] = bucket
+            wait = bucket.take()
+            if wait:
+                self._overall.tokens = min(self._overall.capacity, self._overall.tokens + 1)  # not spent
+        return wait
+
+    async def _trouble(self, request: web.Request, method: str, params: dict) -> web.StreamResponse | None:
+        """A 403, a 429, a 5xx or a dropped request, when the switches say so."""
+        if method.lower() not in _LIMITED:
+            return None
+        sw = self.switches
+        chat = params.get("chat_id")
+        chat_id = int(chat) if isinstance(chat, (int, str)) and str(chat).lstrip("-").isdigit() else None
+        if chat_id is not None and chat_id in sw.blocked:
+            self.refused["403"] += 1
+            return web.json_response({"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}, status=403)
+        if sw.fail_rate and self._rng.random() < sw.fail_rate:
+            if self._rng.random() < 0.5:
+                self.refused["5xx"] += 1
+                return web.json_response({"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502)
+            self.refused["timeout"] += 1
+            await asyncio.sleep(sw.hang_seconds)
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=504)
+        if sw.enforce_limits:
+            wait = self._over_limit(chat_id)
+            if wait:
+                self.refused["429"] += 1
+                retry = max(1, math.ceil(wait))
+                return web.json_response({"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {retry}",
+                                          "parameters": {"retry_after": retry}}, status=429)
+        return None
 
     # ---------------------------------------------------------- server
 
@@ -151,6 +248,9 @@ class StandIn:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await self._params(request)
+        trouble = await self._trouble(request, method, params)
+        if trouble is not None:
+            return trouble
         self.calls.append((method, params))
         handler = getattr(self, "_m_" + method.lower(), None)
         if handler is None:

@@ -16,6 +16,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("report"),
     Command("mycases"),
     Command("rights"),
+    Command("pause"),
+    Command("resume"),
     Command("volunteer"),
     Command("help"),
     Command("language"),

@@ -21,9 +21,11 @@ from sqlite_utils import Database
 
 from dialogs import engine
 from dialogs.catalog import Catalog
+from dialogs.checkin_turns import SHORT_DIALOGS, Checkins
+from dialogs.checkins import Schedule
 from dialogs.commands import COMMAND_NAMES
 from dialogs.deeplink import parse_start_payload
-from dialogs.engine import Answered, Ctx, DiscardCase, FileCase
+from dialogs.engine import Answered, Completed, Ctx, DiscardCase, FileCase
 from dialogs.model import Button, ClearButtons, Document, Edit, Event, Outcome, Reply
 from dialogs.parsing import parse_date
 from dialogs.report import REPORT, answer_column, case_fields
@@ -37,12 +39,12 @@ from knowledge.facilities import match_choice, match_facility
 from knowledge.kb import KnowledgeBase, load_knowledge_base
 from knowledge.matcher import Matcher
 from knowledge.text import guess_language
-from storage import cases, conversations, escalations, members, outbox, updates
+from storage import cases, conversations, escalations, followups, members, outbox, updates
 from storage.models import Member, OutboxItem
 
 logger = logging.getLogger(__name__)
 
-DIALOGS = {REPORT.name: REPORT}
+DIALOGS = {REPORT.name: REPORT, **SHORT_DIALOGS}
 
 # Text longer than this at a button step is not taken as a question to the knowledge base.
 QUESTION_MAX_CHARS = 300
@@ -84,7 +86,7 @@ class Turn:
     save: bool = True
 
 
-class Core:
+class Core(Checkins):
     """The conversations' core: pure dialogs plus the storage they need. No Telegram."""
 
     def __init__(
@@ -110,6 +112,7 @@ class Core:
         self.token = token
         self.kb: KnowledgeBase = load_knowledge_base()
         self.matcher = Matcher(self.kb)
+        self.schedule = Schedule(campaign)
 
     # ------------------------------------------------------------ entry points
 
@@ -206,9 +209,28 @@ class Core:
         """Everything still waiting to be sent (after a crash, or after a failed send)."""
         return outbox.pending(self.db, self.clock(), limit)
 
-    def mark_sent(self, item_id: int, message_id: int | None = None) -> None:
+    def claim(self, item_id: int) -> OutboxItem | None:
+        """Take one queued item for sending (None if it is taken or gone)."""
         with self.db.atomic():
-            outbox.mark_sent(self.db, item_id, self.clock(), message_id)
+            return outbox.claim(self.db, item_id, self.clock())
+
+    def claim_next(self, busy_chats=(), min_priority: int = 1) -> OutboxItem | None:
+        """Take the most urgent queued background item for a chat not being sent to."""
+        with self.db.atomic():
+            return outbox.claim_next(self.db, self.clock(), busy_chats=busy_chats, min_priority=min_priority)
+
+    def recover_outbox(self) -> int:
+        """At start: items claimed before a crash go back to the queue."""
+        with self.db.atomic():
+            return outbox.recover(self.db)
+
+    def mark_sent(self, item_id: int, message_id: int | None = None) -> None:
+        """Telegram accepted the item; a check-in also schedules the next one (same transaction)."""
+        now = self.clock()
+        with self.db.atomic():
+            item = outbox.mark_sent(self.db, item_id, now, message_id)
+            if item is not None and item.ref_kind == "followup" and item.ref_id:
+                self._followup_delivered(item.ref_id, now)
 
     def mark_failed(self, item_id: int) -> None:
         with self.db.atomic():
@@ -216,7 +238,13 @@ class Core:
 
     def retry_later(self, item_id: int, not_before: datetime | None) -> None:
         with self.db.atomic():
-            outbox.note_attempt(self.db, item_id, not_before)
+            outbox.release(self.db, item_id, not_before)
+
+    def in_quiet_hours(self, now: datetime | None = None) -> bool:
+        return self.schedule.in_quiet_hours(now or self.clock())
+
+    def next_morning(self, now: datetime | None = None) -> datetime:
+        return self.schedule.out_of_quiet_hours(now or self.clock())
 
     # ------------------------------------------------------------ routing
 
@@ -231,6 +259,8 @@ class Core:
             if found.is_crisis:
                 self._crisis(turn, found.signal)
                 return
+        if turn.member is not None:
+            self._welcome_back_if_unreachable(turn)
         if turn.member is None:
             self._stranger(turn)
         elif ev.kind == "command":
@@ -370,6 +400,11 @@ class Core:
                 self._say(turn, self.t(turn, "delete.kept"))
                 if dialog:
                     self._resume(turn, "commands.still_here")
+            elif dialog and dialog.name in SHORT_DIALOGS:
+                turn.state = turn.state.left_dialog()
+                self._say(turn, self.t(turn, "commands.canceled_short"))
+                if self._dialog(turn):
+                    self._resume(turn, "commands.still_here")
             elif dialog:
                 self._discard(turn)
                 turn.state = turn.state.left_dialog()
@@ -384,6 +419,10 @@ class Core:
             self._say(turn, self.t(turn, f"{name}.text"))
             if dialog:
                 self._resume(turn, "commands.still_here")
+        elif name == "pause":
+            self._pause_command(turn)
+        elif name == "resume":
+            self._resume_command(turn)
         elif name == "rights":
             self._rights_menu(turn)
         elif name == "volunteer":
@@ -433,6 +472,10 @@ class Core:
                 self._old_button(turn)
         elif ns == "kb":
             self._kb_button(turn)
+        elif ns == "f":
+            self._checkin_button(turn)
+        elif ns == "p":
+            self._pause_button(turn)
         elif ns == "del":
             parts = data.split(":")
             if turn.state.pending != "delete" or len(parts) != 3 or parts[1] != turn.state.pending_token:
@@ -466,7 +509,8 @@ class Core:
     def _text(self, turn: Turn) -> None:
         dialog = self._dialog(turn)
         if dialog is None:
-            self._answer_question(turn, turn.ev.text)
+            if not self._checkin_text(turn):
+                self._answer_question(turn, turn.ev.text)
             return
         result = engine.on_text(dialog, turn.state, turn.ev.text, self.ctx(turn.now))
         step = dialog.step(turn.state.step)
@@ -487,7 +531,14 @@ class Core:
         turn.replies.extend(result.replies)
         turn.toast = result.toast
         for effect in result.effects:
-            if isinstance(effect, Answered):
+            if isinstance(effect, Completed):
+                case_id = turn.state.case_id
+                turn.state = state
+                self._short_dialog_done(turn, effect, case_id)
+                state = turn.state
+            elif isinstance(effect, Answered) and turn.state.dialog != REPORT.name:
+                continue  # a check-in's date question: recorded when it completes
+            elif isinstance(effect, Answered):
                 case_id = turn.state.case_id or state.case_id
                 if case_id is None:
                     draft = cases.create_draft(self.db, member_id=turn.member.id, campaign_id=self.campaign.id,
@@ -516,23 +567,33 @@ class Core:
         if turn.state.case_id is not None:
             cases.discard_draft(self.db, turn.state.case_id)
 
-    def _filed(self, turn: Turn, case) -> None:
-        """Right after filing: the reference, their rights with their own dates, a complaint ready to send."""
-        lang = turn.state.lang
+    def _case_facts(self, case, *, reported_at: datetime) -> CaseFacts:
         facility = self.campaign.facility(case.facility_id)
-        facts = CaseFacts(
+        return CaseFacts(
             kind=case.kind or "other",
             urgency=case.urgency or "soon",
-            appt_date=case.appt_date or self.today(turn.now),
-            reported_on=self.today(turn.now),
+            appt_date=case.appt_date or self.today(reported_at),
+            reported_on=self.today(reported_at),
             offered=case.offered or "nothing",
             offered_date=case.offered_date,
             facility_name=facility.name if facility else case.facility_text,
-            reported_at=turn.now,
+            reported_at=reported_at,
             notified=case.notified,
         )
+
+    def _complaint_for(self, case, lang: str):
+        """The case's complaint text (its deadline counted from the day it was filed)."""
+        facts = self._case_facts(case, reported_at=case.filed_at)
+        return complaint_text(facts, compute_deadline(facts, self.campaign), self.campaign, lang, case.ref)
+
+    def _filed(self, turn: Turn, case) -> None:
+        """Right after filing: the reference, their rights with their own dates, a complaint ready to send."""
+        lang = turn.state.lang
+        facts = self._case_facts(case, reported_at=turn.now)
         deadline = compute_deadline(facts, self.campaign)
         cases.set_deadline(self.db, case.id, standard=deadline.standard, due_date=deadline.due_date, due_at=deadline.due_at)
+        case = cases.get(self.db, case.id)
+        self._schedule_next_checkin(case, after=turn.now)
         if deadline.is_urgent:
             escalations.raise_(self.db, member_id=turn.member.id, case_id=case.id, reason="urgent_no_appointment", now=turn.now)
         rights = html.escape(rights_summary(facts, deadline, self.campaign, lang))
@@ -648,6 +709,7 @@ class Core:
             return self.t(turn, "mycases.none")
         lines = [self.t(turn, "mycases.intro")]
         today = self.today(turn.now)
+        due = followups.next_due_for_cases(self.db, [c.id for c in mine])
         for c in mine:
             facility = self.campaign.facility(c.facility_id)
             lines.append(
@@ -661,6 +723,9 @@ class Core:
                     status=self.t(turn, f"status.{c.status}"),
                 )
             )
+            nxt = self._next_checkin_line(turn, c, due.get(c.id))
+            if nxt:
+                lines[-1] += f" · {nxt}"
         return "\n".join(lines)
 
 

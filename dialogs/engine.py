@@ -93,8 +93,8 @@ class Dialog:
         unreachable = set(names) - seen
         if unreachable:
             raise DialogError(f"{self.name}: unreachable steps {sorted(unreachable)}")
-        if not any(s.kind == "summary" for s in self.steps):
-            raise DialogError(f"{self.name}: no summary step ends it")
+        if not any(s.kind == "summary" or s.next is None for s in self.steps):
+            raise DialogError(f"{self.name}: nothing ends it (a summary, or a step with no next)")
 
     @property
     def first(self) -> Step:
@@ -141,6 +141,14 @@ class FileCase:
 @dataclass(frozen=True)
 class DiscardCase:
     """Effect: the member canceled; forget the draft."""
+
+
+@dataclass(frozen=True)
+class Completed:
+    """Effect: a dialog without a summary reached its end with these answers."""
+
+    dialog: str
+    answers: dict
 
 
 @dataclass(frozen=True)
@@ -242,6 +250,11 @@ def answer(dialog: Dialog, step: Step, state: State, value, label: str, ctx: Ctx
     answers = {**state.answers, **fields}
     effects = tuple(Answered(k, v) for k, v in fields.items())
     nxt = _after(dialog, step, answers, state.editing)
+    if nxt is None:
+        # The end of a short dialog: the pressed question shows the answer; the core says what's next.
+        done = state.left_dialog()
+        replies = (Edit(message_id, _chosen(prompt(dialog, state, ctx).text, label)),) if message_id is not None else ()
+        return Result(done, replies, effects + (Completed(dialog.name, answers),))
     new_state = state.with_(answers=answers, step=nxt.name, view={})
     question = prompt(dialog, new_state, ctx)
     text = f"✓ <b>{label}</b>\n\n{question.text}"
@@ -335,6 +348,8 @@ def _prompt_date(dialog, step, state, ctx) -> Reply:
     if isinstance(view, str) and view.startswith("cal"):
         return Reply(question, _calendar(step, state, ctx, view[4:]))
     buttons = [Button(ctx.t(state, f"date_quick.{q}"), _data(state, "q", q)) for q in step.quick]
+    if step.optional:
+        buttons.append(Button(ctx.t(state, "date_quick.unknown"), _data(state, "skip")))
     return Reply(question + "\n" + ctx.t(state, "hint.date"), _grid(buttons, 2))
 
 
@@ -376,6 +391,8 @@ def _button_date(dialog, step, state, action, rest, message_id, ctx) -> Result:
         return Result(state)
     if action == "back":
         return _refresh(dialog, state.with_(view={}), ctx, message_id)
+    if action == "skip" and step.optional:
+        return answer(dialog, step, state, None, ctx.t(state, "date_quick.unknown"), ctx, message_id=message_id)
     if action == "q" and rest and rest[0] in step.quick:
         q = rest[0]
         offsets = {"today": 0, "yesterday": -1, "tomorrow": 1}

@@ -23,6 +23,7 @@ class State:
     prefill: dict[str, Any] = field(default_factory=dict)  # from a deep link: facility_id, source
     pending: str | None = None  # a confirmation waiting for a tap, e.g. "delete"
     pending_token: str = ""
+    stash: dict[str, Any] = field(default_factory=dict)  # a dialog set aside for a short one (a check-in date)
 
     def to_json(self) -> dict:
         return {"v": STATE_VERSION, **asdict(self)}
@@ -38,5 +39,14 @@ class State:
         return replace(self, **changes)
 
     def left_dialog(self) -> "State":
-        """The state after a dialog ends (filed, canceled)."""
+        """The state after a dialog ends (filed, canceled); a dialog set aside comes back."""
+        if self.stash:
+            return replace(self, **self.stash, stash={})
         return replace(self, dialog=None, step=None, run="", answers={}, case_id=None, editing=False, view={}, prefill={})
+
+    def set_aside(self) -> "State":
+        """Keep the current dialog to come back to after a short one."""
+        if not self.dialog:
+            return self
+        keep = {k: getattr(self, k) for k in ("dialog", "step", "run", "answers", "case_id", "editing", "view", "prefill")}
+        return replace(self, stash=keep)

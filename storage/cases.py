@@ -160,3 +160,38 @@ def events(db: Database, case_id: int) -> list[CaseEvent]:
 def count_by_status(db: Database) -> dict[str, int]:
     """How many cases there are in each status."""
     return {r["status"]: r["n"] for r in db.query("SELECT status, count(*) AS n FROM cases GROUP BY status")}
+
+
+# Columns a check-in may set on a filed case.
+FOLLOWUP_FIELDS = ("new_appt_date", "oon_offered_on", "complaint_sent_on")
+
+
+def update_fields(db: Database, case_id: int, now: datetime, **fields) -> None:
+    """Set check-in facts on a filed case, each logged in the evidence log."""
+    for name, value in fields.items():
+        if name not in FOLLOWUP_FIELDS:
+            raise ValueError(f"not a follow-up field: {name}")
+        stored = _stored(value)
+        db.execute(f"UPDATE cases SET {name} = ? WHERE id = ?", [stored, case_id])
+        db.execute("INSERT INTO case_events (case_id, kind, field, value, at) VALUES (?, 'update', ?, ?, ?)",
+                   [case_id, name, None if stored is None else str(stored), to_iso(now)])
+
+
+def log_event(db: Database, case_id: int, kind: str, value: str | None, now: datetime) -> None:
+    """Add an entry to the case's evidence log (a check-in answer, a closing...)."""
+    db.execute("INSERT INTO case_events (case_id, kind, field, value, at) VALUES (?, ?, NULL, ?, ?)",
+               [case_id, kind, value, to_iso(now)])
+
+
+def close(db: Database, case_id: int, *, reason: str, restored_on: date | None, now: datetime) -> None:
+    """Close an open case (care restored, or withdrawn)."""
+    db.execute(
+        "UPDATE cases SET status = 'closed', closed_at = ?, close_reason = ?, restored_on = ? WHERE id = ? AND status = 'open'",
+        [to_iso(now), reason, _stored(restored_on), case_id],
+    )
+    log_event(db, case_id, "closed", reason, now)
+
+
+def open_for_member(db: Database, member_id: str) -> list[Case]:
+    """The member's open cases, newest first."""
+    return [c for c in for_member(db, member_id) if c.status == "open"]

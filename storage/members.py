@@ -90,3 +90,17 @@ def erase(db: Database, member_id: str) -> int:
     db.execute("DELETE FROM conversations WHERE member_id = ?", [member_id])
     db.execute("DELETE FROM members WHERE id = ?", [member_id])
     return len(case_ids)
+
+
+def set_paused(db: Database, member_id: str, until: datetime | None) -> None:
+    """Pause check-ins until a time (None resumes them)."""
+    db.execute("UPDATE members SET paused_until = ? WHERE id = ?", [to_iso(until), member_id])
+
+
+def set_unreachable(db: Database, member_id: str, when: datetime | None) -> None:
+    """Mark that Telegram refuses messages to this member (they blocked the bot), or clear it."""
+    db.execute("UPDATE members SET unreachable_at = ? WHERE id = ?", [to_iso(when), member_id])
+
+
+def count_unreachable(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM members WHERE unreachable_at IS NOT NULL").fetchone()[0]

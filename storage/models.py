@@ -79,6 +79,10 @@ class OutboxItem:
     created_at: datetime
     sent_at: datetime | None
     message_id: int | None
+    priority: int = 0
+    ref_kind: str | None = None
+    ref_id: int | None = None
+    thread_id: int | None = None
 
 
 def to_iso(value: datetime | date | None) -> str | None:

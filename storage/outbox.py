@@ -1,4 +1,9 @@
-"""The durable outbox: everything the bot must send is a row before it is sent."""
+"""The durable outbox: everything the bot must send is a row before it is sent.
+
+A row is claimed (pending -> sending), sent, then marked sent. A crash between the
+claim and the mark leaves it in 'sending'; `recover` puts those back to pending at
+the next start, so a message in flight at a crash may go out twice, and no other.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,12 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from storage.models import OutboxItem, dt, to_iso
+
+# Lower goes first. Replies to what a member just did never wait behind bulk work.
+PRIORITY_INTERACTIVE = 0
+PRIORITY_DESK = 2
+PRIORITY_FOLLOWUP = 5
+PRIORITY_ANNOUNCEMENT = 7
 
 
 def _item(row) -> OutboxItem:
@@ -23,6 +34,10 @@ def _item(row) -> OutboxItem:
         created_at=dt(row["created_at"]),
         sent_at=dt(row["sent_at"]),
         message_id=row["message_id"],
+        priority=row.get("priority") or 0,
+        ref_kind=row.get("ref_kind"),
+        ref_id=row.get("ref_id"),
+        thread_id=row.get("thread_id"),
     )
 
 
@@ -35,12 +50,18 @@ def enqueue(
     now: datetime,
     kind: str = "reply",
     member_id: str | None = None,
+    priority: int = PRIORITY_INTERACTIVE,
+    ref_kind: str | None = None,
+    ref_id: int | None = None,
+    thread_id: int | None = None,
+    not_before: datetime | None = None,
 ) -> OutboxItem:
     """Queue one thing to send (inside the transaction that decided to send it)."""
     cur = db.execute(
-        "INSERT INTO outbox (chat_id, member_id, kind, action, payload, status, created_at)"
-        " VALUES (?, ?, ?, ?, ?, 'pending', ?)",
-        [chat_id, member_id, kind, action, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), to_iso(now)],
+        "INSERT INTO outbox (chat_id, member_id, kind, action, payload, status, created_at, priority, ref_kind, ref_id,"
+        " thread_id, not_before) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)",
+        [chat_id, member_id, kind, action, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), to_iso(now),
+         priority, ref_kind, ref_id, thread_id, to_iso(not_before)],
     )
     return get(db, cur.lastrowid)
 
@@ -50,47 +71,88 @@ def get(db: Database, item_id: int) -> OutboxItem | None:
     return _item(rows[0]) if rows else None
 
 
-def mark_sent(db: Database, item_id: int, now: datetime, message_id: int | None = None) -> None:
-    """Record that Telegram accepted the item. The payload's text is dropped: it was delivered.
+def claim(db: Database, item_id: int, now: datetime) -> OutboxItem | None:
+    """Take a pending row for sending; None if someone else has it or it is no longer pending."""
+    cur = db.execute("UPDATE outbox SET status = 'sending', claimed_at = ? WHERE id = ? AND status = 'pending'",
+                     [to_iso(now), item_id])
+    return get(db, item_id) if cur.rowcount == 1 else None
+
+
+def claim_next(db: Database, now: datetime, *, busy_chats=(), min_priority: int = 1) -> OutboxItem | None:
+    """Claim the most urgent due row (priority >= min_priority) for a chat not already being sent to."""
+    busy = list(busy_chats)
+    not_busy = f" AND chat_id NOT IN ({','.join('?' * len(busy))})" if busy else ""
+    row = db.execute(
+        "SELECT id FROM outbox WHERE status = 'pending' AND priority >= ? AND (not_before IS NULL OR not_before <= ?)"
+        f"{not_busy} ORDER BY priority, id LIMIT 1",
+        [min_priority, to_iso(now), *busy],
+    ).fetchone()
+    return claim(db, row[0], now) if row else None
+
+
+def mark_sent(db: Database, item_id: int, now: datetime, message_id: int | None = None) -> OutboxItem | None:
+    """Record that Telegram accepted the item; its text is dropped (it was delivered).
 
     A row for a chat that is not a member (before consent, or just erased) is deleted
-    instead: its chat id must not outlive the message.
+    instead: its chat id must not outlive the message. Returns the row as it was.
     """
-    db.execute("DELETE FROM outbox WHERE id = ? AND member_id IS NULL", [item_id])
+    item = get(db, item_id)
+    if item is None:
+        return None
+    if item.member_id is None and item.chat_id > 0:
+        db.execute("DELETE FROM outbox WHERE id = ?", [item_id])
+        return item
     db.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, payload = '{}', attempts = attempts + 1 WHERE id = ?",
         [to_iso(now), message_id, item_id],
     )
+    return item
 
 
-def mark_failed(db: Database, item_id: int, now: datetime) -> None:
+def mark_failed(db: Database, item_id: int, now: datetime) -> OutboxItem | None:
     """Give up on an item Telegram refused for good (e.g. a message that can no longer be edited)."""
-    db.execute("DELETE FROM outbox WHERE id = ? AND member_id IS NULL", [item_id])
+    item = get(db, item_id)
+    if item is None:
+        return None
+    if item.member_id is None and item.chat_id > 0:
+        db.execute("DELETE FROM outbox WHERE id = ?", [item_id])
+        return item
     db.execute(
         "UPDATE outbox SET status = 'failed', sent_at = ?, payload = '{}', attempts = attempts + 1 WHERE id = ?",
         [to_iso(now), item_id],
     )
+    return item
 
 
-def note_attempt(db: Database, item_id: int, not_before: datetime | None) -> None:
-    """Count a failed attempt that will be retried (not before `not_before`)."""
+def release(db: Database, item_id: int, not_before: datetime | None) -> None:
+    """Put a claimed row back, to be retried not before `not_before` (a 429, a 5xx, a network error)."""
     db.execute(
-        "UPDATE outbox SET attempts = attempts + 1, not_before = ? WHERE id = ?",
+        "UPDATE outbox SET status = 'pending', claimed_at = NULL, attempts = attempts + 1, not_before = ? WHERE id = ? AND status = 'sending'",
         [to_iso(not_before), item_id],
     )
 
 
+def recover(db: Database) -> int:
+    """After a crash: rows that were being sent go back to pending (each may go out once more)."""
+    return db.execute("UPDATE outbox SET status = 'pending', claimed_at = NULL WHERE status = 'sending'").rowcount
+
+
+def cancel_for_chat(db: Database, chat_id: int) -> int:
+    """Drop everything still waiting for a chat (the member blocked the bot)."""
+    return db.execute("UPDATE outbox SET status = 'canceled', payload = '{}' WHERE chat_id = ? AND status = 'pending'",
+                      [chat_id]).rowcount
+
+
 def pending(db: Database, now: datetime, limit: int = 500) -> list[OutboxItem]:
-    """Items still to send, due now, oldest first."""
+    """Items still to send, due now, most urgent first."""
     return [
         _item(r)
         for r in db.query(
-            "SELECT * FROM outbox WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?",
+            "SELECT * FROM outbox WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY priority, id LIMIT ?",
             [to_iso(now), limit],
         )
     ]
 
 
-def pending_for_chat(db: Database, chat_id: int) -> list[OutboxItem]:
-    """Unsent items for one chat, in order."""
-    return [_item(r) for r in db.query("SELECT * FROM outbox WHERE status = 'pending' AND chat_id = ? ORDER BY id", [chat_id])]
+def count_by_status(db: Database) -> dict[str, int]:
+    return {r["status"]: r["n"] for r in db.query("SELECT status, count(*) AS n FROM outbox GROUP BY status")}

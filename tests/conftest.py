@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -15,13 +16,21 @@ from dialogs.core import Core
 
 
 class FakeClock:
-    """A settable clock: tests decide what 'now' is."""
+    """A clock the test sets: it starts at `now` and runs at `speed` times real time (a day a second: 86400)."""
 
-    def __init__(self, now: datetime):
-        self.now = now
+    def __init__(self, now: datetime, speed: float = 1.0):
+        self.base, self.speed, self.t0 = now, speed, time.monotonic()
 
     def __call__(self) -> datetime:
-        return self.now
+        return self.base + timedelta(seconds=(time.monotonic() - self.t0) * self.speed)
+
+    def set(self, now: datetime, speed: float | None = None) -> None:
+        self.base, self.t0 = now, time.monotonic()
+        if speed is not None:
+            self.speed = speed
+
+    def advance(self, delta: timedelta) -> None:
+        self.base += delta
 
 
 # Tuesday, November 24, 2026, 10:00 in Los Angeles.
@@ -47,8 +56,11 @@ async def standin():
     await server.stop()
 
 
-def bot_settings(standin: StandIn, db_path) -> Settings:
-    return Settings(token=standin.token, api_base_url=standin.base_url, db_path=str(db_path), poll_timeout=1)
+def bot_settings(standin: StandIn, db_path, **overrides) -> Settings:
+    """Settings for a bot on the stand-in. Flood limits are off unless a test is about them."""
+    values = {"token": standin.token, "api_base_url": standin.base_url, "db_path": str(db_path), "poll_timeout": 1,
+              "rate_limit": 0, **overrides}
+    return Settings(**values)
 
 
 @pytest.fixture

@@ -13,31 +13,7 @@ import pytest
 
 from tests.flows import consent
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-async def start_bot_process(standin, db_path: Path, workdir: Path) -> asyncio.subprocess.Process:
-    """`carebot run` in its own process, against the stand-in."""
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": standin.token,
-        "TELEGRAM_API_BASE_URL": standin.base_url,
-        "CAREBOT_DB": str(db_path),
-        "CAREBOT_POLL_TIMEOUT": "1",
-        "CAREBOT_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    polls_before = sum(1 for m, _ in standin.calls if m == "getUpdates")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", cwd=str(workdir), env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )
-    await standin.wait_for(lambda: sum(1 for m, _ in standin.calls if m == "getUpdates") > polls_before, 30)
-    return proc
-
-
-def kill_9(proc: asyncio.subprocess.Process) -> None:
-    proc.send_signal(signal.SIGKILL)
+from tests.durability_helpers import kill_9, start_bot_process
 
 
 async def test_member_continues_at_the_same_step_after_kill_9(standin, tmp_path):

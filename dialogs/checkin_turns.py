@@ -1,0 +1,351 @@
+"""Follow-ups in the core: scheduling check-ins, composing them, and the member's answers.
+
+A mixin of `dialogs.core.Core`: it uses the core's database, catalog and clock.
+Every check-in answer is recorded the moment it is tapped (a case event), there
+is no "submit" step.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import datetime, timedelta, timezone
+
+from dialogs import engine
+from dialogs.engine import Dialog, Step
+from dialogs.model import Button, Edit, Reply
+from knowledge.dates import format_date
+from storage import cases, escalations, followups, members, outbox
+from storage.models import Case, Member
+from storage.outbox import PRIORITY_FOLLOWUP
+
+logger = logging.getLogger(__name__)
+
+# Short dialogs a check-in may open (each one date question, then done).
+NEW_APPT = Dialog("new_appt", (
+    Step("new_appt_date", "date", quick=("today", "tomorrow", "coming", "pick"), next=None, past_days=60, future_days=365),
+))
+OON_APPT = Dialog("oon_appt", (
+    Step("oon_date", "date", quick=("tomorrow", "coming", "pick"), optional=True, next=None, past_days=60, future_days=365),
+))
+SHORT_DIALOGS = {d.name: d for d in (NEW_APPT, OON_APPT)}
+
+# Button actions on a check-in ("f:<followup id>:<action>").
+CHECKIN_ACTIONS = ("new", "oon", "wait", "seen", "help")
+SEEN_ACTIONS = ("yes", "no", "help")
+FOREVER = datetime(9999, 1, 1, tzinfo=timezone.utc)
+# A typed message this soon after a check-in is read as an answer to it.
+CHECKIN_REPLY_WINDOW = timedelta(days=7)
+PAUSE_CHOICES = {"3": 3, "7": 7, "14": 14, "0": None}
+
+
+class Checkins:
+    """Check-ins: rows first, sent by the dispatcher, answered with one tap."""
+
+    # ------------------------------------------------------------ scheduling
+
+    def _schedule_next_checkin(self, case: Case, after: datetime) -> None:
+        """Schedule the case's next regular check-in, unless one is already pending."""
+        if any(f.kind == "checkin" for f in followups.pending_for_case(self.db, case.id)):
+            return
+        due = self.schedule.next_checkin(
+            filed_at=case.filed_at, deadline_date=case.deadline_date, deadline_at=case.deadline_at,
+            urgent=case.urgency == "urgent", after=after,
+        )
+        followups.schedule(self.db, case.id, "checkin", due, self.clock())
+
+    def materialize_due(self, limit: int = 500) -> int:
+        """Turn due check-ins into outbox messages (one transaction). Returns how many were queued."""
+        now = self.clock()
+        queued = 0
+        with self.db.atomic():
+            due = followups.due(self.db, now, limit)
+            quiet = self.schedule.in_quiet_hours(now)
+            morning = self.schedule.out_of_quiet_hours(now)
+            for f in due:
+                case = cases.get(self.db, f.case_id)
+                member = members.get(self.db, case.member_id) if case and case.member_id else None
+                if case is None or case.status != "open" or member is None or member.unreachable_at:
+                    followups.cancel_for_case(self.db, f.case_id)
+                    continue
+                if member.paused_until and member.paused_until > now:
+                    followups.postpone(self.db, f.id, member.paused_until)
+                    continue
+                if quiet:
+                    followups.postpone(self.db, f.id, morning)
+                    continue
+                reply = self._checkin_message(case, member, f.kind, f.id)
+                item = outbox.enqueue(
+                    self.db, chat_id=member.chat_id, member_id=member.id, action="send",
+                    payload={"text": reply.text, "buttons": _keyboard_json(reply.buttons)}, now=now,
+                    kind="followup", priority=PRIORITY_FOLLOWUP, ref_kind="followup", ref_id=f.id,
+                )
+                followups.mark_queued(self.db, f.id, item.id)
+                queued += 1
+        if queued:
+            logger.info("queued %d check-in(s)", queued)
+        return queued
+
+    def _checkin_message(self, case: Case, member: Member, kind: str, followup_id: int) -> Reply:
+        lang = member.lang
+        t = lambda key, **kw: self.catalog.t(lang, key, **kw)  # noqa: E731
+        today = self.today()
+        if kind in ("seen", "oon_seen"):
+            when = case.new_appt_date if kind == "seen" else (case.new_appt_date or today)
+            text = t("checkin.seen_question", ref=case.ref, date=format_date(when, lang, today=today))
+            buttons = ((Button(t("checkin.seen_yes"), f"f:{followup_id}:yes"), Button(t("checkin.seen_no"), f"f:{followup_id}:no")),
+                       (Button(t("checkin.help"), f"f:{followup_id}:help"),))
+            return Reply(text, buttons)
+        facility = self.campaign.facility(case.facility_id)
+        text = t("checkin.intro", ref=case.ref, kind=t(f"choice.kind.{case.kind}") if case.kind else "",
+                 facility=facility.name if facility else (case.facility_text or t("facility.unknown")))
+        if case.deadline_date:
+            key = "checkin.deadline_passed" if case.deadline_date < today else "checkin.deadline"
+            text += "\n" + t(key, deadline=format_date(case.deadline_date, lang, today=today))
+        buttons = tuple((Button(t(f"checkin.{label}"), f"f:{followup_id}:{action}"),) for action, label in
+                        (("new", "new_appt"), ("oon", "oon"), ("wait", "waiting"), ("seen", "restored"), ("help", "help")))
+        return Reply(text, buttons)
+
+    def _followup_delivered(self, followup_id: int, now: datetime) -> None:
+        """A check-in reached the member: record it and schedule the next one."""
+        followups.mark_sent(self.db, followup_id, now)
+        f = followups.get(self.db, followup_id)
+        case = cases.get(self.db, f.case_id) if f else None
+        if case is not None and case.status == "open":
+            self._schedule_next_checkin(case, after=now)
+
+    def member_unreachable(self, chat_id: int) -> None:
+        """Telegram answered 403 (the member blocked the bot): mark them and stop their check-ins."""
+        now = self.clock()
+        with self.db.atomic():
+            member = members.by_chat(self.db, chat_id)
+            if member is None:
+                return
+            members.set_unreachable(self.db, member.id, now)
+            followups.cancel_for_member(self.db, member.id)
+            outbox.cancel_for_chat(self.db, chat_id)
+        logger.info("member %s is unreachable (blocked the bot); check-ins stopped", member.id)
+
+    def _welcome_back_if_unreachable(self, turn) -> None:
+        """A member who had blocked the bot wrote again: check-ins start again."""
+        if turn.member is None or turn.member.unreachable_at is None:
+            return
+        members.set_unreachable(self.db, turn.member.id, None)
+        for case in cases.open_for_member(self.db, turn.member.id):
+            self._schedule_next_checkin(case, after=turn.now)
+
+    # ------------------------------------------------------------ answers
+
+    def _checkin_button(self, turn) -> None:
+        parts = turn.ev.data.split(":")
+        if len(parts) != 3 or not parts[1].isdigit():
+            self._old_button(turn)
+            return
+        f = followups.get(self.db, int(parts[1]))
+        case = cases.get(self.db, f.case_id) if f else None
+        # Callback data is not trusted: the check-in must be about one of this member's own cases.
+        if case is None or case.member_id != turn.member.id:
+            self._old_button(turn)
+            return
+        if case.status != "open":
+            turn.replies.append(Reply(self.t(turn, "checkin.closed_case", ref=case.ref)))
+            if turn.ev.message_id:
+                turn.replies.insert(0, _clear(turn.ev.message_id))
+            return
+        self._checkin_answer(turn, f, case, parts[2])
+
+    def _checkin_answer(self, turn, f, case: Case, action: str, *, typed_date=None) -> None:
+        now, mid = turn.now, turn.ev.message_id
+        seen_kind = f.kind in ("seen", "oon_seen")
+        if action not in (SEEN_ACTIONS + ("close", "keep") if seen_kind else CHECKIN_ACTIONS + ("close", "keep")):
+            self._old_button(turn)
+            return
+        followups.mark_answered(self.db, f.id, action, now)
+        cases.log_event(self.db, case.id, "checkin_answer", f"{f.kind}:{action}", now)
+        logger.info("case %s: check-in answered (%s)", case.ref, action)
+        if action == "help":
+            self._crisis(turn, "help_now")
+        elif action in ("seen", "yes"):
+            turn.replies.append(Reply(self.t(turn, "checkin.confirm_close", ref=case.ref), (
+                (Button(self.t(turn, "checkin.close_yes"), f"f:{f.id}:close"), Button(self.t(turn, "checkin.close_no"), f"f:{f.id}:keep")),)))
+        elif action == "close":
+            cases.close(self.db, case.id, reason="restored", restored_on=self.today(now), now=now)
+            followups.cancel_for_case(self.db, case.id)
+            if mid:
+                turn.replies.append(_clear(mid))
+            turn.replies.append(Reply(self.t(turn, "checkin.closed", ref=case.ref)))
+        elif action == "keep":
+            if mid:
+                turn.replies.append(_clear(mid))
+            turn.replies.append(Reply(self.t(turn, "checkin.kept_open", ref=case.ref)))
+        elif action == "no":
+            self._schedule_next_checkin(case, after=now)
+            turn.replies.append(Reply(self.t(turn, "checkin.not_seen")))
+        elif action == "wait":
+            self._still_waiting(turn, case)
+        elif action == "new":
+            if typed_date is not None:
+                self._new_appointment(turn, case, typed_date)
+            else:
+                self._start_short_dialog(turn, NEW_APPT, case)
+        elif action == "oon":
+            cases.update_fields(self.db, case.id, now, oon_offered_on=self.today(now))
+            turn.replies.append(Reply(self.t(turn, "checkin.oon_explained")))
+            self._start_short_dialog(turn, OON_APPT, case)
+
+    def _start_short_dialog(self, turn, dialog: Dialog, case: Case) -> None:
+        state = turn.state.set_aside()
+        result = engine.start(dialog, state, self.ctx(turn.now), run=self.token())
+        turn.state = result.state.with_(case_id=case.id)
+        turn.replies.extend(result.replies)
+
+    def _short_dialog_done(self, turn, effect: engine.Completed, case_id: int | None) -> None:
+        """A check-in's date question was answered."""
+        case = cases.get(self.db, case_id) if case_id else None
+        if case is None or case.member_id != turn.member.id or case.status != "open":
+            return
+        value = effect.answers.get("new_appt_date") or effect.answers.get("oon_date")
+        day = datetime.fromisoformat(value).date() if value else None
+        if effect.dialog == "new_appt" and day is not None:
+            self._new_appointment(turn, case, day)
+        elif effect.dialog == "oon_appt":
+            if day is None:
+                turn.replies.append(Reply(self.t(turn, "checkin.oon_no_date")))
+                return
+            cases.update_fields(self.db, case.id, turn.now, new_appt_date=day)
+            followups.cancel_for_case(self.db, case.id, ("checkin", "seen", "oon_seen"))
+            followups.schedule(self.db, case.id, "oon_seen", self.schedule.day_after(day), turn.now)
+            turn.replies.append(Reply(self.t(turn, "checkin.oon_saved", date=format_date(day, turn.state.lang, today=self.today(turn.now)))))
+        if self._dialog(turn):
+            self._resume(turn, "commands.still_here")
+
+    def _new_appointment(self, turn, case: Case, day) -> None:
+        cases.update_fields(self.db, case.id, turn.now, new_appt_date=day)
+        followups.cancel_for_case(self.db, case.id, ("checkin", "seen", "oon_seen"))
+        followups.schedule(self.db, case.id, "seen", self.schedule.day_after(day), turn.now)
+        today = self.today(turn.now)
+        text = self.t(turn, "checkin.new_appt_saved", date=format_date(day, turn.state.lang, today=today))
+        if case.deadline_date and day > case.deadline_date:
+            text += "\n\n" + self.t(turn, "checkin.after_deadline", deadline=format_date(case.deadline_date, turn.state.lang, today=today))
+        turn.replies.append(Reply(text))
+
+    def _still_waiting(self, turn, case: Case) -> None:
+        today = self.today(turn.now)
+        lang = turn.state.lang
+        deadline = case.deadline_date
+        if deadline is None or today <= deadline:
+            self._schedule_next_checkin(case, after=turn.now)
+            nxt = followups.pending_for_case(self.db, case.id)
+            when = format_date(nxt[0].due_at.astimezone(self.campaign.tz).date(), lang, today=today) if nxt else ""
+            turn.replies.append(Reply(self.t(turn, "checkin.waiting_before", deadline=format_date(deadline, lang, today=today) if deadline else "", next=when)))
+            return
+        escalations.raise_(self.db, member_id=turn.member.id, case_id=case.id, reason="past_deadline", now=turn.now)
+        turn.replies.append(Reply(self.t(turn, "checkin.waiting_after", deadline=format_date(deadline, lang, today=today))))
+        complaint = self._complaint_for(case, lang)
+        turn.replies.append(Reply(html.escape(f"{complaint.subject}\n\n{complaint.body}"[:3900])))
+
+    def _checkin_text(self, turn) -> bool:
+        """A typed answer to the latest check-in ("still nothing", "ya me dieron cita para el 12")."""
+        f = followups.current_checkin(self.db, turn.member.id, since=turn.now - CHECKIN_REPLY_WINDOW)
+        if f is None:
+            return False
+        case = cases.get(self.db, f.case_id)
+        text = turn.ev.text
+        if len(text) > 200:
+            return False
+        labels = {}
+        for action, key in (("new", "new_appt"), ("oon", "oon"), ("wait", "waiting"), ("seen", "restored"), ("help", "help")):
+            words = [self.catalog.t(lang, f"checkin.{key}") for lang in ("en", "es")]
+            for lang in ("en", "es"):
+                if self.catalog.has(lang, f"synonyms.checkin.{key}"):
+                    words.extend(self.catalog.raw(lang, f"synonyms.checkin.{key}"))
+            labels[action] = words
+        action = self.ctx(turn.now).match_choice(text, labels)
+        if action is None and self._looks_like_a_date(text, turn):
+            action = "new"
+        if action is None:
+            if self._answer_question(turn, text, confident_only=True):
+                return True
+            reply = self._checkin_message(case, turn.member, f.kind, f.id)
+            turn.replies.append(Reply(self.t(turn, "checkin.not_understood", ref=case.ref), reply.buttons))
+            return True
+        if f.kind in ("seen", "oon_seen"):
+            action = {"seen": "yes", "wait": "no", "new": "no"}.get(action, action)
+        typed_date = self._looks_like_a_date(text, turn) if action == "new" else None
+        self._checkin_answer(turn, f, case, action, typed_date=typed_date)
+        return True
+
+    def _looks_like_a_date(self, text: str, turn):
+        ctx = self.ctx(turn.now)
+        try:
+            return ctx.parse_date(text, today=ctx.today, lang=turn.state.lang, past_days=60, future_days=365)
+        except Exception:  # noqa: BLE001 - any unreadable text is simply "not a date"
+            return None
+
+    # ------------------------------------------------------------ pause
+
+    def _pause_command(self, turn) -> None:
+        if not cases.open_for_member(self.db, turn.member.id):
+            self._say(turn, self.t(turn, "pause.no_cases"))
+            return
+        self._say(turn, self.t(turn, "pause.ask"), (
+            (Button(self.t(turn, "pause.days_3"), "p:3"), Button(self.t(turn, "pause.days_7"), "p:7")),
+            (Button(self.t(turn, "pause.days_14"), "p:14"), Button(self.t(turn, "pause.until_resume"), "p:0")),
+        ))
+
+    def _pause_button(self, turn) -> None:
+        choice = turn.ev.data.split(":", 1)[1] if ":" in turn.ev.data else ""
+        if choice not in PAUSE_CHOICES:
+            self._old_button(turn)
+            return
+        days = PAUSE_CHOICES[choice]
+        until = FOREVER if days is None else turn.now + timedelta(days=days)
+        members.set_paused(self.db, turn.member.id, until)
+        for case in cases.open_for_member(self.db, turn.member.id):
+            for f in followups.pending_for_case(self.db, case.id):
+                if f.due_at < until:
+                    followups.postpone(self.db, f.id, until)
+        text = self.t(turn, "pause.done_forever") if days is None else self.t(
+            turn, "pause.done", date=format_date((until.astimezone(self.campaign.tz)).date(), turn.state.lang, today=self.today(turn.now)))
+        turn.replies.append(Edit(turn.ev.message_id, text) if turn.ev.message_id else Reply(text))
+
+    def _resume_command(self, turn) -> None:
+        if turn.member.paused_until is None:
+            self._say(turn, self.t(turn, "pause.not_paused"))
+            return
+        members.set_paused(self.db, turn.member.id, None)
+        soonest = None
+        for case in cases.open_for_member(self.db, turn.member.id):
+            due = self.schedule.next_checkin(filed_at=case.filed_at, deadline_date=case.deadline_date,
+                                             deadline_at=case.deadline_at, urgent=case.urgency == "urgent", after=turn.now)
+            pending = followups.pending_for_case(self.db, case.id)
+            for f in pending:
+                followups.postpone(self.db, f.id, min(f.due_at, due) if f.due_at < FOREVER else due)
+            if not pending:
+                followups.schedule(self.db, case.id, "checkin", due, turn.now)
+            soonest = due if soonest is None else min(soonest, due)
+        when = format_date(soonest.astimezone(self.campaign.tz).date(), turn.state.lang, today=self.today(turn.now)) if soonest else "-"
+        self._say(turn, self.t(turn, "pause.resumed", date=when))
+
+    def _next_checkin_line(self, turn, case: Case, due: datetime | None) -> str:
+        if case.status != "open":
+            return ""
+        member = turn.member
+        today = self.today(turn.now)
+        if member.paused_until and member.paused_until > turn.now:
+            if member.paused_until >= FOREVER:
+                return self.t(turn, "checkin.paused_forever")
+            return self.t(turn, "checkin.paused_line", date=format_date(member.paused_until.astimezone(self.campaign.tz).date(), turn.state.lang, today=today))
+        if due is None:
+            return ""
+        return self.t(turn, "checkin.next_checkin", date=format_date(due.astimezone(self.campaign.tz).date(), turn.state.lang, today=today))
+
+
+def _clear(message_id: int):
+    from dialogs.model import ClearButtons
+
+    return ClearButtons(message_id)
+
+
+def _keyboard_json(buttons) -> list:
+    return [[{"label": b.label, "data": b.data} for b in row] for row in buttons]

@@ -1,0 +1,37 @@
+"""Running `carebot run` as a real process against the stand-in, and killing it with SIGKILL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def start_bot_process(standin, db_path: Path, workdir: Path, extra_env: dict | None = None) -> asyncio.subprocess.Process:
+    """`carebot run` in its own process, against the stand-in."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": standin.token,
+        "TELEGRAM_API_BASE_URL": standin.base_url,
+        "CAREBOT_DB": str(db_path),
+        "CAREBOT_POLL_TIMEOUT": "1",
+        "CAREBOT_LOG_LEVEL": "WARNING",
+        "CAREBOT_RATE_LIMIT": "0",
+        "PYTHONPATH": str(ROOT),
+        **(extra_env or {}),
+    }
+    polls_before = sum(1 for m, _ in standin.calls if m == "getUpdates")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=str(workdir), env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=open(workdir / "bot.log", "ab"),
+    )
+    await standin.wait_for(lambda: sum(1 for m, _ in standin.calls if m == "getUpdates") > polls_before, 30)
+    return proc
+
+
+def kill_9(proc: asyncio.subprocess.Process) -> None:
+    proc.send_signal(signal.SIGKILL)

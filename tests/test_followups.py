@@ -1,0 +1,242 @@
+"""Follow-ups until care is restored: durable, one-tap check-ins at Telegram's speed limit."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.app import build_core, serve
+from storage import followups
+from tests.conftest import FakeClock, bot_settings
+from tests.durability_helpers import kill_9, start_bot_process
+from tests.flows import consent, filed_ref
+from tests.seed import campaign_without_quiet_hours, checkins_in, seed_due_checkins
+
+LA_10AM_TUE = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
+
+
+async def file_case(member, *, urgency="I need to be seen soon", kind="Individual therapy"):
+    await consent(member)
+    await member.tap(kind)
+    await member.tap("Yesterday")
+    await member.ask("Fontana")
+    for label in ("Phone call", "Nothing", urgency, "Skip", "Yes, share it"):
+        await member.tap(label)
+    await member.press("Confirm and file")
+    await member.settle()
+    return filed_ref(member)
+
+
+async def wait_checkin(bot, member, count=1, timeout=10):
+    await bot.standin.wait_for(lambda: len(checkins_in(bot.standin, member.id)) >= count, timeout, chat_id=member.id)
+    await asyncio.sleep(0.1)
+    return checkins_in(bot.standin, member.id)[-1]
+
+
+async def test_the_full_life_of_a_case_from_filing_to_care_restored(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7001)
+    await file_case(member)
+    # Two days later, the first check-in (and none before).
+    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
+    checkin = await wait_checkin(running_bot, member)
+    assert "Has Kaiser offered you care yet?" in checkin.text and "Thursday, December 10" in checkin.text
+    assert "📅 I have a new appointment" in checkin.labels()
+    asked = await member.tap("I have a new appointment", message=checkin)
+    assert "When is your new appointment?" in asked.text
+    saved = await member.ask("Dec 2")
+    assert "Noted: your new appointment is on" in saved.text and "December 2" in saved.text
+    # The day after the appointment: were you seen?
+    clock.set(datetime(2026, 12, 3, 18, 5, tzinfo=timezone.utc))
+    await running_bot.standin.wait_for(lambda: "Were you seen?" in member.last.text, 10, chat_id=member.id)
+    seen = member.last
+    confirm = await member.tap("Yes, I was seen", message=seen)
+    assert "Shall I close case" in confirm.text
+    closed = await member.tap("Yes, close it")
+    assert "is closed" in closed.text
+    row = next(running_bot.db.query("SELECT status, restored_on, new_appt_date, close_reason FROM cases"))
+    assert row == {"status": "closed", "restored_on": "2026-12-03", "new_appt_date": "2026-12-02", "close_reason": "restored"}
+    # Weeks go by: no further check-in.
+    before = len(member.messages)
+    clock.set(datetime(2026, 12, 31, 18, 0, tzinfo=timezone.utc))
+    await asyncio.sleep(2.5)
+    assert len(member.messages) == before
+    assert followups.count_by_status(running_bot.db).get("pending", 0) == 0
+    answers = [r["value"] for r in running_bot.db.query("SELECT value FROM case_events WHERE kind = 'checkin_answer'")]
+    assert answers == ["checkin:new", "seen:yes", "seen:close"]
+
+
+async def test_no_checkin_in_quiet_hours_it_waits_for_the_morning(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7002)
+    await file_case(member)
+    # Due Thursday 10:00, but it is 22:30 that night before anything ran: moved to 08:00.
+    clock.set(datetime(2026, 11, 27, 6, 30, tzinfo=timezone.utc))
+    await asyncio.sleep(2.5)
+    assert checkins_in(running_bot.standin, member.id) == []
+    clock.set(datetime(2026, 11, 27, 16, 1, tzinfo=timezone.utc))  # 08:01 in Los Angeles
+    await wait_checkin(running_bot, member)
+
+
+async def test_pause_holds_checkins_and_resume_brings_them_back(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7003)
+    await file_case(member)
+    await member.ask("/pause")
+    paused = await member.tap("1 week")
+    assert "paused until" in paused.text and "December 1" in paused.text
+    listing = await member.ask("/mycases")
+    assert "check-ins paused until" in listing.text
+    clock.set(LA_10AM_TUE + timedelta(days=5, minutes=5))
+    await asyncio.sleep(2.5)
+    assert checkins_in(running_bot.standin, member.id) == []
+    resumed = await member.ask("/resume")
+    assert "Check-ins are back on" in resumed.text
+    listing = await member.ask("/mycases")
+    assert "next check-in" in listing.text
+
+
+async def test_a_closed_cases_pending_checkin_is_never_sent_and_its_old_button_says_so(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7004)
+    ref = await file_case(member)
+    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
+    checkin = await wait_checkin(running_bot, member)
+    await member.tap("I was seen: care restored", message=checkin)
+    await member.tap("Yes, close it")
+    before = len(checkins_in(running_bot.standin, member.id))
+    clock.set(LA_10AM_TUE + timedelta(days=20))
+    await asyncio.sleep(2.5)
+    assert len(checkins_in(running_bot.standin, member.id)) == before
+    # The old check-in still shows its buttons on the phone: pressing one is answered kindly.
+    checkin.buttons = checkin.raw["reply_markup"]["inline_keyboard"]
+    reply = await member.tap("Still waiting", message=checkin)
+    assert f"{ref}" in reply.text and "already closed" in reply.text
+
+
+async def test_still_waiting_before_the_deadline_reassures_with_the_date(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7005)
+    await file_case(member)
+    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
+    checkin = await wait_checkin(running_bot, member)
+    reply = await member.tap("Still waiting", message=checkin)
+    assert "still has until" in reply.text and "December 10" in reply.text
+
+
+async def test_still_waiting_past_the_deadline_gives_the_next_step_and_an_escalation(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7006)
+    await file_case(member)
+    clock.set(datetime(2026, 12, 10, 18, 5, tzinfo=timezone.utc))  # the deadline's check-in
+    await wait_checkin(running_bot, member)
+    clock.set(datetime(2026, 12, 11, 18, 5, tzinfo=timezone.utc))
+    checkin = checkins_in(running_bot.standin, member.id)[-1]
+    await member.tap("Still waiting", message=checkin)
+    texts = "\n".join(m.text for m in member.messages[-3:])
+    assert "has passed" in texts and "1-888-466-2219" in texts and "1374.72" in texts
+    row = next(running_bot.db.query("SELECT reason FROM escalations"))
+    assert row["reason"] == "past_deadline"
+
+
+async def test_typed_answers_to_a_checkin_are_understood(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7007, "Luz", "es")
+    await consent(member, "es")
+    await member.tap("Terapia individual")
+    await member.tap("Ayer")
+    await member.ask("Fontana")
+    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo"):
+        await member.tap(label)
+    await member.press("Confirmar y enviar")
+    await member.settle()
+    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
+    await wait_checkin(running_bot, member)
+    reply = await member.ask("todavia nada")
+    assert "todavía tiene hasta" in reply.text
+    reply = await member.ask("ya me dieron cita para el 3 de diciembre")
+    assert "su cita nueva es el" in reply.text and "3 de diciembre" in reply.text
+    row = next(running_bot.db.query("SELECT new_appt_date FROM cases"))
+    assert row["new_appt_date"] == "2026-12-03"
+    unclear = await member.ask("mmm banana")
+    assert "No le entendí bien" in unclear.text and unclear.labels()
+
+
+async def test_a_checkin_button_for_someone_elses_case_is_refused(running_bot):
+    clock = running_bot.clock
+    alice, bob = running_bot.standin.user(7008), running_bot.standin.user(7009)
+    await file_case(alice)
+    await file_case(bob)
+    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
+    alice_checkin = await wait_checkin(running_bot, alice)
+    await wait_checkin(running_bot, bob)
+    data = alice_checkin.button("I was seen: care restored")["callback_data"]
+    bobs = checkins_in(running_bot.standin, bob.id)[-1]
+    bobs.buttons = [[{"text": "Forged", "callback_data": data}]]
+    reply = await bob.tap("Forged", message=bobs)
+    assert "earlier" in reply.text
+    assert [r["status"] for r in running_bot.db.query("SELECT status FROM cases")] == ["open", "open"]
+
+
+async def test_a_member_who_blocked_the_bot_is_marked_unreachable_and_gets_no_more_checkins(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7010)
+    await file_case(member)
+    running_bot.standin.configure(blocked={member.id})
+    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
+    await running_bot.standin.wait_for(lambda: running_bot.standin.refused["403"] >= 1, 10)
+    await asyncio.sleep(0.3)
+    row = next(running_bot.db.query("SELECT unreachable_at FROM members"))
+    assert row["unreachable_at"] is not None
+    assert followups.count_by_status(running_bot.db).get("pending", 0) == 0
+    clock.set(LA_10AM_TUE + timedelta(days=15))
+    await asyncio.sleep(2.5)
+    assert running_bot.standin.refused["403"] == 1
+
+
+async def test_all_due_checkins_arrive_through_5xx_timeouts_and_429s(standin, tmp_path):
+    settings = bot_settings(standin, tmp_path / "carebot.db", rate_limit=1, http_timeout=1)
+    core = build_core(settings)
+    core.clock = FakeClock(LA_10AM_TUE)
+    chats = seed_due_checkins(core.db, 150, now=LA_10AM_TUE)
+    standin.configure(enforce_limits=True, fail_rate=0.2, hang_seconds=1.5)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 15)
+        await standin.wait_for(lambda: all(checkins_in(standin, c) for c in chats), 90)
+    finally:
+        stop.set()
+        await task
+    assert all(len(checkins_in(standin, c)) == 1 for c in chats)
+    assert standin.refused["5xx"] > 0 and standin.refused["timeout"] > 0
+    print("refused by the stand-in:", standin.refused)
+    sent = followups.count_by_status(core.db)
+    assert sent.get("sent") == 150
+
+
+async def test_kill_9_with_500_checkins_due_delivers_each_once_except_those_in_flight(standin, tmp_path):
+    from knowledge.campaign import load_campaign  # noqa: F401 - the campaign file must load
+    from storage.db import open_db
+
+    db_path = tmp_path / "carebot.db"
+    now = datetime.now(timezone.utc)
+    db = open_db(db_path)
+    chats = seed_due_checkins(db, 500, now=now)
+    db.conn.close()
+    campaign = campaign_without_quiet_hours(tmp_path)
+    proc = await start_bot_process(standin, db_path, tmp_path, extra_env={"CAREBOT_CAMPAIGN": str(campaign)})
+    try:
+        await standin.wait_for(lambda: sum(bool(checkins_in(standin, c)) for c in chats) >= 120, 30)
+        kill_9(proc)
+        await proc.wait()
+        con = sqlite3.connect(db_path)
+        in_flight = {r[0] for r in con.execute("SELECT chat_id FROM outbox WHERE status = 'sending'")}
+        con.close()
+        delivered_at_kill = sum(bool(checkins_in(standin, c)) for c in chats)
+        assert delivered_at_kill < 500, "the kill came too late to test anything"
+        proc = await start_bot_process(standin, db_path, tmp_path, extra_env={"CAREBOT_CAMPAIGN": str(campaign)})
+        await standin.wait_for(lambda: all(checkins_in(standin, c) for c in chats), 60)
+        await asyncio.sleep(1.0)
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+            await proc.wait()
+    twice = {c for c in chats if len(checkins_in(standin, c)) > 1}
+    assert all(len(checkins_in(standin, c)) <= 2 for c in chats)
+    assert twice <= in_flight, (twice, in_flight)
