@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -40,7 +41,7 @@ def run() -> None:
         click.echo("No TELEGRAM_BOT_TOKEN set: starting the offline demo on the local Telegram stand-in.")
         from bot.demo import run_demo
 
-        asyncio.run(run_demo(settings))
+        asyncio.run(run_demo(settings, speed=float(os.environ.get("CAREBOT_DEMO_SPEED", "1"))))
         return
     from bot.app import serve
 
@@ -59,13 +60,15 @@ async def _serve_until_signal(settings: Settings) -> None:
 
 @main.command()
 @click.option("--db", "db_path", default=None, help="Database file for the demo (default: ./carebot-demo.db).")
-def demo(db_path: str | None) -> None:
+@click.option("--speed", default=1.0, show_default=True,
+              help="Run the bot's clock this many times faster (86400: a day a second) to see check-ins arrive.")
+def demo(db_path: str | None, speed: float) -> None:
     """The offline demo: the real bot on the local Telegram stand-in, you as the member."""
     settings = Settings.from_env()
     configure_logging("WARNING" if settings.log_level.upper() == "INFO" else settings.log_level)
     from bot.demo import run_demo
 
-    asyncio.run(run_demo(settings, db_path=db_path))
+    asyncio.run(run_demo(settings, db_path=db_path, speed=speed))
 
 
 @main.command()

@@ -33,9 +33,14 @@ def show(message: Sent, edited: bool = False) -> None:
     sys.stdout.flush()
 
 
-async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None) -> None:
-    """Start the stand-in and the bot; read the member's lines from `lines` or the terminal."""
-    from bot.app import serve
+async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None, speed: float = 1.0) -> None:
+    """Start the stand-in and the bot; read the member's lines from `lines` or the terminal.
+
+    With `speed` above 1 the bot's clock runs that much faster (86400: a day a second), so
+    check-ins, deadlines and "were you seen?" arrive while you watch.
+    """
+    from bot.app import build_core, serve
+    from dialogs.clock import FastClock
 
     standin = await StandIn().start()
     demo_settings = replace(
@@ -59,10 +64,16 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
     standin.on_bot_message = show
     standin.on_bot_edit = on_edit
     stop, ready = asyncio.Event(), asyncio.Event()
-    bot_task = asyncio.create_task(serve(demo_settings, stop, ready=ready))
+    core = build_core(demo_settings)
+    if speed != 1.0:
+        core.clock = FastClock(speed=speed)
+    bot_task = asyncio.create_task(serve(demo_settings, stop, core=core, ready=ready))
     await ready.wait()
     print(f"{BOLD}carebot offline demo{RESET}: you are a member chatting with the bot (database {demo_settings.db_path}).")
-    print("Type /start to begin. Numbers press buttons. :sticker :photo :voice send those. :quit ends.\n")
+    print("Type /start to begin. Numbers press buttons. :sticker :photo :voice send those. :quit ends.")
+    if speed != 1.0:
+        print(f"The bot's clock runs {speed:g} times faster: check-ins arrive while you watch.")
+    print()
 
     async def next_line() -> str | None:
         if lines is not None:

@@ -23,6 +23,7 @@ from dialogs import engine
 from dialogs.catalog import Catalog
 from dialogs.checkin_turns import SHORT_DIALOGS, Checkins
 from dialogs.checkins import Schedule
+from dialogs.clock import utcnow
 from dialogs.commands import COMMAND_NAMES
 from dialogs.deeplink import parse_start_payload
 from dialogs.engine import Answered, Completed, Ctx, DiscardCase, FileCase
@@ -62,10 +63,6 @@ RIGHTS_MENU = (
     "free-help",
 )
 LANGS = ("en", "es")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def hint_language(code: str | None) -> str:

@@ -164,15 +164,9 @@ def register_local_date(db: Database, tz: ZoneInfo) -> LocalDates:
 
 
 def _neutral_sql(expr: str) -> str:
-    starts = ", ".join(["'='", "'+'", "'-'", "'@'", "char(9)", "char(13)"])
-    return f"CASE WHEN substr({expr}, 1, 1) IN ({starts}) THEN '''' || {expr} ELSE {expr} END"
-
-
-def neutralize(value):
-    """Text a spreadsheet would read as a formula gets a leading single quote; anything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """SQL for `expr` with a single quote put in front when it starts like a formula (FORMULA_STARTS)."""
+    starts = ", ".join(f"char({ord(ch)})" for ch in FORMULA_STARTS)
+    return f"CASE WHEN substr({expr}, 1, 1) IN ({starts}) THEN char(39) || {expr} ELSE {expr} END"
 
 
 def _select(columns: tuple[Column, ...], fmt: str) -> str:

@@ -69,10 +69,6 @@ class FacilityLine:
     restored: int = 0
     median_days_to_restored: float | None = None  # over the `restored` cases
 
-    @property
-    def active(self) -> bool:
-        return any((self.reported_total, self.open, self.restored, self.offered_out_of_network))
-
 
 @dataclass(frozen=True)
 class FunnelLine:
@@ -214,8 +210,8 @@ def build_report(db: Database, campaign: Campaign, *, day: date, public: bool = 
         counts[1] += complaint
         counts[2] += restored
 
+    # Only clinics with a case filed by `day` have a tally: the others had no activity and are left out.
     lines = [t.line(fid, names.get(fid, "Not on the list")) for fid, t in tallies.items()]
-    lines = [line for line in lines if line.active]
     lines.sort(key=lambda f: (-f.open_past_deadline, -f.open, f.name))
 
     esc_open, claimed, median_claim, period = _escalations(db, local, day)
@@ -284,10 +280,9 @@ _WORDS = {
         "unreachable": "Members unreachable (blocked the bot): {n}",
         "by_clinic": "By clinic (most past the deadline first)",
         "no_clinic": "No reports yet.",
-        "clinic_1": "  new today {today} · total {total}",
-        "clinic_2": "  open {open} · past deadline {past}",
-        "clinic_3": "  rescheduled {rescheduled} · out-of-network {oon}",
-        "clinic_4": "  restored {restored} · median {median}",
+        "clinic_1": "  open {open} · past deadline {past}",
+        "clinic_2": "  new today {today} · total {total} · out-of-network {oon}",
+        "clinic_3": "  rescheduled in time {rescheduled} · restored {restored} (median {median})",
         "not_listed": "Not on the list",
         "funnel": "Where reports come from\n(started → reported → complaint sent → care restored)",
         "no_link": "No link",
@@ -311,10 +306,9 @@ _WORDS = {
         "unreachable": "Miembros inalcanzables (bloquearon el bot): {n}",
         "by_clinic": "Por clínica (más casos pasados de plazo primero)",
         "no_clinic": "Aún no hay reportes.",
-        "clinic_1": "  nuevos hoy {today} · total {total}",
-        "clinic_2": "  abiertos {open} · pasado el plazo {past}",
-        "clinic_3": "  nueva cita {rescheduled} · fuera de la red {oon}",
-        "clinic_4": "  restablecidos {restored} · mediana {median}",
+        "clinic_1": "  abiertos {open} · pasado el plazo {past}",
+        "clinic_2": "  nuevos hoy {today} · total {total} · fuera de la red {oon}",
+        "clinic_3": "  nueva cita a tiempo {rescheduled} · restablecidos {restored} (mediana {median})",
         "not_listed": "No está en la lista",
         "funnel": "De dónde vienen los reportes\n(inicios → reportes → quejas enviadas → atención restablecida)",
         "no_link": "Sin enlace",
@@ -362,10 +356,10 @@ def render_report_text(report: Report, lang: str = "en") -> str:
         out += [
             "",
             esc(f.name if f.facility_id else w["not_listed"]),
-            w["clinic_1"].format(today=s(f.reported_today), total=s(f.reported_total)),
-            w["clinic_2"].format(open=s(f.open), past=s(f.open_past_deadline)),
-            w["clinic_3"].format(rescheduled=s(f.rescheduled_within_deadline), oon=s(f.offered_out_of_network)),
-            w["clinic_4"].format(restored=s(f.restored), median=median(f.median_days_to_restored, f.restored, "days")),
+            w["clinic_1"].format(open=s(f.open), past=s(f.open_past_deadline)),
+            w["clinic_2"].format(today=s(f.reported_today), total=s(f.reported_total), oon=s(f.offered_out_of_network)),
+            w["clinic_3"].format(rescheduled=s(f.rescheduled_within_deadline), restored=s(f.restored),
+                                 median=median(f.median_days_to_restored, f.restored, "days")),
         ]
     if report.funnel:
         out += ["", w["funnel"]]
@@ -377,3 +371,39 @@ def render_report_text(report: Report, lang: str = "en") -> str:
     if report.public:
         out.append(w["public"].format(m=report.small_count - 1, n=report.small_count))
     return "\n".join(out) + "\n"
+
+
+TELEGRAM_LIMIT = 4096  # characters in one Telegram message
+
+
+def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """The report in pieces that each fit one Telegram message, cut between blocks (a clinic's lines stay together)."""
+    pieces: list[str] = []
+    current = ""
+    for block in text.rstrip("\n").split("\n\n"):
+        for part in ([block] if len(block) <= limit else _line_groups(block, limit)):
+            joined = f"{current}\n\n{part}" if current else part
+            if len(joined) <= limit:
+                current = joined
+            else:
+                pieces.append(current)
+                current = part
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _line_groups(block: str, limit: int) -> list[str]:
+    """A block too long for one message, as runs of whole lines (a line longer than the limit is cut)."""
+    groups, current = [], ""
+    for line in block.split("\n"):
+        line = line[:limit]
+        joined = f"{current}\n{line}" if current else line
+        if len(joined) <= limit:
+            current = joined
+        else:
+            groups.append(current)
+            current = line
+    if current:
+        groups.append(current)
+    return groups

@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
 from bot.app import build_core, serve
 from bot.settings import Settings
 from bot.standin import StandIn
+from dialogs.clock import FastClock
 from dialogs.core import Core
 
 
-class FakeClock:
-    """A clock the test sets: it starts at `now` and runs at `speed` times real time (a day a second: 86400)."""
-
-    def __init__(self, now: datetime, speed: float = 1.0):
-        self.base, self.speed, self.t0 = now, speed, time.monotonic()
-
-    def __call__(self) -> datetime:
-        return self.base + timedelta(seconds=(time.monotonic() - self.t0) * self.speed)
-
-    def set(self, now: datetime, speed: float | None = None) -> None:
-        self.base, self.t0 = now, time.monotonic()
-        if speed is not None:
-            self.speed = speed
-
-    def advance(self, delta: timedelta) -> None:
-        self.base += delta
+# Tests set the time; it then runs on (see dialogs/clock.py).
+FakeClock = FastClock
 
 
 # Tuesday, November 24, 2026, 10:00 in Los Angeles.

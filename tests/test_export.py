@@ -8,6 +8,7 @@ import json
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import click
 import openpyxl
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 from bot.cli_organizers import register
 from knowledge.campaign import Facility, load_campaign
 from storage import audit, roles
-from storage.export import COLUMNS, ExportError, can_include_contact, export_cases
+from storage.export import COLUMNS, ExportError, LocalDates, can_include_contact, export_cases
 from tests.organizer_fixtures import (
     add_case, add_escalation, add_event, add_followup, add_member, at, fresh_db,
 )
@@ -235,6 +236,21 @@ def test_days_waited_runs_to_today_while_open_and_is_empty_when_closed_unrestore
     add_case(db, member_id=None, ref="KP-SHUT1", filed="2026-11-20", status="closed", closed_at=at("2026-11-22"))
     rows = {r["reference"]: r["days_waited"] for r in csv_rows(export_cases(db, campaign, fmt="csv", today=TODAY))}
     assert rows == {"KP-OPEN1": "4", "KP-SHUT1": ""}
+
+
+def test_date_reported_is_the_local_day_even_across_dst_and_half_hour_zones():
+    la = LocalDates(ZoneInfo("America/Los_Angeles"))
+    assert la("2026-11-01T06:59:00+00:00") == "2026-10-31"  # 23:59 PDT
+    assert la("2026-11-01T07:00:00+00:00") == "2026-11-01"  # midnight PDT, the day clocks go back
+    assert la("2026-11-02T07:59:59.999999+00:00") == "2026-11-01"  # 23:59 PST
+    assert la("2026-11-02T08:00:00Z") == "2026-11-02"
+    assert la("2026-11-02T08:00:00") == "2026-11-02"  # naive: stored times are UTC
+    assert la("2026-11-02T00:00:00-08:00") == "2026-11-02"
+    assert la(None) is None and la("") is None
+    india = LocalDates(ZoneInfo("Asia/Kolkata"))  # UTC+5:30: one UTC hour spans two local days
+    assert india("2026-11-24T18:15:00+00:00") == "2026-11-24"
+    assert india("2026-11-24T18:45:00+00:00") == "2026-11-25"
+    assert india("2026-11-24T18:15:00+00:00") == "2026-11-24"
 
 
 def test_the_data_dictionary_describes_every_column(db, campaign):

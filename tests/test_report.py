@@ -13,7 +13,9 @@ from PIL import Image
 from bot.charts import chart_data, render_charts
 from bot.cli_organizers import register
 from knowledge.campaign import Facility, load_campaign
-from storage.report import FacilityLine, FunnelLine, build_report, render_report_text, report_schedule
+from storage.report import (
+    FacilityLine, FunnelLine, build_report, render_report_text, report_schedule, split_message,
+)
 from tests.organizer_fixtures import (
     add_case, add_escalation, add_link, add_member, add_starts, at, fresh_db,
 )
@@ -148,7 +150,9 @@ def test_report_text_is_short_lines_sorted_by_past_deadline_and_says_what_it_cou
     assert "Cancellations reported: 3 today, 13 in total" in text
     assert "Open: 10 · past the deadline: 6" in text
     assert "Care restored: 2 · median 15.5 days" in text
-    assert "  restored 0 · median –\n" in text
+    assert "  open 4 · past deadline 4\n  new today 0 · total 5 · out-of-network 1\n" in text
+    assert "  rescheduled in time 3 · restored 2 (median 15.5 days)" in text
+    assert "  rescheduled in time 0 · restored 0 (median –)" in text
     assert "Escalations open: 2" in text
     assert "Median time to claim: 20 min\n  (2 claimed Nov 18–Nov 24)" in text
     assert "Members unreachable (blocked the bot): 3" in text
@@ -182,6 +186,7 @@ def test_public_report_shows_small_counts_as_under_five_but_keeps_the_numbers(db
     assert "Cancellations reported: <5 today, 13 in total" in text
     assert "Open: 10 · past the deadline: 6" in text
     assert "  open <5 · past deadline <5" in text
+    assert "  new today 0 · total 5 · out-of-network <5" in text
     assert "Care restored: <5 · median –\n" in text  # a median over two cases is not published
     assert "Fontana · lobby: 10 → <5 → <5 → <5" in text
     assert "Public version: counts from 1 to 4 show as <5." in text
@@ -189,6 +194,20 @@ def test_public_report_shows_small_counts_as_under_five_but_keeps_the_numbers(db
     assert not any(f" {n} " in counts or f" {n}\n" in counts for n in (1, 2, 3, 4))
     private = render_report_text(build_report(db, campaign, day=DAY))
     assert "<5" not in private
+
+
+def test_a_long_report_is_split_between_clinics_into_telegram_sized_messages(campaign):
+    db = fresh_db()
+    for f in campaign.facilities:
+        for day in ("2026-11-02", "2026-11-20", "2026-11-24"):
+            add_case(db, member_id=None, facility_id=f.id, filed=day, deadline_date="2026-11-16")
+    text = render_report_text(build_report(db, campaign, day=DAY))
+    pieces = split_message(text, limit=600)
+    assert len(pieces) > 1
+    assert all(len(p) <= 600 for p in pieces)
+    assert "\n\n".join(pieces) == text.rstrip("\n")
+    assert all(not p.startswith("  ") for p in pieces)  # a clinic's lines stay with its name
+    assert split_message("short") == ["short"]
 
 
 def test_report_of_an_empty_database_says_there_is_nothing_yet(campaign):
