@@ -7,10 +7,10 @@ asks for the `contact` column, which holds a @username only where the member
 agreed to be contacted.
 
 Speed: the database does the work. Facility names come from a VALUES table
-joined in SQL, the check-in counts and escalation flags from GROUP BY
-subqueries, the deadline outcome and the formula guard from CASE expressions;
-the CSV writer then consumes the cursor directly. The only Python called per
-row is the UTC-to-local filing date, cached per hour.
+joined in SQL, check-in counts from the followups_case index, escalation flags
+from one DISTINCT subquery, the deadline outcome and the formula guard from
+CASE expressions; the CSV writer then consumes the cursor directly. The only
+Python called per row is the UTC-to-local filing date, cached per hour.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ LOCAL_DATE_FUNCTION = "carebot_local_date"
 @dataclass(frozen=True)
 class Column:
     name: str
-    sql: str  # expression over cases c, members m, facility names fac, check-ins fu, escalations es
+    sql: str  # expression over cases c, members m, facility names fac, escalated cases es
     type: str  # text | date | integer | boolean
     meaning: str
     allowed: str = ""
@@ -77,7 +77,8 @@ COLUMNS: tuple[Column, ...] = (
            "unknown: no deadline was recorded.", "met | missed | pending | unknown"),
     Column("status", "c.status", "text", "The case's status.", "open | closed"),
     Column("care_restored_on", "c.restored_on", "date", "The day the member confirmed they were seen again."),
-    Column("checkins", "coalesce(fu.n, 0)", "integer", "Check-in messages sent to the member for this case (sent or answered)."),
+    Column("checkins", "(SELECT count(*) FROM followups fu WHERE fu.case_id = c.id AND fu.status IN ('sent', 'answered'))",
+           "integer", "Check-in messages sent to the member for this case (sent or answered)."),
     Column("escalated", "(es.case_id IS NOT NULL)", "boolean", "The case was escalated to the volunteer desk at least once.",
            "true | false"),
     Column("complaint_sent_on", "c.complaint_sent_on", "date", "The day the member said they sent the complaint."),
@@ -203,13 +204,10 @@ def _query(campaign: Campaign, columns: tuple[Column, ...], fmt: str, *, since, 
         where.append("c.status = :status")
     sql = (
         "WITH fac(id, name) AS (VALUES " + ", ".join(names) + "),\n"
-        " fu AS MATERIALIZED (SELECT case_id, count(*) AS n FROM followups"
-        "  WHERE status IN ('sent', 'answered') GROUP BY case_id),\n"
         " es AS MATERIALIZED (SELECT DISTINCT case_id FROM escalations WHERE case_id IS NOT NULL)\n"
         "SELECT\n  " + _select(columns, fmt) + "\n"
         "FROM cases c\n"
         " LEFT JOIN fac ON fac.id = c.facility_id\n"
-        " LEFT JOIN fu ON fu.case_id = c.id\n"
         " LEFT JOIN es ON es.case_id = c.id\n"
         + (" LEFT JOIN members m ON m.id = c.member_id\n" if include_contact else "")
         + "WHERE " + " AND ".join(where) + "\nORDER BY c.id"
