@@ -6,7 +6,8 @@ import asyncio
 import logging
 from dataclasses import replace
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.error import TelegramError
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -23,10 +24,11 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.handlers import Services, on_error, on_event
 from bot.http import AiohttpRequest
 from bot.intake import Intake, poll, serve_webhook
-from bot.dispatch import Dispatcher
+from bot.dispatch import Dispatcher, TelegramLimits
 from bot.settings import Settings
 from dialogs.catalog import LANGUAGES
-from dialogs.commands import COMMANDS
+from dialogs.commands import COMMANDS, DESK_COMMANDS
+from dialogs.desk import DeskConfig
 from dialogs.core import Core
 from dialogs.parsing import warm_up
 from knowledge.campaign import load_campaign
@@ -68,26 +70,47 @@ def build_application(settings: Settings, core: Core | None = None) -> Applicati
     services: Services = app.bot_data
     services.core = core
     services.settings = settings
-    services.dispatcher = Dispatcher(core, app.bot, enforce_limits=settings.rate_limit)
+    messages, seconds = settings.group_limit
+    services.dispatcher = Dispatcher(core, app.bot, TelegramLimits(group_messages=messages, group_window=seconds),
+                                     enforce_limits=bool(settings.rate_limit))
 
     # 1. Commands, from the one command table (also the menu, see _post_init).
     for command in COMMANDS:
         app.add_handler(CommandHandler(command.name, on_event, filters=filters.UpdateType.MESSAGE))
     # 2. Button presses (callback data is namespaced and checked by the core).
     app.add_handler(CallbackQueryHandler(on_event))
-    # 3. Everything else in a private chat: text, unknown commands, stickers, photos, voice, edits.
+    # 3. The desk's commands (checked against the role of whoever sends them).
+    for name in DESK_COMMANDS:
+        app.add_handler(CommandHandler(name, on_event, filters=filters.ChatType.GROUPS & filters.UpdateType.MESSAGE))
+    # 4. Everything else in a private chat: text, unknown commands, stickers, photos, voice, edits;
+    #    and text in the desk group (relays to members, notes).
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE, on_event))
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.TEXT, on_event))
     app.add_error_handler(on_error)
     return app
 
 
 async def _post_init(app: Application) -> None:
-    """Menu commands per language, from the one command table."""
+    """Menu commands per language, from the one command table; the desk, if there is one."""
     services: Services = app.bot_data
     catalog = services.core.catalog
     for lang in LANGUAGES:
         commands = [BotCommand(c.name, catalog.t(lang, f"command.{c.name}")) for c in COMMANDS if c.menu]
         await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+    settings = services.settings
+    if settings.desk_chat is None:
+        logger.warning("no volunteer desk configured (CAREBOT_DESK_CHAT_ID): escalations are stored but not posted")
+        return
+    try:
+        chat = await app.bot.get_chat(settings.desk_chat)
+        is_forum = bool(getattr(chat, "is_forum", False))
+        await app.bot.set_my_commands([BotCommand(n, catalog.t("en", f"desk_command.{n}")) for n in DESK_COMMANDS],
+                                      scope=BotCommandScopeChat(settings.desk_chat))
+    except (TelegramError, TypeError, ValueError) as err:
+        logger.warning("can't read the desk chat (%s); cards are posted without topics", type(err).__name__)
+        is_forum = False
+    services.core.configure_desk(DeskConfig.from_campaign(services.core.campaign, settings.desk_chat, is_forum=is_forum,
+                                                          admins=settings.admins, organizers=settings.organizers))
 
 
 async def _wake_dispatcher(context) -> None:
@@ -102,17 +125,18 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
     warm_up()  # the first member to type a date shouldn't wait for dateparser to load
     async with app:
         await app.start()
-        await _post_init(app)
         intake = Intake(app, services.core)
-        intake.replay_unhandled()
         dispatcher_stop = asyncio.Event()
-        dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=DISPATCH_TICK_SECONDS))
-        app.job_queue.run_repeating(_wake_dispatcher, interval=DISPATCH_TICK_SECONDS, first=DISPATCH_TICK_SECONDS,
-                                    name="wake-dispatcher")
-        logger.info("carebot is running (%s)", "webhook" if settings.webhook_url else "polling")
-        if ready is not None:
-            ready.set()
+        dispatching = None
         try:
+            await _post_init(app)
+            intake.replay_unhandled()
+            dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=DISPATCH_TICK_SECONDS))
+            app.job_queue.run_repeating(_wake_dispatcher, interval=DISPATCH_TICK_SECONDS, first=DISPATCH_TICK_SECONDS,
+                                        name="wake-dispatcher")
+            logger.info("carebot is running (%s)", "webhook" if settings.webhook_url else "polling")
+            if ready is not None:
+                ready.set()
             if settings.webhook_url:
                 await serve_webhook(intake, stop, url=settings.webhook_url, listen=settings.webhook_listen,
                                     port=settings.webhook_port, secret=settings.webhook_secret)
@@ -122,5 +146,6 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
             await intake.drain()
             dispatcher_stop.set()
             services.dispatcher.wake()
-            await dispatching
+            if dispatching is not None:
+                await dispatching
             await app.stop()

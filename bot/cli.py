@@ -92,6 +92,33 @@ def show_settings() -> None:
         click.echo(f"{s.env:32} {shown:32} {s.help}")
 
 
+@main.command("audit")
+@click.option("--as", "as_user", type=int, required=True, help="Your Telegram user id: only admins may read the audit log.")
+@click.option("--since", default=None, help="Only entries from this date on (YYYY-MM-DD).")
+@click.option("--case", "case_ref", default=None, help="Only entries about this case (e.g. KP-7F3K2).")
+def audit_log(as_user: int, since: str | None, case_ref: str | None) -> None:
+    """Print the audit log: who accessed which case and did what, when (admins only; the reading is logged too)."""
+    from datetime import datetime, timezone
+
+    from storage import audit, roles
+    from storage.db import open_db
+
+    settings = Settings.from_env()
+    db = open_db(settings.db_path)
+    now = datetime.now(timezone.utc)
+    allowed = roles.has_role(db, as_user, "admin", admins=settings.admins)
+    with db.atomic():
+        audit.record(db, actor=as_user, action="audit_view", now=now, case_ref=case_ref, allowed=allowed)
+    if not allowed:
+        click.echo(f"User {as_user} is not an admin (CAREBOT_ADMIN_IDS): the audit log is for admins.", err=True)
+        raise SystemExit(2)
+    start = datetime.fromisoformat(since).replace(tzinfo=timezone.utc) if since else None
+    for e in audit.entries(db, since=start, case_ref=case_ref.upper() if case_ref else None, limit=100_000):
+        who = f"user {e.actor}" if e.actor is not None else "carebot"
+        flag = "" if e.allowed else "  REFUSED"
+        click.echo(f"{e.at:%Y-%m-%d %H:%M:%S}  {who:16} {e.action:20} {e.case_ref or '-':10} {e.detail or ''}{flag}")
+
+
 @main.group()
 def kb() -> None:
     """The knowledge base of rights articles."""
@@ -118,6 +145,11 @@ def kb_check(max_age_days: int, today_text: str | None) -> None:
     if problems:
         raise SystemExit(1)
     click.echo(f"✓ {len(knowledge.articles)} articles in English and Spanish, all cited and reviewed within {max_age_days} days.")
+
+
+from bot.cli_organizers import register as _register_organizer_commands  # noqa: E402
+
+_register_organizer_commands(main)
 
 
 if __name__ == "__main__":

@@ -2,29 +2,55 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from dialogs.model import Event
 
 _MEDIA = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "location", "contact", "animation", "poll")
 
 
+def _thread_and_reply(msg: Message | None) -> dict:
+    if msg is None:
+        return {}
+    thread_id = msg.message_thread_id if msg.is_topic_message else None
+    reply = msg.reply_to_message
+    # In a forum topic every message "replies" to the topic's first message; that isn't a reply.
+    if reply is not None and thread_id is not None and reply.message_id == thread_id:
+        reply = None
+    return {
+        "thread_id": thread_id,
+        "reply_to": reply.message_id if reply is not None else None,
+        "reply_to_user_id": reply.from_user.id if reply is not None and reply.from_user is not None else None,
+    }
+
+
 def to_event(update: Update) -> Event | None:
-    """The event for an update from a private chat, or None for anything else."""
+    """The event for an update from a private chat or a group, or None for anything else."""
     chat = update.effective_chat
     user = update.effective_user
-    if chat is None or chat.type != "private" or user is None or user.is_bot:
+    if chat is None or user is None or user.is_bot or chat.type == "channel":
         return None
-    base = {"update_id": update.update_id, "chat_id": chat.id, "lang_hint": user.language_code}
+    base = {
+        "update_id": update.update_id,
+        "chat_id": chat.id,
+        "chat_type": "private" if chat.type == "private" else "group",
+        "lang_hint": user.language_code,
+        "user_id": user.id,
+        "user_name": user.first_name or "",
+        "username": user.username,
+    }
     if update.callback_query is not None:
         q = update.callback_query
         message_id = q.message.message_id if q.message is not None else None
-        return Event(kind="button", data=q.data or "", message_id=message_id, **base)
+        extra = _thread_and_reply(q.message if isinstance(q.message, Message) else None)
+        return Event(kind="button", data=q.data or "", message_id=message_id, thread_id=extra.get("thread_id"), **base)
     if update.edited_message is not None:
         return Event(kind="edited", text=update.edited_message.text or "", **base)
     msg = update.message
     if msg is None:
         return None
+    base.update(_thread_and_reply(msg))
+    base["message_id"] = msg.message_id
     if msg.text is not None:
         text = msg.text
         if text.startswith("/"):
@@ -33,4 +59,4 @@ def to_event(update: Update) -> Event | None:
             return Event(kind="command", command=command, args=args.strip(), text=text, **base)
         return Event(kind="text", text=text, **base)
     media = next((m for m in _MEDIA if getattr(msg, m, None)), "other")
-    return Event(kind="unsupported", media=media, **base)
+    return Event(kind="unsupported", media=media, source_message_id=msg.message_id, **base)

@@ -36,10 +36,10 @@ class TelegramLimits:
     """Telegram's flood limits on our side, with a reserve that only replies to members may use."""
 
     def __init__(self, *, per_second: float = 29, chat_burst: float = 4, chat_period: float = 4.0,
-                 group_per_minute: float = 19, reserve: float = 5):
+                 group_messages: float = 19, group_window: float = 60, reserve: float = 5):
         self.overall = AsyncLimiter(per_second, 1)
         self.chat_burst, self.chat_period = chat_burst, chat_period
-        self.group_per_minute = group_per_minute
+        self.group_messages, self.group_window = group_messages, group_window
         self.reserve = reserve
         self._chats: dict[int, AsyncLimiter] = {}
         self._paused_until = 0.0
@@ -47,7 +47,7 @@ class TelegramLimits:
     def _chat(self, chat_id: int) -> AsyncLimiter:
         limiter = self._chats.get(chat_id)
         if limiter is None:
-            limiter = (AsyncLimiter(self.group_per_minute, 60) if chat_id < 0
+            limiter = (AsyncLimiter(self.group_messages, self.group_window) if chat_id < 0
                        else AsyncLimiter(self.chat_burst, self.chat_period))
             self._chats[chat_id] = limiter
         return limiter
@@ -110,6 +110,8 @@ class Dispatcher:
         while not stop.is_set():
             try:
                 self.core.materialize_due()
+                self.core.materialize_desk()
+                self.core.desk_timers()
                 await self.drain()
             except Exception:  # noqa: BLE001 - the loop must survive one bad batch
                 logger.exception("dispatcher tick failed")
@@ -155,9 +157,13 @@ class Dispatcher:
             self._refused(item, err)
             return True
         except Forbidden:
+            if item.chat_id < 0:
+                # The bot lost access to the desk: keep the escalation, post it again once access is back.
+                self.core.retry_later(item.id, self.core.clock() + timedelta(seconds=60))
+                logger.warning("outbox %s: no access to chat %s (the desk?); retrying in 60 s", item.id, item.chat_id)
+                return False
             self.core.mark_failed(item.id)
-            if item.chat_id > 0:
-                self.core.member_unreachable(item.chat_id)
+            self.core.member_unreachable(item.chat_id)
             return True
         except (TimedOut, NetworkError) as err:
             delay = min(60.0, 0.5 * 2 ** min(item.attempts, 7)) * random.uniform(0.8, 1.2)
@@ -169,7 +175,13 @@ class Dispatcher:
         return True
 
     def _refused(self, item: OutboxItem, err: BadRequest) -> None:
-        if item.action in ("edit", "clear_buttons"):
+        lost_topic = "thread not found" in err.message.lower() or "topic" in err.message.lower()
+        if item.ref_kind and item.ref_kind.startswith("esc_") and lost_topic:
+            self.core.mark_failed(item.id)
+            self.core.desk_place_lost(item)
+            self.wake()
+            return
+        if item.action in ("edit", "clear_buttons", "edit_topic"):
             # An edit of a message that changed or vanished: nothing is lost, the next message carries on.
             logger.debug("outbox %s: edit refused (%s)", item.id, err.message)
         else:

@@ -39,14 +39,14 @@ async def on_event(update: Update, context: CareContext) -> None:
         logger.exception("update %s (%s) failed in the core", update.update_id, event.kind)
         outcome = services.core.handle_failure(event)
     if update.callback_query is not None:
-        await answer_button(update, outcome.toast)
+        await answer_button(update, outcome.toast, outcome.alert)
     await services.dispatcher.deliver_now(outcome.outbox_ids)
 
 
-async def answer_button(update: Update, toast: str) -> None:
+async def answer_button(update: Update, toast: str, alert: bool = False) -> None:
     """Stop the button's spinner (best effort: an old query can't be answered any more)."""
     try:
-        await update.callback_query.answer(toast or None)
+        await update.callback_query.answer(toast or None, show_alert=alert)
     except TelegramError as err:
         logger.debug("callback answer failed: %s", type(err).__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ReplyParameters
 
 from storage.models import OutboxItem
 
@@ -17,9 +17,20 @@ async def send_item(bot: Bot, item: OutboxItem) -> int | None:
     """One Bot API call for one outbox row; returns the message id when a message was made."""
     p = item.payload
     if item.action == "send":
-        msg = await bot.send_message(item.chat_id, p["text"], reply_markup=keyboard(p.get("buttons")),
-                                     message_thread_id=item.thread_id)
+        markup = ForceReply(selective=False) if p.get("force_reply") else keyboard(p.get("buttons"))
+        reply = ReplyParameters(p["reply_to"], allow_sending_without_reply=True) if p.get("reply_to") else None
+        msg = await bot.send_message(item.chat_id, p["text"], reply_markup=markup, message_thread_id=item.thread_id,
+                                     reply_parameters=reply)
         return msg.message_id
+    if item.action == "copy":
+        copied = await bot.copy_message(item.chat_id, p["from_chat_id"], p["message_id"], message_thread_id=item.thread_id)
+        return copied.message_id
+    if item.action == "create_topic":
+        topic = await bot.create_forum_topic(item.chat_id, p["name"])
+        return topic.message_thread_id
+    if item.action == "edit_topic":
+        await bot.edit_forum_topic(item.chat_id, p["thread_id"], name=p["name"])
+        return None
     if item.action == "edit":
         await bot.edit_message_text(p["text"], chat_id=item.chat_id, message_id=p["message_id"],
                                     reply_markup=keyboard(p.get("buttons")))

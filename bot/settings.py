@@ -40,6 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Updates handled at once (each chat's own updates are always handled in order)."),
     Setting("http_timeout", "CAREBOT_HTTP_TIMEOUT", "10", "Seconds to wait for the Bot API before retrying a request."),
     Setting("rate_limit", "CAREBOT_RATE_LIMIT", "1", "1: keep to Telegram's flood limits (30/s overall, ~1/s per chat, 20/min per group); 0: off (benchmarks against a local server)."),
+    Setting("group_rate", "CAREBOT_GROUP_RATE", "19/60", "Messages into one group (the desk) per seconds: Telegram allows about 20 a minute."),
     Setting("bot_username", "CAREBOT_BOT_USERNAME", "", "The bot's @username without @, for deep links (t.me/<username>?start=...)."),
     Setting("admin_ids", "CAREBOT_ADMIN_IDS", "", "Telegram user ids of admins, comma-separated (they grant and revoke roles)."),
     Setting("organizer_ids", "CAREBOT_ORGANIZER_IDS", "", "Telegram user ids of standing organizers, comma-separated."),
@@ -64,6 +65,7 @@ class Settings:
     max_concurrent_updates: int = 64
     http_timeout: int = 10
     rate_limit: int = 1
+    group_rate: str = "19/60"
     bot_username: str = ""
     admin_ids: str = ""
     organizer_ids: str = ""
@@ -83,6 +85,12 @@ class Settings:
     def organizers(self) -> frozenset[int]:
         """Standing organizer user ids from CAREBOT_ORGANIZER_IDS."""
         return self._ids(self.organizer_ids)
+
+    @property
+    def group_limit(self) -> tuple[float, float]:
+        """(messages, seconds) allowed into one group."""
+        messages, _, seconds = self.group_rate.partition("/")
+        return float(messages), float(seconds or 60)
 
     @property
     def desk_chat(self) -> int | None:

@@ -82,6 +82,7 @@ class Switches:
     chat_burst: float = 5  # a private chat: short bursts, then about one a second
     chat_per_second: float = 1
     group_per_minute: float = 20
+    group_window: float = 60  # seconds the group allowance is counted over (tests shrink it)
     fail_rate: float = 0.0  # share of message requests that fail with a 5xx or time out
     hang_seconds: float = 2.0  # how long a "timeout" holds the request before dropping it
     blocked: set = field(default_factory=set)  # chats that blocked the bot: 403
@@ -102,6 +103,9 @@ class Sent:
     edits: int = 0
     date: int = 0
     raw: dict = field(default_factory=dict)
+    thread_id: int | None = None
+    reply_to: int | None = None
+    from_user: int | None = None  # in a group: who wrote it
 
     def labels(self) -> list[str]:
         return [b["text"] for row in self.buttons for b in row]
@@ -135,6 +139,7 @@ class StandIn:
         self._changed = asyncio.Condition()
         self._chat_changed: dict[int, asyncio.Condition] = {}
         self._users: dict[int, "FakeUser"] = {}
+        self._groups: dict[int, "FakeGroup"] = {}
         self.on_bot_message: Callable[[Sent], None] | None = None
         self.on_bot_edit: Callable[[Sent], None] | None = None
         self.webhook_url = ""
@@ -160,7 +165,7 @@ class StandIn:
         if chat_id is not None and not wait:
             bucket = self._chat_buckets.get(chat_id)
             if bucket is None:
-                bucket = (Bucket(sw.group_per_minute, sw.group_per_minute / 60) if chat_id < 0
+                bucket = (Bucket(sw.group_per_minute, sw.group_per_minute / sw.group_window) if chat_id < 0
                           else Bucket(sw.chat_burst, sw.chat_per_second))
                 self._chat_buckets[chat_id] = bucket
             wait = bucket.take()
@@ -321,16 +326,26 @@ class StandIn:
         return next(counter)
 
     def _chat(self, chat_id: int) -> dict:
+        group = self._groups.get(chat_id)
+        if group is not None:
+            return {"id": chat_id, "type": "supergroup", "title": group.title, "is_forum": group.forum}
         user = self._users.get(chat_id)
         return {"id": chat_id, "type": "private", "first_name": user.first_name if user else "Member"}
 
     def _message_json(self, s: Sent) -> dict:
-        out = {
-            "message_id": s.message_id,
-            "date": s.date,
-            "chat": self._chat(s.chat_id),
-            "from": self._bot_user() if s.from_bot else self._users[s.chat_id].json(),
-        }
+        if s.from_bot:
+            sender = self._bot_user()
+        elif s.chat_id in self._groups:
+            sender = self._groups[s.chat_id].users[s.from_user].json()
+        else:
+            sender = self._users[s.chat_id].json()
+        out = {"message_id": s.message_id, "date": s.date, "chat": self._chat(s.chat_id), "from": sender}
+        if s.thread_id is not None:
+            out["message_thread_id"] = s.thread_id
+            out["is_topic_message"] = True
+        if s.reply_to is not None:
+            replied = self.find(s.chat_id, s.reply_to)
+            out["reply_to_message"] = {k: v for k, v in self._message_json(replied).items() if k != "reply_to_message"}
         if s.text:
             out["text"] = s.text
         if s.buttons:
@@ -375,6 +390,30 @@ class StandIn:
         async with self._changed:
             self._changed.notify_all()
 
+    def _thread(self, chat_id: int, p: dict) -> int | None:
+        thread = p.get("message_thread_id")
+        if thread is None:
+            return None
+        group = self._groups.get(chat_id)
+        if group is None or not group.forum or int(thread) not in group.topics:
+            raise LookupError("message thread not found")
+        return int(thread)
+
+    def _reply_to(self, chat_id: int, p: dict) -> int | None:
+        params = p.get("reply_parameters") or {}
+        if isinstance(params, str):
+            params = json.loads(params)
+        target = params.get("message_id") or p.get("reply_to_message_id")
+        if target is None:
+            return None
+        try:
+            self.find(chat_id, int(target))
+        except LookupError:
+            if params.get("allow_sending_without_reply"):
+                return None
+            raise LookupError("message to be replied not found") from None
+        return int(target)
+
     async def _m_sendmessage(self, p):
         chat_id = int(p["chat_id"])
         html_text, text = self._markup(p)
@@ -383,7 +422,7 @@ class StandIn:
         if len(text) > 4096:
             raise LookupError("message is too long")
         s = Sent(self._next_message_id(chat_id), chat_id, True, text=text, html=html_text, buttons=self._keyboard(p),
-                 date=int(time.time()))
+                 date=int(time.time()), thread_id=self._thread(chat_id, p), reply_to=self._reply_to(chat_id, p))
         s.raw = self._message_json(s)
         await self._record(s)
         return s.raw
@@ -436,6 +475,49 @@ class StandIn:
         s.raw = self._message_json(s)
         await self._edited(s)
         return s.raw
+
+    async def _m_getchat(self, p):
+        chat_id = int(p["chat_id"])
+        if chat_id not in self._groups and chat_id not in self._users:
+            raise LookupError("chat not found")
+        return {**self._chat(chat_id), "accent_color_id": 0, "max_reaction_count": 11}
+
+    async def _m_createforumtopic(self, p):
+        chat_id = int(p["chat_id"])
+        group = self._groups.get(chat_id)
+        if group is None or not group.forum:
+            raise LookupError("the chat is not a forum")
+        thread = self._next_message_id(chat_id)
+        group.topics[thread] = p.get("name", "")
+        await self._notify(chat_id)
+        return {"message_thread_id": thread, "name": p.get("name", ""), "icon_color": 7322096}
+
+    async def _m_editforumtopic(self, p):
+        chat_id = int(p["chat_id"])
+        group = self._groups.get(chat_id)
+        thread = int(p["message_thread_id"])
+        if group is None or thread not in group.topics:
+            raise LookupError("TOPIC_ID_INVALID")
+        if "name" in p:
+            group.topics[thread] = p["name"]
+        await self._notify(chat_id)
+        return True
+
+    async def _m_copymessage(self, p):
+        chat_id, source = int(p["chat_id"]), int(p["from_chat_id"])
+        original = self.find(source, int(p["message_id"]))
+        s = Sent(self._next_message_id(chat_id), chat_id, True, text=original.text or "[media]", html=original.html,
+                 date=int(time.time()), thread_id=self._thread(chat_id, p))
+        s.document = {"copied_from": source, "file_name": "copy", "file_size": 0}
+        s.raw = self._message_json(s)
+        await self._record(s)
+        return {"message_id": s.message_id}
+
+    def group(self, chat_id: int, title: str = "Volunteer desk", *, forum: bool = True) -> "FakeGroup":
+        """A supergroup the bot is in (the volunteer desk), with forum topics or without."""
+        if chat_id not in self._groups:
+            self._groups[chat_id] = FakeGroup(self, chat_id, title, forum)
+        return self._groups[chat_id]
 
     async def _m_answercallbackquery(self, p):
         self.callback_answers.append(p)
@@ -609,3 +691,65 @@ class FakeUser:
         await self.press(label, data=data, message=message)
         await self.settle()
         return self.last
+
+
+class FakeGroup:
+    """A supergroup (the volunteer desk): its members write, reply and press buttons."""
+
+    def __init__(self, server: StandIn, chat_id: int, title: str, forum: bool):
+        self.server, self.id, self.title, self.forum = server, chat_id, title, forum
+        self.topics: dict[int, str] = {}
+        self.users: dict[int, "FakeGroupUser"] = {}
+
+    def user(self, user_id: int, first_name: str = "Vol") -> "FakeGroupUser":
+        if user_id not in self.users:
+            self.users[user_id] = FakeGroupUser(self, user_id, first_name)
+        return self.users[user_id]
+
+    def delete_topic(self, thread_id: int) -> None:
+        """Someone deleted the topic (its messages go with it)."""
+        self.topics.pop(thread_id, None)
+        self.server.chats[self.id] = [s for s in self.server.chats.get(self.id, []) if s.thread_id != thread_id]
+
+    @property
+    def messages(self) -> list[Sent]:
+        return self.server.bot_messages(self.id)
+
+    def in_topic(self, thread_id: int) -> list[Sent]:
+        return [s for s in self.messages if s.thread_id == thread_id]
+
+    def topic_named(self, fragment: str) -> int:
+        for thread, name in self.topics.items():
+            if fragment in name:
+                return thread
+        raise LookupError(f"no topic named like {fragment!r}: {list(self.topics.values())}")
+
+
+class FakeGroupUser:
+    """Someone in the desk group (a volunteer, or a member added by mistake)."""
+
+    def __init__(self, group: FakeGroup, user_id: int, first_name: str):
+        self.group, self.id, self.first_name = group, user_id, first_name
+
+    def json(self) -> dict:
+        return {"id": self.id, "is_bot": False, "first_name": self.first_name}
+
+    async def send(self, text: str, *, thread_id: int | None = None, reply_to: Sent | None = None) -> dict:
+        server, chat_id = self.group.server, self.group.id
+        s = Sent(server._next_message_id(chat_id), chat_id, False, text=text, date=int(time.time()), thread_id=thread_id,
+                 reply_to=reply_to.message_id if reply_to is not None else None, from_user=self.id)
+        server.chats.setdefault(chat_id, []).append(s)
+        msg = server._message_json(s)
+        msg["text"] = text
+        m = re.match(r"^/[A-Za-z0-9_]+(@\w+)?", text)
+        if m:
+            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": m.end()}]
+        update_id = await server.push_update({"message": msg})
+        return {"update_id": update_id, "message": msg}
+
+    async def press(self, label: str | None = None, *, data: str | None = None, message: Sent) -> dict:
+        button = message.button(label, data)
+        query = {"id": f"cqg{self.id}_{time.monotonic_ns()}", "from": self.json(), "chat_instance": str(self.group.id),
+                 "data": button["callback_data"], "message": self.group.server._message_json(message)}
+        update_id = await self.group.server.push_update({"callback_query": query})
+        return {"update_id": update_id, "callback_query": query}

@@ -15,7 +15,7 @@ from dialogs import engine
 from dialogs.engine import Dialog, Step
 from dialogs.model import Button, Edit, Reply
 from knowledge.dates import format_date
-from storage import cases, escalations, followups, members, outbox
+from storage import cases, followups, members, outbox
 from storage.models import Case, Member
 from storage.outbox import PRIORITY_FOLLOWUP
 
@@ -239,7 +239,7 @@ class Checkins:
             when = format_date(nxt[0].due_at.astimezone(self.campaign.tz).date(), lang, today=today) if nxt else ""
             turn.replies.append(Reply(self.t(turn, "checkin.waiting_before", deadline=format_date(deadline, lang, today=today) if deadline else "", next=when)))
             return
-        escalations.raise_(self.db, member_id=turn.member.id, case_id=case.id, reason="past_deadline", now=turn.now)
+        self.raise_escalation(member_id=turn.member.id, case_id=case.id, reason="past_deadline", now=turn.now)
         turn.replies.append(Reply(self.t(turn, "checkin.waiting_after", deadline=format_date(deadline, lang, today=today))))
         complaint = self._complaint_for(case, lang)
         turn.replies.append(Reply(html.escape(f"{complaint.subject}\n\n{complaint.body}"[:3900])))

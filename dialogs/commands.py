@@ -19,6 +19,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("pause"),
     Command("resume"),
     Command("volunteer"),
+    Command("endchat"),
     Command("help"),
     Command("language"),
     Command("privacy"),
@@ -27,3 +28,6 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 COMMAND_NAMES = frozenset(c.name for c in COMMANDS)
+
+# Commands for volunteers in the desk group (each checks the sender's role).
+DESK_COMMANDS: tuple[str, ...] = ("queue", "case", "note", "mine", "grant", "revoke")

@@ -24,10 +24,11 @@ from dialogs.catalog import Catalog
 from dialogs.checkin_turns import SHORT_DIALOGS, Checkins
 from dialogs.checkins import Schedule
 from dialogs.clock import utcnow
+from dialogs.desk import Desk
 from dialogs.commands import COMMAND_NAMES
 from dialogs.deeplink import parse_start_payload
 from dialogs.engine import Answered, Completed, Ctx, DiscardCase, FileCase
-from dialogs.model import Button, ClearButtons, Document, Edit, Event, Outcome, Reply
+from dialogs.model import Button, ClearButtons, Copy, Document, Edit, Event, Outcome, Reply
 from dialogs.parsing import parse_date
 from dialogs.report import REPORT, answer_column, case_fields
 from dialogs.state import State
@@ -80,10 +81,11 @@ class Turn:
     state: State
     replies: list = field(default_factory=list)
     toast: str = ""
+    alert: bool = False
     save: bool = True
 
 
-class Core(Checkins):
+class Core(Checkins, Desk):
     """The conversations' core: pure dialogs plus the storage they need. No Telegram."""
 
     def __init__(
@@ -153,11 +155,17 @@ class Core(Checkins):
                 return Outcome(duplicate=True)
             if seen is None:
                 updates.record_received(self.db, ev.update_id, {}, now)
-            member = members.by_chat(self.db, ev.chat_id)
-            lang = member.lang if member else hint_language(ev.lang_hint)
-            state = State.from_json(conversations.load(self.db, member.id), lang=lang) if member else State(lang=lang)
-            turn = Turn(ev=ev, now=now, member=member, state=state)
-            self._route(turn)
+            if ev.chat_type != "private":
+                # Groups: only the volunteer desk talks to the bot.
+                turn = Turn(ev=ev, now=now, member=None, state=State(lang="en"), save=False)
+                if self.desk is not None and ev.chat_id == self.desk.chat_id:
+                    self._handle_desk(turn)
+            else:
+                member = members.by_chat(self.db, ev.chat_id)
+                lang = member.lang if member else hint_language(ev.lang_hint)
+                state = State.from_json(conversations.load(self.db, member.id), lang=lang) if member else State(lang=lang)
+                turn = Turn(ev=ev, now=now, member=member, state=state)
+                self._route(turn)
             member_id = turn.member.id if turn.member else None
             if turn.member is not None and turn.save:
                 conversations.save(self.db, turn.member.id, turn.state.to_json(), now)
@@ -166,7 +174,7 @@ class Core(Checkins):
         # Ids and step names only: never what the member wrote.
         logger.debug("update %s: %s%s -> %s/%s, %d repl%s", ev.update_id, ev.kind, f" /{ev.command}" if ev.command else "",
                      turn.state.dialog or "-", turn.state.step or "-", len(items), "y" if len(items) == 1 else "ies")
-        return Outcome(replies=tuple(turn.replies), toast=turn.toast, outbox_ids=tuple(i.id for i in items))
+        return Outcome(replies=tuple(turn.replies), toast=turn.toast, alert=turn.alert, outbox_ids=tuple(i.id for i in items))
 
     def handle_failure(self, ev: Event) -> Outcome:
         """After a handler crashed: close the update and say sorry (the state is as before)."""
@@ -185,17 +193,30 @@ class Core(Checkins):
     # ------------------------------------------------------------ outbox
 
     def _enqueue(self, chat_id: int, member_id: str | None, reply, now: datetime) -> OutboxItem:
+        target = getattr(reply, "chat_id", None) or chat_id
+        if target != chat_id:
+            member_id = getattr(reply, "member_id", None)
+        thread_id = None
         if isinstance(reply, Reply):
             action, payload = "send", {"text": reply.text, "buttons": _keyboard_json(reply.buttons)}
+            thread_id = reply.thread_id
+            if reply.reply_to:
+                payload["reply_to"] = reply.reply_to
+            if reply.force_reply:
+                payload["force_reply"] = True
         elif isinstance(reply, Edit):
             action, payload = "edit", {"message_id": reply.message_id, "text": reply.text, "buttons": _keyboard_json(reply.buttons)}
         elif isinstance(reply, ClearButtons):
             action, payload = "clear_buttons", {"message_id": reply.message_id}
         elif isinstance(reply, Document):
             action, payload = "document", {"filename": reply.filename, "content": reply.content.decode("utf-8"), "caption": reply.caption}
+        elif isinstance(reply, Copy):
+            action, payload = "copy", {"from_chat_id": reply.from_chat_id, "message_id": reply.message_id}
+            thread_id = reply.thread_id
         else:
             raise TypeError(f"unknown reply {reply!r}")
-        return outbox.enqueue(self.db, chat_id=chat_id, member_id=member_id, action=action, payload=payload, now=now)
+        return outbox.enqueue(self.db, chat_id=target, member_id=member_id, action=action, payload=payload, now=now,
+                              thread_id=thread_id)
 
     def outbox_items(self, ids) -> list[OutboxItem]:
         """The queued items with these ids that are still pending, in order."""
@@ -228,6 +249,8 @@ class Core(Checkins):
             item = outbox.mark_sent(self.db, item_id, now, message_id)
             if item is not None and item.ref_kind == "followup" and item.ref_id:
                 self._followup_delivered(item.ref_id, now)
+            elif item is not None and item.ref_kind and item.ref_kind.startswith("esc_") and item.ref_id:
+                self._desk_delivered(item, message_id)
 
     def mark_failed(self, item_id: int) -> None:
         with self.db.atomic():
@@ -251,13 +274,19 @@ class Core(Checkins):
     def _route(self, turn: Turn) -> None:
         ev = turn.ev
         # Crisis first: every free text, whoever sends it and whatever step they are on.
+        in_chat = self._in_chat(turn)
         if ev.kind in ("text", "edited", "command") and ev.text:
             found = crisis.screen(ev.text)
             if found.is_crisis:
                 self._crisis(turn, found.signal)
+                if in_chat is not None and ev.kind == "text":
+                    self._relay_to_desk(turn, in_chat)  # the volunteer sees it too
                 return
         if turn.member is not None:
             self._welcome_back_if_unreachable(turn)
+        if in_chat is not None and ev.kind in ("text", "unsupported"):
+            self._relay_to_desk(turn, in_chat)
+            return
         if turn.member is None:
             self._stranger(turn)
         elif ev.kind == "command":
@@ -282,7 +311,11 @@ class Core(Checkins):
         turn.replies.append(Reply(text, buttons))
 
     def _dialog(self, turn: Turn):
-        return DIALOGS.get(turn.state.dialog) if turn.state.dialog and turn.state.step else None
+        return self._dialog_for(turn.state)
+
+    @staticmethod
+    def _dialog_for(state: State):
+        return DIALOGS.get(state.dialog) if state.dialog and state.step else None
 
     def _resume(self, turn: Turn, intro_key: str | None = None) -> None:
         """Ask the current question again, or show the menu when no dialog is open."""
@@ -416,6 +449,8 @@ class Core(Checkins):
             self._say(turn, self.t(turn, f"{name}.text"))
             if dialog:
                 self._resume(turn, "commands.still_here")
+        elif name == "endchat":
+            self._endchat(turn)
         elif name == "pause":
             self._pause_command(turn)
         elif name == "resume":
@@ -592,7 +627,7 @@ class Core(Checkins):
         case = cases.get(self.db, case.id)
         self._schedule_next_checkin(case, after=turn.now)
         if deadline.is_urgent:
-            escalations.raise_(self.db, member_id=turn.member.id, case_id=case.id, reason="urgent_no_appointment", now=turn.now)
+            self.raise_escalation(member_id=turn.member.id, case_id=case.id, reason="urgent_no_appointment", now=turn.now)
         rights = html.escape(rights_summary(facts, deadline, self.campaign, lang))
         self._say(turn, self.t(turn, "filed.done", ref=case.ref) + "\n\n" + self.t(turn, "filed.rights_title") + "\n" + rights)
         complaint = complaint_text(facts, deadline, self.campaign, lang, case.ref)
@@ -614,8 +649,8 @@ class Core(Checkins):
         buttons = []
         if turn.member is not None and signal != "resource_request":
             reason = "help_now" if signal in ("third_party_risk", "help_now") else "crisis"
-            escalations.raise_(self.db, member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn),
-                               reason=reason, now=turn.now)
+            self.raise_escalation(member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn),
+                                  reason=reason, now=turn.now)
             logger.info("member %s: %s escalation (%s)", turn.member.id, reason, signal)
             text += "\n\n" + self.t(turn, "crisis.flagged")
         if self._dialog(turn):
@@ -629,8 +664,8 @@ class Core(Checkins):
 
     def _ask_for_volunteer(self, turn: Turn) -> None:
         existing = escalations.open_for_member(self.db, turn.member.id)
-        escalations.raise_(self.db, member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn),
-                           reason="volunteer", now=turn.now)
+        self.raise_escalation(member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn),
+                              reason="volunteer", now=turn.now)
         logger.info("member %s asked for a volunteer", turn.member.id)
         self._say(turn, self.t(turn, "volunteer.already" if existing else "volunteer.requested"))
         if self._dialog(turn):

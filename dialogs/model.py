@@ -19,6 +19,14 @@ class Event:
     message_id: int | None = None  # the message a button was pressed on
     media: str = ""  # sticker | photo | voice | video | document | location | contact | other
     lang_hint: str | None = None  # the client's language, used before a member picks one
+    user_id: int | None = None  # who acted (in a group: the volunteer)
+    user_name: str = ""  # their first name (a group's volunteers see each other's)
+    username: str | None = None  # their @username: stored only for members who agree to be contacted
+    chat_type: str = "private"
+    thread_id: int | None = None  # the forum topic a group message is in
+    reply_to: int | None = None  # the message a group message replies to
+    reply_to_user_id: int | None = None  # who wrote that message (/grant by replying)
+    source_message_id: int | None = None  # the member's own message (to copy evidence into the desk)
 
 
 @dataclass(frozen=True)
@@ -32,10 +40,15 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 @dataclass(frozen=True)
 class Reply:
-    """A new message to the member (HTML; member-supplied parts already escaped)."""
+    """A new message (HTML; member-supplied parts already escaped), to the chat the event came from unless `chat_id`."""
 
     text: str
     buttons: Keyboard = ()
+    chat_id: int | None = None
+    thread_id: int | None = None
+    reply_to: int | None = None
+    force_reply: bool = False
+    member_id: str | None = None  # set when `chat_id` is a member's chat (their data goes with /delete)
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class Edit:
     message_id: int
     text: str
     buttons: Keyboard = ()
+    chat_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,10 +78,21 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Copy a member's message (a photo, a document) into the desk, without showing who sent it."""
+
+    from_chat_id: int
+    message_id: int
+    chat_id: int
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What the core decided for one event: what to send, and a short toast for a button press."""
 
     replies: tuple = ()
     toast: str = ""
+    alert: bool = False  # show the toast as an alert (a refusal in the desk)
     duplicate: bool = False
     outbox_ids: tuple[int, ...] = field(default=())

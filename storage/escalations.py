@@ -30,12 +30,25 @@ class Escalation:
     status: str
     created_at: datetime
     updated_at: datetime
+    claimed_by: int | None = None
+    claimed_at: datetime | None = None
+    resolved_at: datetime | None = None
+    resolution: str | None = None
+    topic_id: int | None = None
+    card_message_id: int | None = None
+    announced_at: datetime | None = None
+    last_volunteer_at: datetime | None = None
+    claimed_by_name: str | None = None
 
 
 def _escalation(row) -> Escalation:
     return Escalation(
         id=row["id"], member_id=row["member_id"], case_id=row["case_id"], priority=row["priority"],
         reason=row["reason"], status=row["status"], created_at=dt(row["created_at"]), updated_at=dt(row["updated_at"]),
+        claimed_by=row.get("claimed_by"), claimed_at=dt(row.get("claimed_at")), resolved_at=dt(row.get("resolved_at")),
+        resolution=row.get("resolution"), topic_id=row.get("topic_id"), card_message_id=row.get("card_message_id"),
+        announced_at=dt(row.get("announced_at")), last_volunteer_at=dt(row.get("last_volunteer_at")),
+        claimed_by_name=row.get("claimed_by_name"),
     )
 
 
@@ -78,9 +91,91 @@ def open_escalations(db: Database) -> list[Escalation]:
         "SELECT * FROM escalations WHERE status IN ('open', 'claimed') ORDER BY priority, created_at")]
 
 
+def for_case(db: Database, case_id: int) -> Escalation | None:
+    """The case's escalation still open or claimed."""
+    rows = list(db.query("SELECT * FROM escalations WHERE case_id = ? AND status IN ('open', 'claimed') ORDER BY id DESC LIMIT 1", [case_id]))
+    return _escalation(rows[0]) if rows else None
+
+
 def withdraw_for_member(db: Database, member_id: str, now: datetime) -> None:
     """The member erased their data: their open escalations end (the rows stay as anonymous counts)."""
     db.execute(
         "UPDATE escalations SET status = 'withdrawn', updated_at = ? WHERE member_id = ? AND status IN ('open', 'claimed')",
         [to_iso(now), member_id],
     )
+
+
+def claim(db: Database, escalation_id: int, user_id: int, now: datetime, name: str = "") -> bool:
+    """A volunteer takes an open escalation; False if it is not open (someone was faster)."""
+    return db.execute(
+        "UPDATE escalations SET status = 'claimed', claimed_by = ?, claimed_by_name = ?, claimed_at = coalesce(claimed_at, ?),"
+        " last_volunteer_at = ?, updated_at = ? WHERE id = ? AND status = 'open'",
+        [user_id, name[:64], to_iso(now), to_iso(now), to_iso(now), escalation_id],
+    ).rowcount == 1
+
+
+def release(db: Database, escalation_id: int, now: datetime) -> bool:
+    """Back to the queue (the volunteer let go, or went quiet for too long)."""
+    return db.execute(
+        "UPDATE escalations SET status = 'open', claimed_by = NULL, announced_at = ?, updated_at = ? WHERE id = ? AND status = 'claimed'",
+        [to_iso(now), to_iso(now), escalation_id],
+    ).rowcount == 1
+
+
+def resolve(db: Database, escalation_id: int, resolution: str, now: datetime) -> bool:
+    return db.execute(
+        "UPDATE escalations SET status = 'resolved', resolution = ?, resolved_at = ?, updated_at = ? WHERE id = ? AND status IN ('open', 'claimed')",
+        [resolution, to_iso(now), to_iso(now), escalation_id],
+    ).rowcount == 1
+
+
+def set_posted(db: Database, escalation_id: int, *, topic_id: int | None = None, card_message_id: int | None = None) -> None:
+    """Remember where the escalation lives in the desk (its forum topic, its card)."""
+    if topic_id is not None:
+        db.execute("UPDATE escalations SET topic_id = ? WHERE id = ?", [topic_id, escalation_id])
+    if card_message_id is not None:
+        db.execute("UPDATE escalations SET card_message_id = ? WHERE id = ?", [card_message_id, escalation_id])
+
+
+def forget_desk_place(db: Database, escalation_id: int) -> None:
+    """The topic or card is gone (deleted, or the bot lost access): post it again."""
+    db.execute("UPDATE escalations SET topic_id = NULL, card_message_id = NULL, announced_at = NULL WHERE id = ?", [escalation_id])
+
+
+def mark_announced(db: Database, escalation_id: int, now: datetime) -> None:
+    db.execute("UPDATE escalations SET announced_at = ? WHERE id = ?", [to_iso(now), escalation_id])
+
+
+def touch_volunteer(db: Database, escalation_id: int, now: datetime) -> None:
+    """A volunteer wrote to the member: the claim is alive."""
+    db.execute("UPDATE escalations SET last_volunteer_at = ? WHERE id = ?", [to_iso(now), escalation_id])
+
+
+def unposted(db: Database) -> list[Escalation]:
+    """Open or claimed escalations not yet in the desk."""
+    return [_escalation(r) for r in db.query(
+        "SELECT * FROM escalations WHERE status IN ('open', 'claimed') AND card_message_id IS NULL ORDER BY priority, id")]
+
+
+def by_topic(db: Database, topic_id: int) -> Escalation | None:
+    rows = list(db.query("SELECT * FROM escalations WHERE topic_id = ? ORDER BY id DESC LIMIT 1", [topic_id]))
+    return _escalation(rows[0]) if rows else None
+
+
+def by_card(db: Database, message_id: int) -> Escalation | None:
+    rows = list(db.query("SELECT * FROM escalations WHERE card_message_id = ? ORDER BY id DESC LIMIT 1", [message_id]))
+    return _escalation(rows[0]) if rows else None
+
+
+def claimed_by_user(db: Database, user_id: int) -> list[Escalation]:
+    return [_escalation(r) for r in db.query(
+        "SELECT * FROM escalations WHERE status = 'claimed' AND claimed_by = ? ORDER BY priority, created_at", [user_id])]
+
+
+def add_note(db: Database, escalation_id: int, author: int, text: str, now: datetime) -> None:
+    db.execute("INSERT INTO desk_notes (escalation_id, author, text, at) VALUES (?, ?, ?, ?)",
+               [escalation_id, author, text, to_iso(now)])
+
+
+def notes(db: Database, escalation_id: int) -> list[dict]:
+    return list(db.query("SELECT author, text, at FROM desk_notes WHERE escalation_id = ? ORDER BY id", [escalation_id]))

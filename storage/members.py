@@ -82,6 +82,8 @@ def erase(db: Database, member_id: str) -> int:
         )
     if member.chat_id is not None:
         db.execute("DELETE FROM outbox WHERE chat_id = ?", [member.chat_id])
+    db.execute("DELETE FROM outbox WHERE member_id = ?", [member_id])
+    db.execute("DELETE FROM desk_notes WHERE escalation_id IN (SELECT id FROM escalations WHERE member_id = ?)", [member_id])
     db.execute(
         "UPDATE escalations SET status = CASE WHEN status IN ('open', 'claimed') THEN 'withdrawn' ELSE status END,"
         " member_id = NULL WHERE member_id = ?",

@@ -194,4 +194,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        4,
+        "the volunteer desk: the claimer's name, lookups by topic, card and message",
+        """
+        ALTER TABLE escalations ADD COLUMN claimed_by_name TEXT;
+        CREATE INDEX outbox_message ON outbox(chat_id, message_id);
+        CREATE INDEX outbox_ref ON outbox(ref_kind, ref_id);
+        CREATE INDEX escalations_topic ON escalations(topic_id);
+        CREATE INDEX escalations_card ON escalations(card_message_id);
+        """,
+    ),
 ]

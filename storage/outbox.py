@@ -156,3 +156,24 @@ def pending(db: Database, now: datetime, limit: int = 500) -> list[OutboxItem]:
 
 def count_by_status(db: Database) -> dict[str, int]:
     return {r["status"]: r["n"] for r in db.query("SELECT status, count(*) AS n FROM outbox GROUP BY status")}
+
+
+def in_progress(db: Database, ref_kinds: tuple[str, ...], ref_id: int) -> bool:
+    """Whether a row of these kinds for this reference is still waiting or being sent."""
+    marks = ",".join("?" * len(ref_kinds))
+    return db.execute(
+        f"SELECT 1 FROM outbox WHERE ref_kind IN ({marks}) AND ref_id = ? AND status IN ('pending', 'sending') LIMIT 1",
+        [*ref_kinds, ref_id],
+    ).fetchone() is not None
+
+
+def by_message(db: Database, chat_id: int, message_id: int) -> OutboxItem | None:
+    """The sent row that made this message (to know what a reply in the desk is about)."""
+    rows = list(db.query("SELECT * FROM outbox WHERE chat_id = ? AND message_id = ? AND status = 'sent' ORDER BY id DESC LIMIT 1",
+                         [chat_id, message_id]))
+    return _item(rows[0]) if rows else None
+
+
+def set_member(db: Database, item_id: int, member_id: str) -> None:
+    """Tie a row to a member (it carries their words: /delete removes it)."""
+    db.execute("UPDATE outbox SET member_id = ? WHERE id = ?", [member_id, item_id])

@@ -1,0 +1,520 @@
+"""The volunteer desk in the core: cards, claims, relays, notes, timers, roles and the audit log.
+
+A mixin of `dialogs.core.Core`. The desk is a Telegram supergroup: with forum
+topics, each escalated case gets a topic named after it ("🔴 KP-7F3K2 · open");
+without, its card is a message and replies to it are the thread. Every desk
+action checks the role of the person acting (callback data and where it comes
+from are not trusted) and is written to the audit log; nothing here logs what a
+member wrote.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from dialogs import engine
+from dialogs.model import Button, Copy, Edit, Reply
+from knowledge.dates import format_date
+from storage import audit, cases, conversations, escalations, followups, members, outbox, roles
+from storage.escalations import Escalation
+from storage.outbox import PRIORITY_DESK
+
+logger = logging.getLogger(__name__)
+
+DESK_LANG = "en"
+ICONS = {1: "🔴", 2: "🟠", 3: "🟡", 4: "🔵"}
+RESOLUTIONS = ("restored", "referred", "unreachable", "no_action")
+NOTE_MARKER = "!note"
+
+
+@dataclass(frozen=True)
+class DeskConfig:
+    chat_id: int
+    is_forum: bool = False
+    admins: frozenset = frozenset()
+    organizers: frozenset = frozenset()
+    crisis_reannounce: timedelta = timedelta(minutes=5)
+    reannounce: timedelta = timedelta(minutes=30)
+    idle_release: timedelta = timedelta(hours=4)
+
+    @classmethod
+    def from_campaign(cls, campaign, chat_id: int, *, is_forum: bool, admins=frozenset(), organizers=frozenset()) -> "DeskConfig":
+        """Timers from the campaign's [desk] table (minutes, hours), or the defaults."""
+        table = campaign.raw.get("desk", {})
+        return cls(
+            chat_id=chat_id, is_forum=is_forum, admins=frozenset(admins), organizers=frozenset(organizers),
+            crisis_reannounce=timedelta(minutes=table.get("crisis_reannounce_minutes", 5)),
+            reannounce=timedelta(minutes=table.get("reannounce_minutes", 30)),
+            idle_release=timedelta(hours=table.get("claim_idle_hours", 4)),
+        )
+
+
+class Desk:
+    """Escalations posted to the volunteers, and the conversations relayed through the bot."""
+
+    desk: DeskConfig | None = None
+
+    def configure_desk(self, config: DeskConfig | None) -> None:
+        self.desk = config
+
+    # ------------------------------------------------------------ roles and audit
+
+    def has_role(self, user_id: int | None, role: str) -> bool:
+        """Whether a Telegram user holds a role (from the settings or a grant)."""
+        admins = self.desk.admins if self.desk else frozenset()
+        organizers = self.desk.organizers if self.desk else frozenset()
+        return roles.has_role(self.db, user_id, role, admins=admins, organizers=organizers)
+
+    def _audit(self, actor, action: str, *, case_ref: str | None = None, detail: str | None = None, allowed: bool = True) -> None:
+        audit.record(self.db, actor=actor, action=action, now=self.clock(), case_ref=case_ref, detail=detail, allowed=allowed)
+
+    def _dt(self, key: str, **params) -> str:
+        return self.catalog.t(DESK_LANG, key, **params)
+
+    # ------------------------------------------------------------ escalations
+
+    def raise_escalation(self, *, member_id: str, case_id: int | None, reason: str, now: datetime) -> Escalation:
+        """Open (or raise) the member's escalation; a card already in the desk shows the new priority."""
+        before = escalations.open_for_member(self.db, member_id)
+        esc = escalations.raise_(self.db, member_id=member_id, case_id=case_id, reason=reason, now=now)
+        if before is not None and (before.priority != esc.priority or before.case_id != esc.case_id):
+            self._desk_refresh(esc)
+        return esc
+
+    def _ref(self, esc: Escalation) -> str:
+        case = cases.get(self.db, esc.case_id) if esc.case_id else None
+        return case.ref if case and case.ref else f"#{esc.id}"
+
+    def _topic_name(self, esc: Escalation) -> str:
+        icon = "✅" if esc.status in ("resolved", "withdrawn") else ICONS.get(esc.priority, "⚪")
+        return f"{icon} {self._ref(esc)} · {self._dt('desk.status.' + esc.status)}"[:128]
+
+    def _card(self, esc: Escalation) -> Reply:
+        """What a volunteer needs and no more."""
+        now = self.clock()
+        today = self.today(now)
+        case = cases.get(self.db, esc.case_id) if esc.case_id else None
+        member = members.get(self.db, esc.member_id) if esc.member_id else None
+        lines = [f"{ICONS.get(esc.priority, '⚪')} <b>{html.escape(self._ref(esc))}</b> · "
+                 f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}"]
+        if case is not None:
+            facility = self.campaign.facility(case.facility_id)
+            lines.append(self._dt("desk.card.clinic", clinic=facility.name if facility else self._dt("desk.card.unknown")))
+            kind = self.catalog.t(DESK_LANG, f"choice.kind.{case.kind}") if case.kind else self._dt("desk.card.unknown")
+            when = format_date(case.appt_date, DESK_LANG, today=today) if case.appt_date else self._dt("desk.card.unknown")
+            lines.append(self._dt("desk.card.appointment", kind=kind, date=when))
+            waited = (today - case.filed_at.astimezone(self.campaign.tz).date()).days if case.filed_at else 0
+            deadline = format_date(case.deadline_date, DESK_LANG, today=today) if case.deadline_date else "-"
+            lines.append(self._dt("desk.card.waiting", days=waited, deadline=deadline))
+            offered = self.catalog.t(DESK_LANG, f"choice.offered.{case.offered}") if case.offered else "-"
+            lines.append(self._dt("desk.card.offered", offered=offered))
+            last = followups.last_sent_for_case(self.db, case.id)
+            if last is not None and last.answer:
+                lines.append(self._dt("desk.card.last_checkin", answer=self._dt("desk.answer." + last.answer.split(":")[-1]),
+                                      date=format_date(last.answered_at.astimezone(self.campaign.tz).date(), DESK_LANG, today=today)))
+        else:
+            lines.append(self._dt("desk.card.no_case"))
+        if member is not None:
+            lines.append(self._dt("desk.card.language", language=self._dt(f"desk.language.{member.lang}")))
+            if member.contact_ok and member.username:
+                lines.append(self._dt("desk.card.contact", username=member.username))
+        elif esc.member_id is None:
+            lines.append(self._dt("desk.card.member_gone"))
+        if esc.status == "claimed":
+            lines.append(self._dt("desk.card.claimed_by", name=esc.claimed_by_name or "?"))
+        if esc.status in ("resolved", "withdrawn"):
+            lines.append(self._dt("desk.card.resolved", resolution=self._dt("desk.resolution." + (esc.resolution or "no_action"))))
+            return Reply("\n".join(lines))
+        if esc.status == "open":
+            buttons = ((Button(self._dt("desk.button.claim"), f"d:{esc.id}:claim"),
+                        Button(self._dt("desk.button.note"), f"d:{esc.id}:note")),)
+        else:
+            buttons = ((Button(self._dt("desk.button.release"), f"d:{esc.id}:release"),
+                        Button(self._dt("desk.button.resolve"), f"d:{esc.id}:resolve")),
+                       (Button(self._dt("desk.button.note"), f"d:{esc.id}:note"),))
+        return Reply("\n".join(lines), buttons)
+
+    def _desk_row(self, reply: Reply, *, ref_kind: str, ref_id: int, action: str = "send", priority: int = PRIORITY_DESK,
+                  thread_id: int | None = None, extra: dict | None = None):
+        payload = {"text": reply.text, "buttons": _keyboard_json(reply.buttons), **(extra or {})}
+        if reply.reply_to:
+            payload["reply_to"] = reply.reply_to
+        if reply.force_reply:
+            payload["force_reply"] = True
+        return outbox.enqueue(self.db, chat_id=self.desk.chat_id, action=action, payload=payload, now=self.clock(),
+                              kind="desk", priority=priority, ref_kind=ref_kind, ref_id=ref_id, thread_id=thread_id)
+
+    def _desk_refresh(self, esc: Escalation) -> None:
+        """Show the escalation's new state on its card and in its topic's name."""
+        if self.desk is None:
+            return
+        esc = escalations.get(self.db, esc.id)
+        if esc.card_message_id:
+            card = self._card(esc)
+            outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="edit", now=self.clock(), kind="desk",
+                           priority=min(esc.priority, PRIORITY_DESK), ref_kind="esc_edit", ref_id=esc.id,
+                           payload={"message_id": esc.card_message_id, "text": card.text, "buttons": _keyboard_json(card.buttons)})
+        if esc.topic_id:
+            outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="edit_topic", now=self.clock(), kind="desk",
+                           priority=min(esc.priority, PRIORITY_DESK), ref_kind="esc_edit", ref_id=esc.id,
+                           payload={"thread_id": esc.topic_id, "name": self._topic_name(esc)})
+
+    def _desk_say(self, esc: Escalation, text: str, *, reply_to_card: bool = True, ref_kind: str = "esc_info") -> None:
+        """A line in the escalation's thread (its topic, or a reply to its card)."""
+        reply = Reply(text, reply_to=esc.card_message_id if (reply_to_card and not esc.topic_id) else None)
+        self._desk_row(reply, ref_kind=ref_kind, ref_id=esc.id, thread_id=esc.topic_id,
+                       priority=min(esc.priority, PRIORITY_DESK))
+
+    # ------------------------------------------------------------ background (dispatcher)
+
+    def materialize_desk(self) -> int:
+        """Post escalations that aren't in the desk yet: a topic first (in a forum), then the card."""
+        if self.desk is None:
+            return 0
+        posted = 0
+        with self.db.atomic():
+            for esc in escalations.unposted(self.db):
+                if outbox.in_progress(self.db, ("esc_topic", "esc_card"), esc.id):
+                    continue
+                if self.desk.is_forum and not esc.topic_id:
+                    outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="create_topic", now=self.clock(), kind="desk",
+                                   priority=min(esc.priority, PRIORITY_DESK), ref_kind="esc_topic", ref_id=esc.id,
+                                   payload={"name": self._topic_name(esc)})
+                else:
+                    self._desk_row(self._card(esc), ref_kind="esc_card", ref_id=esc.id, thread_id=esc.topic_id,
+                                   priority=min(esc.priority, PRIORITY_DESK))
+                posted += 1
+        return posted
+
+    def _desk_delivered(self, item, message_id: int | None) -> None:
+        """A desk message went out: remember the topic or card it made (same transaction as 'sent')."""
+        esc = escalations.get(self.db, item.ref_id)
+        if esc is None:
+            return
+        if item.ref_kind == "esc_topic" and message_id:
+            escalations.set_posted(self.db, esc.id, topic_id=message_id)
+            esc = escalations.get(self.db, esc.id)
+            self._desk_row(self._card(esc), ref_kind="esc_card", ref_id=esc.id, thread_id=message_id,
+                           priority=min(esc.priority, PRIORITY_DESK))
+        elif item.ref_kind == "esc_card" and message_id:
+            escalations.set_posted(self.db, esc.id, card_message_id=message_id)
+            escalations.mark_announced(self.db, esc.id, self.clock())
+
+    def desk_place_lost(self, item) -> None:
+        """The topic was deleted or the bot can't post there: the escalation stays open and is posted again."""
+        with self.db.atomic():
+            esc = escalations.get(self.db, item.ref_id) if item.ref_id else None
+            if esc is not None and esc.status in ("open", "claimed"):
+                escalations.forget_desk_place(self.db, esc.id)
+                logger.warning("escalation %s lost its place in the desk; it will be posted again", esc.id)
+
+    def desk_timers(self) -> int:
+        """Re-announce unclaimed escalations; return quiet claims to the queue."""
+        if self.desk is None:
+            return 0
+        now = self.clock()
+        acted = 0
+        with self.db.atomic():
+            for esc in escalations.open_escalations(self.db):
+                if not esc.card_message_id:
+                    continue
+                since = esc.announced_at or esc.created_at
+                if esc.status == "open":
+                    interval = self.desk.crisis_reannounce if esc.priority == 1 else self.desk.reannounce
+                    if now - since >= interval:
+                        minutes = int((now - esc.created_at).total_seconds() // 60)
+                        self._desk_say(esc, self._dt("desk.unclaimed", ref=self._ref(esc), minutes=minutes,
+                                                     reason=self._dt("desk.reason." + esc.reason)), ref_kind="esc_announce")
+                        escalations.mark_announced(self.db, esc.id, now)
+                        acted += 1
+                elif esc.status == "claimed" and esc.last_volunteer_at and now - esc.last_volunteer_at >= self.desk.idle_release:
+                    escalations.release(self.db, esc.id, now)
+                    self._audit(None, "auto_release", case_ref=self._ref(esc), detail="no volunteer message")
+                    esc = escalations.get(self.db, esc.id)
+                    self._desk_say(esc, self._dt("desk.auto_released", ref=self._ref(esc)))
+                    self._desk_refresh(esc)
+                    self._tell_member(esc, "desk.member_released")
+                    acted += 1
+        return acted
+
+    # ------------------------------------------------------------ the member's side
+
+    def _tell_member(self, esc: Escalation, key: str) -> None:
+        member = members.get(self.db, esc.member_id) if esc.member_id else None
+        if member is None or member.chat_id is None:
+            return
+        outbox.enqueue(self.db, chat_id=member.chat_id, member_id=member.id, action="send", now=self.clock(),
+                       kind="desk", priority=min(esc.priority, PRIORITY_DESK),
+                       payload={"text": self.catalog.t(member.lang, key), "buttons": []})
+
+    def _in_chat(self, turn) -> Escalation | None:
+        """The member's escalation a volunteer has claimed: what they write goes to that volunteer."""
+        if turn.member is None or self.desk is None:
+            return None
+        esc = escalations.open_for_member(self.db, turn.member.id)
+        return esc if esc is not None and esc.status == "claimed" else None
+
+    def _relay_to_desk(self, turn, esc: Escalation) -> None:
+        """The member's message, into the escalation's thread (text, or a copy of a photo or file)."""
+        ev = turn.ev
+        if ev.kind == "unsupported" and ev.media in ("photo", "document") and ev.source_message_id:
+            turn.replies.append(Copy(from_chat_id=ev.chat_id, message_id=ev.source_message_id, chat_id=self.desk.chat_id,
+                                     thread_id=esc.topic_id))
+            self._desk_relay_line(esc, self._dt("desk.member_sent_file", media=self._dt("desk.media." + ev.media)))
+            self._audit(None, "relay_to_desk", case_ref=self._ref(esc), detail=ev.media)
+            return
+        if ev.kind == "unsupported":
+            self._desk_relay_line(esc, self._dt("desk.member_sent_other", media=self._dt("desk.media.other")))
+            self._say(turn, self.t(turn, "desk.member_text_only"))
+            return
+        self._desk_relay_line(esc, self._dt("desk.from_member", text=html.escape(ev.text[:3500])), member_id=turn.member.id)
+        self._audit(None, "relay_to_desk", case_ref=self._ref(esc))
+
+    def _desk_relay_line(self, esc: Escalation, text: str, member_id: str | None = None) -> None:
+        reply = Reply(text, reply_to=None if esc.topic_id else esc.card_message_id)
+        item = self._desk_row(reply, ref_kind="esc_relay", ref_id=esc.id, thread_id=esc.topic_id,
+                              priority=min(esc.priority, PRIORITY_DESK))
+        if member_id:
+            outbox.set_member(self.db, item.id, member_id)
+
+    def _endchat(self, turn) -> None:
+        esc = self._in_chat(turn)
+        if esc is None:
+            self._say(turn, self.t(turn, "desk.not_in_chat"))
+            return
+        escalations.resolve(self.db, esc.id, "member_ended", turn.now)
+        self._audit(None, "member_ended_chat", case_ref=self._ref(esc))
+        esc = escalations.get(self.db, esc.id)
+        self._desk_say(esc, self._dt("desk.member_left", ref=self._ref(esc)))
+        self._desk_refresh(esc)
+        self._say(turn, self.t(turn, "desk.chat_ended_by_member"))
+        self._resume(turn, "commands.still_here") if self._dialog(turn) else None
+
+    # ------------------------------------------------------------ the desk's side
+
+    def _handle_desk(self, turn) -> None:
+        """Something happened in the desk group."""
+        ev = turn.ev
+        if ev.kind == "button":
+            self._desk_button(turn)
+        elif ev.kind == "command":
+            self._desk_command(turn)
+        elif ev.kind == "text":
+            self._desk_text(turn)
+
+    def _refuse(self, turn, action: str, key: str, *, case_ref: str | None = None) -> None:
+        self._audit(turn.ev.user_id, action, case_ref=case_ref, allowed=False)
+        logger.info("desk: %s refused for user %s", action, turn.ev.user_id)
+        if turn.ev.kind == "button":
+            turn.toast, turn.alert = self._dt(key), True
+        else:
+            turn.replies.append(Reply(self._dt(key), chat_id=self.desk.chat_id, thread_id=turn.ev.thread_id,
+                                      reply_to=turn.ev.message_id))
+
+    def _desk_button(self, turn) -> None:
+        ev = turn.ev
+        parts = ev.data.split(":")
+        if len(parts) != 3 or parts[0] != "d" or not parts[1].isdigit():
+            turn.toast = self._dt("desk.old_button")
+            return
+        esc = escalations.get(self.db, int(parts[1]))
+        action = parts[2]
+        if esc is None:
+            turn.toast = self._dt("desk.old_button")
+            return
+        ref = self._ref(esc)
+        if not self.has_role(ev.user_id, "volunteer"):
+            self._refuse(turn, f"desk_{action}", "desk.volunteers_only", case_ref=ref)
+            return
+        mine = esc.claimed_by == ev.user_id or self.has_role(ev.user_id, "admin")
+        if action == "claim":
+            if not escalations.claim(self.db, esc.id, ev.user_id, turn.now, ev.user_name):
+                turn.toast, turn.alert = self._dt("desk.already_claimed", name=esc.claimed_by_name or "?"), True
+                return
+            self._audit(ev.user_id, "claim", case_ref=ref)
+            esc = escalations.get(self.db, esc.id)
+            self._desk_refresh(esc)
+            self._desk_say(esc, self._dt("desk.claimed", name=html.escape(ev.user_name or "?"), ref=ref))
+            self._tell_member(esc, "desk.member_joined")
+            turn.toast = self._dt("desk.you_claimed", ref=ref)
+        elif action in ("release", "resolve") and esc.status != "claimed":
+            turn.toast = self._dt("desk.not_claimed")
+        elif action in ("release", "resolve") and not mine:
+            self._refuse(turn, f"desk_{action}", "desk.claimer_only", case_ref=ref)
+        elif action == "release":
+            escalations.release(self.db, esc.id, turn.now)
+            self._audit(ev.user_id, "release", case_ref=ref)
+            esc = escalations.get(self.db, esc.id)
+            self._desk_refresh(esc)
+            self._tell_member(esc, "desk.member_released")
+        elif action == "resolve":
+            reasons = tuple((Button(self._dt("desk.resolution." + r), f"d:{esc.id}:r_{r}"),) for r in RESOLUTIONS)
+            turn.replies.append(Edit(ev.message_id, self._card(esc).text + "\n\n" + self._dt("desk.pick_resolution"),
+                                     reasons + ((Button(self._dt("desk.button.back"), f"d:{esc.id}:back"),),),
+                                     chat_id=self.desk.chat_id))
+        elif action.startswith("r_") and action[2:] in RESOLUTIONS:
+            if esc.status not in ("open", "claimed") or (esc.status == "claimed" and not mine):
+                self._refuse(turn, "desk_resolve", "desk.claimer_only", case_ref=ref)
+                return
+            escalations.resolve(self.db, esc.id, action[2:], turn.now)
+            self._audit(ev.user_id, "resolve", case_ref=ref, detail=action[2:])
+            esc = escalations.get(self.db, esc.id)
+            self._desk_refresh(esc)
+            self._tell_member_chat_over(esc)
+        elif action == "back":
+            card = self._card(esc)
+            turn.replies.append(Edit(ev.message_id, card.text, card.buttons, chat_id=self.desk.chat_id))
+        elif action == "note":
+            name = html.escape(ev.user_name or "?")
+            reply = Reply(self._dt("desk.note_prompt", name=name, ref=ref), force_reply=True,
+                          reply_to=None if esc.topic_id else esc.card_message_id)
+            self._desk_row(reply, ref_kind="esc_note_prompt", ref_id=esc.id, thread_id=esc.topic_id, priority=1)
+        else:
+            turn.toast = self._dt("desk.old_button")
+
+    def _tell_member_chat_over(self, esc: Escalation) -> None:
+        """The volunteer resolved it: the member hears the conversation ended, and their dialog comes back."""
+        member = members.get(self.db, esc.member_id) if esc.member_id else None
+        if member is None:
+            return
+        text = self.catalog.t(member.lang, "desk.member_ended")
+        state = conversations.load(self.db, member.id)
+        from dialogs.state import State  # local: the desk rarely needs it
+
+        st = State.from_json(state, lang=member.lang)
+        dialog = self._dialog_for(st)
+        buttons = ()
+        if dialog is not None:
+            question = engine.prompt(dialog, st, self.ctx(self.clock()))
+            text += "\n\n" + self.catalog.t(member.lang, "commands.still_here") + "\n\n" + question.text
+            buttons = question.buttons
+        outbox.enqueue(self.db, chat_id=member.chat_id, member_id=member.id, action="send", now=self.clock(), kind="desk",
+                       priority=PRIORITY_DESK, payload={"text": text, "buttons": _keyboard_json(buttons)})
+
+    def _escalation_for_message(self, ev) -> Escalation | None:
+        """Which escalation a desk message is about: its topic, or the desk message it replies to."""
+        if ev.thread_id and self.desk.is_forum:
+            esc = escalations.by_topic(self.db, ev.thread_id)
+            if esc is not None:
+                return esc
+        if ev.reply_to:
+            esc = escalations.by_card(self.db, ev.reply_to)
+            if esc is not None:
+                return esc
+            row = outbox.by_message(self.db, self.desk.chat_id, ev.reply_to)
+            if row is not None and row.ref_kind and row.ref_kind.startswith("esc_") and row.ref_id:
+                return escalations.get(self.db, row.ref_id)
+        return None
+
+    def _desk_text(self, turn) -> None:
+        ev = turn.ev
+        esc = self._escalation_for_message(ev)
+        if esc is None:
+            return  # volunteers talking among themselves
+        ref = self._ref(esc)
+        if not self.has_role(ev.user_id, "volunteer"):
+            self._refuse(turn, "desk_relay", "desk.volunteers_only", case_ref=ref)
+            return
+        prompt_row = outbox.by_message(self.db, self.desk.chat_id, ev.reply_to) if ev.reply_to else None
+        is_note = ev.text.strip().lower().startswith(NOTE_MARKER) or (prompt_row is not None and prompt_row.ref_kind == "esc_note_prompt")
+        if is_note:
+            text = ev.text.strip()
+            if text.lower().startswith(NOTE_MARKER):
+                text = text[len(NOTE_MARKER):].strip()
+            escalations.add_note(self.db, esc.id, ev.user_id, text[:2000], turn.now)
+            self._audit(ev.user_id, "note", case_ref=ref)
+            turn.replies.append(Reply(self._dt("desk.note_saved"), chat_id=self.desk.chat_id, thread_id=ev.thread_id,
+                                      reply_to=ev.message_id))
+            return
+        if esc.status != "claimed" or esc.claimed_by != ev.user_id:
+            self._refuse(turn, "desk_relay", "desk.claim_first" if esc.status == "open" else "desk.claimer_only", case_ref=ref)
+            return
+        member = members.get(self.db, esc.member_id) if esc.member_id else None
+        if member is None or member.chat_id is None:
+            turn.replies.append(Reply(self._dt("desk.member_gone"), chat_id=self.desk.chat_id, thread_id=ev.thread_id))
+            return
+        escalations.touch_volunteer(self.db, esc.id, turn.now)
+        self._audit(ev.user_id, "relay_to_member", case_ref=ref)
+        turn.replies.append(Reply(self.catalog.t(member.lang, "desk.from_volunteer", text=ev.text[:3500]),
+                                  chat_id=member.chat_id, member_id=member.id))
+
+    def _desk_command(self, turn) -> None:
+        ev = turn.ev
+        name, args = ev.command, ev.args.split()
+        needs = {"queue": "volunteer", "case": "volunteer", "note": "volunteer", "mine": "volunteer",
+                 "grant": "admin", "revoke": "admin"}.get(name)
+        if needs is None:
+            return
+        if not self.has_role(ev.user_id, needs):
+            self._refuse(turn, f"desk_{name}", "desk.admins_only" if needs == "admin" else "desk.volunteers_only",
+                         case_ref=args[0].upper() if name in ("case", "note") and args else None)
+            return
+        say = lambda text: turn.replies.append(Reply(text, chat_id=self.desk.chat_id, thread_id=ev.thread_id))  # noqa: E731
+        if name == "queue":
+            self._audit(ev.user_id, "queue")
+            say(self._queue_text(escalations.open_escalations(self.db)) or self._dt("desk.queue_empty"))
+        elif name == "mine":
+            say(self._queue_text(escalations.claimed_by_user(self.db, ev.user_id)) or self._dt("desk.mine_empty"))
+        elif name == "case":
+            case = cases.by_ref(self.db, args[0]) if args else None
+            esc = escalations.for_case(self.db, case.id) if case else None
+            self._audit(ev.user_id, "case_view", case_ref=case.ref if case else (args[0].upper() if args else None), allowed=case is not None)
+            if case is None:
+                say(self._dt("desk.no_such_case"))
+                return
+            text = self._card(esc).text if esc else self._case_summary(case)
+            notes = escalations.notes(self.db, esc.id) if esc else []
+            if notes:
+                text += "\n\n" + self._dt("desk.notes_title") + "\n" + "\n".join(f"• {html.escape(n['text'])}" for n in notes[-10:])
+            say(text)
+        elif name == "note":
+            case = cases.by_ref(self.db, args[0]) if args else None
+            esc = escalations.for_case(self.db, case.id) if case else None
+            if esc is None or len(args) < 2:
+                say(self._dt("desk.note_usage"))
+                return
+            escalations.add_note(self.db, esc.id, ev.user_id, ev.args.split(None, 1)[1][:2000], turn.now)
+            self._audit(ev.user_id, "note", case_ref=case.ref)
+            say(self._dt("desk.note_saved"))
+        elif name in ("grant", "revoke"):
+            self._grant_or_revoke(turn, name, args, say)
+
+    def _grant_or_revoke(self, turn, name: str, args: list[str], say) -> None:
+        ev = turn.ev
+        role = next((a for a in args if a in ("volunteer", "organizer")), None)
+        target = next((int(a) for a in args if a.lstrip("-").isdigit()), None)
+        if target is None and ev.reply_to_user_id:
+            target = ev.reply_to_user_id
+        if role is None or target is None:
+            say(self._dt("desk.grant_usage"))
+            return
+        if name == "grant":
+            changed = roles.grant(self.db, target, role, by=ev.user_id, now=turn.now)
+        else:
+            changed = roles.revoke(self.db, target, role)
+        self._audit(ev.user_id, name, detail=f"{role} for user {target}")
+        done = {"grant": "desk.granted", "revoke": "desk.revoked"}[name]
+        say(self._dt(done if changed else f"desk.{name}_unchanged", role=role, user=target))
+
+    def _queue_text(self, items: list[Escalation]) -> str:
+        now = self.clock()
+        lines = []
+        for esc in items:
+            minutes = int((now - esc.created_at).total_seconds() // 60)
+            age = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
+            who = f" · {html.escape(esc.claimed_by_name or '?')}" if esc.status == "claimed" else ""
+            lines.append(f"{ICONS.get(esc.priority, '⚪')} <b>{html.escape(self._ref(esc))}</b> · "
+                         f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}{who} · {age}")
+        return "\n".join(lines)
+
+    def _case_summary(self, case) -> str:
+        facility = self.campaign.facility(case.facility_id)
+        return self._dt("desk.case_summary", ref=case.ref, status=case.status,
+                        clinic=facility.name if facility else self._dt("desk.card.unknown"))
+
+
+def _keyboard_json(buttons) -> list:
+    return [[{"label": b.label, "data": b.data} for b in row] for row in buttons]

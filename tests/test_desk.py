@@ -1,0 +1,331 @@
+"""The volunteer desk: escalations posted to a supergroup, a person in the loop, roles that keep data safe."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.app import build_core, serve
+from storage import audit, escalations, roles
+from tests.conftest import TUESDAY_MORNING, FakeClock, RunningBot, bot_settings
+from tests.flows import consent
+
+DESK = -1001234567
+ADMIN, VOLUNTEER, OTHER_VOLUNTEER, STRANGER = 1, 500, 501, 666
+
+
+async def start_desk_bot(standin, tmp_path, *, forum=True, **overrides):
+    group = standin.group(DESK, forum=forum)
+    settings = bot_settings(standin, tmp_path / "carebot.db", desk_chat_id=str(DESK), admin_ids=str(ADMIN), **overrides)
+    core = build_core(settings)
+    core.clock = FakeClock(TUESDAY_MORNING)
+    for user in (VOLUNTEER, OTHER_VOLUNTEER):
+        with core.db.atomic():
+            roles.grant(core.db, user, "volunteer", by=ADMIN, now=TUESDAY_MORNING)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
+    await asyncio.wait_for(ready.wait(), 15)
+    return RunningBot(standin, core, settings, core.clock), group, stop, task
+
+
+@pytest.fixture
+async def desk(standin, tmp_path):
+    bot, group, stop, task = await start_desk_bot(standin, tmp_path)
+    yield bot, group
+    stop.set()
+    await asyncio.wait_for(task, 15)
+
+
+async def card_for(bot, group, fragment="#", timeout=10):
+    await bot.standin.wait_for(lambda: any(fragment in s.text and s.buttons for s in group.messages), timeout, chat_id=group.id)
+    return next(s for s in reversed(group.messages) if fragment in s.text and s.buttons)
+
+
+async def wait_text(bot, chat_id, fragment, timeout=10):
+    await bot.standin.wait_for(lambda: any(fragment in s.text for s in bot.standin.bot_messages(chat_id)), timeout, chat_id=chat_id)
+    return next(s for s in reversed(bot.standin.bot_messages(chat_id)) if fragment in s.text)
+
+
+async def test_crisis_to_desk_claim_talk_note_and_resolve(desk):
+    bot, group = desk
+    member = bot.standin.user(8001, "Rosa", "es")
+    await consent(member, "es")
+    await member.ask("no quiero vivir")
+    # The card arrives in a topic of its own, within a dispatcher tick.
+    card = await card_for(bot, group)
+    thread = card.thread_id
+    assert thread is not None and group.topics[thread].startswith("🔴")
+    assert "crisis" in card.text and "Spanish" in card.text and "Rosa" not in card.text
+    # Unclaimed for five minutes: announced again.
+    bot.clock.advance(timedelta(minutes=6))
+    await wait_text(bot, group.id, "unclaimed for")
+    # A volunteer claims it; the others see who.
+    vol = group.user(VOLUNTEER, "Dana")
+    await vol.press("Claim", message=card)
+    await wait_text(bot, group.id, "Dana claimed")
+    await bot.standin.wait_for(lambda: "Claimed by Dana" in card.text and "claimed" in group.topics[thread], 10)
+    joined = await wait_text(bot, member.id, "persona voluntaria del equipo de monitoreo")
+    assert "Dana" not in joined.text
+    # The volunteer writes in the topic: the member reads it, without the volunteer's name.
+    await vol.send("Hola Rosa, estoy aquí. ¿Está segura ahora?", thread_id=thread)
+    relayed = await wait_text(bot, member.id, "estoy aquí")
+    assert relayed.text.startswith("💬 Una persona voluntaria del equipo de monitoreo:") and "Dana" not in relayed.text
+    # The member answers: it appears in the topic.
+    await member.send("sí, gracias por escribir")
+    await wait_text(bot, group.id, "sí, gracias por escribir")
+    assert group.in_topic(thread)[-1].text.startswith("👤 Member:")
+    # A note stays in the desk.
+    before = len(member.messages)
+    await vol.send("!note she has a safety plan", thread_id=thread)
+    await wait_text(bot, group.id, "Note saved")
+    assert len(member.messages) == before
+    assert [n["text"] for n in escalations.notes(bot.db, 1)] == ["she has a safety plan"]
+    # Resolve with a one-tap reason.
+    await vol.press("Resolve", message=card)
+    await bot.standin.wait_for(lambda: "Why is it resolved?" in card.text, 10)
+    await vol.press("Care restored", message=card)
+    await bot.standin.wait_for(lambda: group.topics[thread].startswith("✅"), 10)
+    await wait_text(bot, member.id, "terminó la conversación")
+    row = next(bot.db.query("SELECT status, resolution, claimed_by FROM escalations"))
+    assert row == {"status": "resolved", "resolution": "restored", "claimed_by": VOLUNTEER}
+    actions = [e.action for e in audit.entries(bot.db)]
+    assert {"claim", "relay_to_member", "relay_to_desk", "note", "resolve"} <= set(actions)
+
+
+async def test_someone_without_the_role_in_the_desk_is_refused_and_audited(desk):
+    bot, group = desk
+    member = bot.standin.user(8002)
+    await consent(member)
+    await member.ask("/cancel")
+    await member.ask("/volunteer")
+    card = await card_for(bot, group)
+    intruder = group.user(STRANGER, "Mallory")
+    await intruder.press("Claim", message=card)
+    await bot.standin.wait_for(lambda: any(a.get("show_alert") for a in bot.standin.callback_answers), 10)
+    assert "Only volunteers" in bot.standin.callback_answers[-1]["text"]
+    await intruder.send(f"/case #1", thread_id=card.thread_id)
+    await wait_text(bot, group.id, "Only volunteers can do that")
+    # Forged callback data for the same or another escalation: refused too.
+    card.buttons = [[{"text": "Forged", "callback_data": "d:1:r_restored"}]]
+    await intruder.press("Forged", message=card)
+    await asyncio.sleep(0.5)
+    row = next(bot.db.query("SELECT status, claimed_by FROM escalations"))
+    assert row == {"status": "open", "claimed_by": None}
+    refused = [e for e in audit.entries(bot.db) if not e.allowed]
+    assert len(refused) >= 3 and all(e.actor == STRANGER for e in refused)
+    # Writing in the topic reaches no member.
+    before = len(member.messages)
+    await intruder.send("hello?", thread_id=card.thread_id)
+    await asyncio.sleep(0.5)
+    assert len(member.messages) == before
+
+
+async def test_a_member_cannot_reach_desk_actions_or_another_members_case(desk):
+    bot, group = desk
+    alice, bob = bot.standin.user(8003), bot.standin.user(8004)
+    for m in (alice, bob):
+        await consent(m)
+        await m.ask("/cancel")
+    await alice.ask("/volunteer")
+    await card_for(bot, group)
+    question = bob.last
+    question.buttons = [[{"text": "Forged", "callback_data": "d:1:claim"}]]
+    reply = await bob.tap("Forged", message=question)
+    assert "earlier" in reply.text
+    assert next(bot.db.query("SELECT status FROM escalations"))["status"] == "open"
+    unknown = await bob.ask("/case #1")
+    assert "don't know that command" in unknown.text
+
+
+async def test_volunteer_who_did_not_claim_cannot_talk_to_the_member(desk):
+    bot, group = desk
+    member = bot.standin.user(8005)
+    await consent(member)
+    await member.ask("/cancel")
+    await member.ask("/volunteer")
+    card = await card_for(bot, group)
+    await group.user(VOLUNTEER, "Dana").press("Claim", message=card)
+    await wait_text(bot, group.id, "Dana claimed")
+    before = len(member.messages)
+    await group.user(OTHER_VOLUNTEER, "Eli").send("let me jump in", thread_id=card.thread_id)
+    await wait_text(bot, group.id, "Only the volunteer who claimed")
+    assert len(member.messages) == before
+
+
+async def test_member_ends_the_chat_and_their_report_resumes(desk):
+    bot, group = desk
+    member = bot.standin.user(8006)
+    await consent(member)
+    await member.tap("Group therapy")
+    await member.ask("/volunteer")
+    card = await card_for(bot, group)
+    await group.user(VOLUNTEER, "Dana").press("Claim", message=card)
+    await wait_text(bot, member.id, "has joined")
+    reply = await member.ask("/endchat")
+    assert "conversation with the volunteer has ended" in member.messages[-2].text
+    assert "When was the appointment?" in reply.text
+    await wait_text(bot, group.id, "ended the conversation")
+    back = await member.tap("Yesterday")
+    assert "Which Kaiser clinic" in back.text
+
+
+async def test_a_claim_with_no_volunteer_message_for_four_hours_returns_to_the_queue(desk):
+    bot, group = desk
+    member = bot.standin.user(8007)
+    await consent(member)
+    await member.ask("/cancel")
+    await member.ask("/volunteer")
+    card = await card_for(bot, group)
+    await group.user(VOLUNTEER, "Dana").press("Claim", message=card)
+    await wait_text(bot, group.id, "Dana claimed")
+    bot.clock.advance(timedelta(hours=4, minutes=1))
+    await wait_text(bot, group.id, "back in the queue")
+    await wait_text(bot, member.id, "step away")
+    assert next(bot.db.query("SELECT status FROM escalations"))["status"] == "open"
+
+
+async def test_a_deleted_topic_does_not_lose_the_case(desk):
+    bot, group = desk
+    member = bot.standin.user(8008)
+    await consent(member)
+    await member.ask("/cancel")
+    await member.ask("/volunteer")
+    card = await card_for(bot, group)
+    group.delete_topic(card.thread_id)
+    await member.ask("I took all my pills")  # raises the priority: the card and topic must change
+    await bot.standin.wait_for(lambda: any(name.startswith("🔴") for name in group.topics.values()), 10)
+    new_card = await card_for(bot, group, "crisis")
+    assert new_card.thread_id != card.thread_id and new_card.thread_id in group.topics
+    assert next(bot.db.query("SELECT status FROM escalations"))["status"] == "open"
+
+
+async def test_member_photo_is_copied_into_the_topic_as_evidence(desk):
+    bot, group = desk
+    member = bot.standin.user(8009)
+    await consent(member)
+    await member.ask("/cancel")
+    await member.ask("/volunteer")
+    card = await card_for(bot, group)
+    await group.user(VOLUNTEER, "Dana").press("Claim", message=card)
+    await wait_text(bot, member.id, "has joined")
+    await member.photo()
+    await wait_text(bot, group.id, "sent a photo")
+    assert any(s.document and s.document.get("copied_from") == member.id for s in group.in_topic(card.thread_id))
+
+
+async def test_admin_grants_and_revokes_roles_and_it_is_audited(desk):
+    bot, group = desk
+    admin = group.user(ADMIN, "Ada")
+    newcomer = group.user(777, "Neo")
+    hello = await newcomer.send("hi all, I'm new")
+    note = bot.standin.chats[group.id][-1]
+    await admin.send("/grant volunteer", reply_to=note)
+    await wait_text(bot, group.id, "User 777 is now a volunteer")
+    assert roles.has_role(bot.db, 777, "volunteer")
+    await admin.send("/revoke 777 volunteer")
+    await wait_text(bot, group.id, "no longer a volunteer")
+    assert not roles.has_role(bot.db, 777, "volunteer")
+    await group.user(VOLUNTEER, "Dana").send("/grant 999 organizer")
+    await wait_text(bot, group.id, "Only admins")
+    assert [(e.action, e.allowed) for e in audit.entries(bot.db)][-3:] == [("grant", True), ("revoke", True), ("desk_grant", False)]
+
+
+async def test_queue_and_mine_list_escalations_by_priority(desk):
+    bot, group = desk
+    a, b = bot.standin.user(8010), bot.standin.user(8011)
+    for m in (a, b):
+        await consent(m)
+        await m.ask("/cancel")
+    await a.ask("/volunteer")
+    await b.ask("I want to kill myself")
+    await card_for(bot, group, "crisis")
+    vol = group.user(VOLUNTEER, "Dana")
+    await vol.send("/queue")
+    await bot.standin.wait_for(lambda: any(len(m.text.splitlines()) == 2 for m in group.messages), 10)
+    queue = next(m for m in group.messages if len(m.text.splitlines()) == 2)
+    lines = queue.text.splitlines()
+    assert "crisis" in lines[0] and "asked for a person" in lines[1]
+    await vol.send("/mine")
+    await wait_text(bot, group.id, "no claimed cases")
+
+
+async def test_a_hundred_escalations_reach_the_desk_within_the_group_limit(standin, tmp_path):
+    standin.configure(enforce_limits=True, group_per_minute=20, group_window=2)
+    bot, group, stop, task = await start_desk_bot(standin, tmp_path, forum=False, rate_limit=1, group_rate="19/2")
+    try:
+        from storage import members as member_store
+
+        with bot.db.atomic():
+            for i in range(100):
+                m = member_store.create(bot.db, chat_id=9000 + i, lang="en", source=None, now=TUESDAY_MORNING)
+                escalations.raise_(bot.db, member_id=m.id, case_id=None, reason="volunteer", now=TUESDAY_MORNING)
+        bot.core.materialize_desk()
+        await standin.wait_for(lambda: len([s for s in group.messages if s.buttons]) >= 100, 60)
+    finally:
+        stop.set()
+        await task
+    cards = [s for s in group.messages if s.buttons]
+    assert len(cards) == 100 and len({s.text.split()[1] for s in cards}) == 100
+    assert standin.refused["429"] == 0
+
+
+async def test_a_restart_in_the_middle_of_a_relayed_conversation_continues(standin, tmp_path):
+    from storage.db import open_db
+    from tests.durability_helpers import kill_9, start_bot_process
+
+    group = standin.group(DESK, forum=True)
+    db_path = tmp_path / "carebot.db"
+    db = open_db(db_path)
+    with db.atomic():
+        roles.grant(db, VOLUNTEER, "volunteer", by=ADMIN, now=TUESDAY_MORNING)
+    db.conn.close()
+    env = {"CAREBOT_DESK_CHAT_ID": str(DESK), "CAREBOT_ADMIN_IDS": str(ADMIN)}
+    proc = await start_bot_process(standin, db_path, tmp_path, extra_env=env)
+    member = standin.user(8100)
+    vol = group.user(VOLUNTEER, "Dana")
+    try:
+        await consent(member)
+        await member.ask("/cancel")
+        await member.ask("/volunteer")
+        await standin.wait_for(lambda: any(s.buttons for s in group.messages), 15, chat_id=group.id)
+        card = next(s for s in group.messages if s.buttons)
+        await vol.press("Claim", message=card)
+        await standin.wait_for(lambda: any("has joined" in m.text for m in member.messages), 10)
+        await vol.send("first message", thread_id=card.thread_id)
+        await standin.wait_for(lambda: any("first message" in m.text for m in member.messages), 10)
+        kill_9(proc)
+        await proc.wait()
+        proc = await start_bot_process(standin, db_path, tmp_path, extra_env=env)
+        await member.send("are you still there?")
+        await standin.wait_for(lambda: any("are you still there?" in s.text for s in group.in_topic(card.thread_id)), 15)
+        await vol.send("yes, still here", thread_id=card.thread_id)
+        await standin.wait_for(lambda: any("yes, still here" in m.text for m in member.messages), 15)
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+            await proc.wait()
+
+
+def test_audit_command_prints_the_log_for_admins_only(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.cli import main
+    from storage.db import open_db
+
+    db_path = tmp_path / "carebot.db"
+    db = open_db(db_path)
+    with db.atomic():
+        audit.record(db, actor=VOLUNTEER, action="claim", now=TUESDAY_MORNING, case_ref="KP-22222")
+        audit.record(db, actor=STRANGER, action="desk_claim", now=TUESDAY_MORNING, case_ref="KP-22222", allowed=False)
+    db.conn.close()
+    monkeypatch.setenv("CAREBOT_DB", str(db_path))
+    monkeypatch.setenv("CAREBOT_ADMIN_IDS", str(ADMIN))
+    monkeypatch.chdir(tmp_path)
+    refused = CliRunner().invoke(main, ["audit", "--as", str(VOLUNTEER)])
+    assert refused.exit_code == 2 and "KP-22222" not in refused.output
+    shown = CliRunner().invoke(main, ["audit", "--as", str(ADMIN)])
+    assert shown.exit_code == 0
+    assert "claim" in shown.output and "KP-22222" in shown.output and "REFUSED" in shown.output
+    assert "audit_view" in shown.output  # the refused reading was logged too
