@@ -44,7 +44,8 @@ REPORT = [
     ("press", "Nothing", "It's urgent"),
     ("press", "It can wait a few weeks", "Skip"),
     ("press", "Skip", "Yes, share it"),
-    ("press", "Yes, share it", "Confirm and file"),
+    ("press", "Yes, share it", "No, thanks"),
+    ("press", "No, thanks", "Confirm and file"),
     ("press", "Confirm and file", "What happens next"),
 ]
 

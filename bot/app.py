@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
+from datetime import time as dtime
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.error import TelegramError
@@ -24,11 +25,14 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.handlers import Services, on_error, on_event
 from bot.http import AiohttpRequest
 from bot.intake import Intake, poll, serve_webhook
+from bot.jobs import run_job, run_purge
 from bot.dispatch import Dispatcher, TelegramLimits
 from bot.settings import Settings
 from dialogs.catalog import LANGUAGES
 from dialogs.commands import COMMANDS, DESK_COMMANDS
 from dialogs.desk import DeskConfig
+from dialogs.organizers import ORGANIZER_COMMANDS, Job
+from storage.report import report_schedule
 from dialogs.core import Core
 from dialogs.parsing import warm_up
 from knowledge.campaign import load_campaign
@@ -70,6 +74,7 @@ def build_application(settings: Settings, core: Core | None = None) -> Applicati
     services: Services = app.bot_data
     services.core = core
     services.settings = settings
+    core.configure_staff(admins=settings.admins, organizers=settings.organizers, organizers_chat=settings.organizers_chat)
     messages, seconds = settings.group_limit
     services.dispatcher = Dispatcher(core, app.bot, TelegramLimits(group_messages=messages, group_window=seconds),
                                      enforce_limits=bool(settings.rate_limit))
@@ -79,7 +84,10 @@ def build_application(settings: Settings, core: Core | None = None) -> Applicati
         app.add_handler(CommandHandler(command.name, on_event, filters=filters.UpdateType.MESSAGE))
     # 2. Button presses (callback data is namespaced and checked by the core).
     app.add_handler(CallbackQueryHandler(on_event))
-    # 3. The desk's commands (checked against the role of whoever sends them).
+    # 3. Organizers' and the desk's commands (checked against the role of whoever sends them).
+    for name in ORGANIZER_COMMANDS:
+        if name not in {c.name for c in COMMANDS}:  # /report is both: the core tells them apart by role
+            app.add_handler(CommandHandler(name, on_event, filters=filters.UpdateType.MESSAGE))
     for name in DESK_COMMANDS:
         app.add_handler(CommandHandler(name, on_event, filters=filters.ChatType.GROUPS & filters.UpdateType.MESSAGE))
     # 4. Everything else in a private chat: text, unknown commands, stickers, photos, voice, edits;
@@ -113,6 +121,27 @@ async def _post_init(app: Application) -> None:
                                                           admins=settings.admins, organizers=settings.organizers))
 
 
+async def _daily_report(context) -> None:
+    """The daily monitoring report, into the organizers' chat."""
+    services: Services = context.bot_data
+    chat = services.settings.organizers_chat
+    if chat is None:
+        return
+    job = Job("report", chat, None, {"day": services.core.today().isoformat(), "public": False})
+    await run_job(services.core, services.dispatcher, services.settings.db_path, job)
+
+
+async def _nightly_purge(context) -> None:
+    """Closed cases' personal data goes after the retention period."""
+    services: Services = context.bot_data
+    await run_purge(services.settings.db_path, services.core.campaign)
+
+
+async def _announcement_progress(context) -> None:
+    if context.bot_data.core.announcements_progress():
+        context.bot_data.dispatcher.wake()
+
+
 async def _wake_dispatcher(context) -> None:
     """The JobQueue only wakes the dispatcher: due work lives in the database."""
     context.bot_data.dispatcher.wake()
@@ -134,6 +163,11 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
             dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=DISPATCH_TICK_SECONDS))
             app.job_queue.run_repeating(_wake_dispatcher, interval=DISPATCH_TICK_SECONDS, first=DISPATCH_TICK_SECONDS,
                                         name="wake-dispatcher")
+            app.job_queue.run_repeating(_announcement_progress, interval=10, first=10, name="announcement-progress")
+            tz = services.core.campaign.tz
+            daily_at = report_schedule(services.core.campaign).daily_at
+            app.job_queue.run_daily(_daily_report, time=daily_at.replace(tzinfo=tz), name="daily-report")
+            app.job_queue.run_daily(_nightly_purge, time=dtime(3, 30, tzinfo=tz), name="retention-purge")
             logger.info("carebot is running (%s)", "webhook" if settings.webhook_url else "polling")
             if ready is not None:
                 ready.set()

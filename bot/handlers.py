@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.convert import to_event
+from bot.jobs import run_job
 from dialogs.core import Core
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,9 @@ async def on_event(update: Update, context: CareContext) -> None:
     if update.callback_query is not None:
         await answer_button(update, outcome.toast, outcome.alert)
     await services.dispatcher.deliver_now(outcome.outbox_ids)
+    for job in outcome.jobs:
+        context.application.create_task(run_job(services.core, services.dispatcher, services.settings.db_path, job),
+                                        name=f"organizer-{job.kind}")
 
 
 async def answer_button(update: Update, toast: str, alert: bool = False) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ReplyParameters
 
 from storage.models import OutboxItem
@@ -38,8 +40,12 @@ async def send_item(bot: Bot, item: OutboxItem) -> int | None:
     if item.action == "clear_buttons":
         await bot.edit_message_reply_markup(chat_id=item.chat_id, message_id=p["message_id"], reply_markup=None)
         return p["message_id"]
-    if item.action == "document":
-        doc = InputFile(p["content"].encode("utf-8"), filename=p["filename"])
-        msg = await bot.send_document(item.chat_id, doc, caption=p.get("caption") or None)
+    if item.action in ("document", "photo"):
+        content = base64.b64decode(p["content_b64"]) if "content_b64" in p else p["content"].encode("utf-8")
+        upload = InputFile(content, filename=p["filename"])
+        if item.action == "photo":
+            msg = await bot.send_photo(item.chat_id, upload, caption=p.get("caption") or None, message_thread_id=item.thread_id)
+        else:
+            msg = await bot.send_document(item.chat_id, upload, caption=p.get("caption") or None, message_thread_id=item.thread_id)
         return msg.message_id
     raise ValueError(f"unknown outbox action {item.action}")

@@ -523,6 +523,22 @@ class StandIn:
         self.callback_answers.append(p)
         return True
 
+    async def _m_sendphoto(self, p):
+        chat_id = int(p["chat_id"])
+        photo = p.get("photo")
+        if not isinstance(photo, dict):
+            raise LookupError("photo is missing")
+        html_text, text = self._markup(p)
+        s = Sent(self._next_message_id(chat_id), chat_id, True, text=text, html=html_text, date=int(time.time()),
+                 thread_id=self._thread(chat_id, p),
+                 document={"file_id": f"ph{len(self.calls)}", "file_unique_id": f"u{len(self.calls)}",
+                           "file_name": photo.get("filename") or "photo.png", "file_size": len(photo.get("content", b""))})
+        s.raw = self._message_json(s)
+        s.raw["photo"] = [{"file_id": s.document["file_id"], "file_unique_id": s.document["file_unique_id"], "width": 1000, "height": 700}]
+        s.raw.pop("document", None)
+        await self._record(s)
+        return s.raw
+
     async def _m_sendchataction(self, p):
         return True
 
@@ -582,9 +598,13 @@ class FakeUser:
         self.language_code = language_code
         self.sent_updates: list[dict] = []
         self._mark = 0
+        self.username: str | None = None
 
     def json(self) -> dict:
-        return {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": self.language_code}
+        out = {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": self.language_code}
+        if self.username:
+            out["username"] = self.username
+        return out
 
     # -- acting
 

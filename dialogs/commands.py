@@ -18,6 +18,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("rights"),
     Command("pause"),
     Command("resume"),
+    Command("mute"),
+    Command("unmute", menu=False),
     Command("volunteer"),
     Command("endchat"),
     Command("help"),

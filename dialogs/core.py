@@ -25,8 +25,8 @@ from dialogs.checkin_turns import SHORT_DIALOGS, Checkins
 from dialogs.checkins import Schedule
 from dialogs.clock import utcnow
 from dialogs.desk import Desk
+from dialogs.organizers import ORGANIZER_COMMANDS, Organizers
 from dialogs.commands import COMMAND_NAMES
-from dialogs.deeplink import parse_start_payload
 from dialogs.engine import Answered, Completed, Ctx, DiscardCase, FileCase
 from dialogs.model import Button, ClearButtons, Copy, Document, Edit, Event, Outcome, Reply
 from dialogs.parsing import parse_date
@@ -83,9 +83,10 @@ class Turn:
     toast: str = ""
     alert: bool = False
     save: bool = True
+    jobs: list = field(default_factory=list)
 
 
-class Core(Checkins, Desk):
+class Core(Checkins, Desk, Organizers):
     """The conversations' core: pure dialogs plus the storage they need. No Telegram."""
 
     def __init__(
@@ -158,14 +159,24 @@ class Core(Checkins, Desk):
             if ev.chat_type != "private":
                 # Groups: only the volunteer desk talks to the bot.
                 turn = Turn(ev=ev, now=now, member=None, state=State(lang="en"), save=False)
-                if self.desk is not None and ev.chat_id == self.desk.chat_id:
+                if ev.kind == "command" and ev.command in ORGANIZER_COMMANDS:
+                    self._organizer_command(turn)
+                elif self.desk is not None and ev.chat_id == self.desk.chat_id:
                     self._handle_desk(turn)
             else:
                 member = members.by_chat(self.db, ev.chat_id)
                 lang = member.lang if member else hint_language(ev.lang_hint)
                 state = State.from_json(conversations.load(self.db, member.id), lang=lang) if member else State(lang=lang)
                 turn = Turn(ev=ev, now=now, member=member, state=state)
-                self._route(turn)
+                # /report is a member's "report a canceled appointment" unless an organizer asks for the monitoring report.
+                staff_command = ev.kind == "command" and ev.command in ORGANIZER_COMMANDS and (
+                    ev.command != "report" or self.is_organizer(ev.user_id))
+                if staff_command:
+                    self._organizer_command(turn)  # staff work: the member's own conversation is untouched
+                elif ev.kind == "button" and ev.data.startswith("an:"):
+                    self._announce_button(turn)
+                elif not self._announcement_text(turn):
+                    self._route(turn)
             member_id = turn.member.id if turn.member else None
             if turn.member is not None and turn.save:
                 conversations.save(self.db, turn.member.id, turn.state.to_json(), now)
@@ -174,7 +185,8 @@ class Core(Checkins, Desk):
         # Ids and step names only: never what the member wrote.
         logger.debug("update %s: %s%s -> %s/%s, %d repl%s", ev.update_id, ev.kind, f" /{ev.command}" if ev.command else "",
                      turn.state.dialog or "-", turn.state.step or "-", len(items), "y" if len(items) == 1 else "ies")
-        return Outcome(replies=tuple(turn.replies), toast=turn.toast, alert=turn.alert, outbox_ids=tuple(i.id for i in items))
+        return Outcome(replies=tuple(turn.replies), toast=turn.toast, alert=turn.alert, outbox_ids=tuple(i.id for i in items),
+                       jobs=tuple(turn.jobs))
 
     def handle_failure(self, ev: Event) -> Outcome:
         """After a handler crashed: close the update and say sorry (the state is as before)."""
@@ -346,6 +358,8 @@ class Core(Checkins, Desk):
         turn.save = False
         if ev.kind == "command" and ev.command in ("start", "language"):
             payload = ev.args.split()[0] if ev.command == "start" and ev.args.strip() else ""
+            if payload:
+                self._prefill_from_payload(payload, turn.now, count_start=True)  # counted, nothing personal kept
             self._say(turn, self.t(turn, "onboarding.choose_language"), _language_buttons(payload))
             return
         if ev.kind == "command" and ev.command in ("help", "privacy"):
@@ -384,8 +398,10 @@ class Core(Checkins, Desk):
         elif action == "no":
             turn.replies.append(Edit(mid, self.t(turn, "onboarding.declined")) if mid else Reply(self.t(turn, "onboarding.declined")))
         elif action == "yes":
-            prefill = parse_start_payload(payload, self.campaign)
+            prefill = self._prefill_from_payload(payload, turn.now, count_start=False) if payload else {}
             turn.member = members.create(self.db, chat_id=turn.ev.chat_id, lang=lang, source=prefill.get("source"), now=turn.now)
+            if prefill.get("link"):
+                members.set_link(self.db, turn.member.id, prefill["link"])
             logger.info("member %s consented (%s)", turn.member.id, lang)
             turn.save = True
             if mid:
@@ -412,7 +428,7 @@ class Core(Checkins, Desk):
                 self._resume(turn, "commands.still_here")
             return
         if name == "start":
-            prefill = parse_start_payload(ev.args.split()[0], self.campaign) if ev.args.strip() else {}
+            prefill = self._prefill_from_payload(ev.args.split()[0], turn.now, count_start=True) if ev.args.strip() else {}
             if dialog:
                 self._resume(turn, "commands.already_reporting")
             elif prefill.get("facility"):
@@ -451,6 +467,8 @@ class Core(Checkins, Desk):
                 self._resume(turn, "commands.still_here")
         elif name == "endchat":
             self._endchat(turn)
+        elif name in ("mute", "unmute"):
+            self._mute_command(turn, name == "mute")
         elif name == "pause":
             self._pause_command(turn)
         elif name == "resume":
@@ -506,6 +524,8 @@ class Core(Checkins, Desk):
             self._kb_button(turn)
         elif ns == "f":
             self._checkin_button(turn)
+        elif ns == "cs":
+            self._complaint_sent_button(turn)
         elif ns == "p":
             self._pause_button(turn)
         elif ns == "del":
@@ -578,8 +598,9 @@ class Core(Checkins, Desk):
                                                now=turn.now)
                     case_id = draft.id
                 state = state.with_(case_id=case_id)
-                column, value = answer_column(effect.field, effect.value)
-                cases.record_answer(self.db, case_id, column, value, turn.now)
+                mapped = answer_column(effect.field, effect.value)
+                if mapped is not None:
+                    cases.record_answer(self.db, case_id, *mapped, turn.now)
             elif isinstance(effect, FileCase):
                 case_id = turn.state.case_id
                 if case_id is None:
@@ -588,8 +609,13 @@ class Core(Checkins, Desk):
                     case_id = draft.id
                 case = cases.file(self.db, case_id, case_fields(effect.answers), prefix=self.campaign.reference_prefix, now=turn.now)
                 logger.info("case %s filed by member %s", case.ref, turn.member.id)
+                link = (turn.state.prefill or {}).get("link") or turn.member.link_code
+                if link:
+                    cases.set_link(self.db, case.id, link)
+                if effect.answers.get("contact") is not None:
+                    members.set_contact(self.db, turn.member.id, ok=effect.answers["contact"] == "yes", username=turn.ev.username)
                 turn.state = state
-                self._filed(turn, case)
+                self._filed(turn, cases.get(self.db, case.id))
             elif isinstance(effect, DiscardCase):
                 if turn.state.case_id is not None:
                     cases.discard_draft(self.db, turn.state.case_id)
@@ -632,7 +658,8 @@ class Core(Checkins, Desk):
         self._say(turn, self.t(turn, "filed.done", ref=case.ref) + "\n\n" + self.t(turn, "filed.rights_title") + "\n" + rights)
         complaint = complaint_text(facts, deadline, self.campaign, lang, case.ref)
         self._say(turn, self.t(turn, "filed.complaint_intro") + "\n\n" + html.escape(complaint.how_to_send))
-        self._say(turn, html.escape(f"{complaint.subject}\n\n{complaint.body}"[:3900]))
+        self._say(turn, html.escape(f"{complaint.subject}\n\n{complaint.body}"[:3900]),
+                  ((Button(self.t(turn, "filed.complaint_sent_button"), f"cs:{case.id}"),),))
         caption_key = "filed.document_caption" if lang == "en" else "filed.document_caption_with_english"
         turn.replies.append(Document(f"complaint-{case.ref}.txt", complaint_document(complaint), self.t(turn, caption_key, ref=case.ref)))
         self._menu(turn, self.t(turn, "filed.next"))

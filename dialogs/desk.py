@@ -64,9 +64,7 @@ class Desk:
 
     def has_role(self, user_id: int | None, role: str) -> bool:
         """Whether a Telegram user holds a role (from the settings or a grant)."""
-        admins = self.desk.admins if self.desk else frozenset()
-        organizers = self.desk.organizers if self.desk else frozenset()
-        return roles.has_role(self.db, user_id, role, admins=admins, organizers=organizers)
+        return roles.has_role(self.db, user_id, role, admins=self.staff_admins, organizers=self.staff_organizers)
 
     def _audit(self, actor, action: str, *, case_ref: str | None = None, detail: str | None = None, allowed: bool = True) -> None:
         audit.record(self.db, actor=actor, action=action, now=self.clock(), case_ref=case_ref, detail=detail, allowed=allowed)

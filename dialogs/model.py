@@ -95,4 +95,5 @@ class Outcome:
     toast: str = ""
     alert: bool = False  # show the toast as an alert (a refusal in the desk)
     duplicate: bool = False
+    jobs: tuple = ()  # work for the bot to run off the event loop (an export, a report)
     outbox_ids: tuple[int, ...] = field(default=())

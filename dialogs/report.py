@@ -27,7 +27,8 @@ REPORT = Dialog(
         Step("offered_date", "date", quick=("tomorrow", "coming", "pick"), next="urgency", past_days=60, future_days=365),
         Step("urgency", "choice", options=("can_wait", "soon", "urgent"), next="note"),
         Step("note", "text", optional=True, max_len=NOTE_MAX, next="share"),
-        Step("share", "choice", options=("yes", "no"), columns=2, next="summary"),
+        Step("share", "choice", options=("yes", "no"), columns=2, next="contact"),
+        Step("contact", "choice", options=("yes", "no"), columns=2, next="summary"),
         Step("summary", "summary"),
     ),
 )
@@ -60,6 +61,8 @@ def case_fields(answers: Mapping) -> dict:
 
 def answer_column(field: str, value) -> tuple[str, object] | None:
     """The case column (and stored value) that one answer updates while the report is a draft."""
+    if field == "contact":
+        return None  # a member setting, saved when the case is filed
     columns = {"facility": "facility_id", "share": "share_ok"}
     column = columns.get(field, field)
     if field == "share":

@@ -195,3 +195,8 @@ def close(db: Database, case_id: int, *, reason: str, restored_on: date | None, 
 def open_for_member(db: Database, member_id: str) -> list[Case]:
     """The member's open cases, newest first."""
     return [c for c in for_member(db, member_id) if c.status == "open"]
+
+
+def set_link(db: Database, case_id: int, link_code: str | None) -> None:
+    """The deep link the member came from (for the report's funnel)."""
+    db.execute("UPDATE cases SET link_code = ? WHERE id = ?", [link_code, case_id])

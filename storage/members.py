@@ -106,3 +106,17 @@ def set_unreachable(db: Database, member_id: str, when: datetime | None) -> None
 
 def count_unreachable(db: Database) -> int:
     return db.execute("SELECT count(*) FROM members WHERE unreachable_at IS NOT NULL").fetchone()[0]
+
+
+def set_muted(db: Database, member_id: str, muted: bool) -> None:
+    """Opt out of (or back into) announcements."""
+    db.execute("UPDATE members SET muted = ? WHERE id = ?", [int(muted), member_id])
+
+
+def set_contact(db: Database, member_id: str, *, ok: bool, username: str | None) -> None:
+    """The member agreed (or not) to be contacted; their @username is kept only if they agreed."""
+    db.execute("UPDATE members SET contact_ok = ?, username = ? WHERE id = ?", [int(ok), username if ok else None, member_id])
+
+
+def set_link(db: Database, member_id: str, link_code: str | None) -> None:
+    db.execute("UPDATE members SET link_code = ? WHERE id = ?", [link_code, member_id])

@@ -41,6 +41,7 @@ async def report_in_english(member: FakeUser, *, note: str = "They canceled with
     await member.tap("I need to be seen soon")
     await member.ask(note)
     await member.tap("Yes, share it")
+    await member.tap("No, thanks")
 
 
 async def report_in_spanish(member: FakeUser, *, note: str = "Me cancelaron y nadie me llamó.") -> None:
@@ -56,3 +57,4 @@ async def report_in_spanish(member: FakeUser, *, note: str = "Me cancelaron y na
     await member.tap("Es urgente")
     await member.ask(note)
     await member.tap("No, manténgalo privado")
+    await member.tap("Sí, pueden")

@@ -17,6 +17,7 @@ STEPS = [
     ("urgency", "How soon do you need to be seen?", ("tap", "It's urgent")),
     ("note", "Anything you want on the record?", ("type", "No one called me back.")),
     ("share", "Can we share this report", ("tap", "Yes, share it")),
+    ("contact", "Can a volunteer or organizer contact you", ("tap", "No, thanks")),
     ("summary", "Please check your report", None),
 ]
 
@@ -33,6 +34,7 @@ HUGE_TEXT = {
     "urgency": "Please tap one of the buttons",
     "note": "Please keep your note under 500 characters",
     "share": "Please tap one of the buttons",
+    "contact": "Please tap one of the buttons",
     "summary": "Please use the buttons below",
 }
 EMOJI = {
@@ -45,6 +47,7 @@ EMOJI = {
     "urgency": "Please tap one of the buttons",
     "note": "couldn't find any words",
     "share": "Please tap one of the buttons",
+    "contact": "Please tap one of the buttons",
     "summary": "Please use the buttons below",
 }
 
@@ -101,7 +104,7 @@ async def test_button_from_a_finished_report_is_recognised_as_old(running_bot):
     date_question = member.last
     await member.ask("yesterday")  # typed, so the question keeps its buttons
     await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it", "Confirm and file"):
+    for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it", "No, thanks", "Confirm and file"):
         await member.tap(label)
     assert date_question.labels()  # still on screen
     reply = await member.tap("Today", message=date_question)
@@ -147,6 +150,7 @@ async def test_member_html_is_escaped_everywhere(running_bot):
     for label in ("Phone call", "Nothing", "It can wait a few weeks"):
         await member.tap(label)
     await member.ask("a <i>note</i> with </b> tags & such")
-    summary = await member.tap("Yes, share it")
+    await member.tap("Yes, share it")
+    summary = await member.tap("No, thanks")
     assert "a <i>note</i> with </b> tags & such" in summary.text
     assert "&lt;i&gt;" in summary.html

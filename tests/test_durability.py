@@ -35,7 +35,8 @@ async def test_member_continues_at_the_same_step_after_kill_9(standin, tmp_path)
         assert "Did Kaiser offer you anything instead?" in offered.text
         for label in ("Nothing", "I need to be seen soon", "Skip"):
             await member.tap(label)
-        summary = await member.tap("No, keep it private")
+        await member.tap("No, keep it private")
+        summary = await member.tap("No, thanks")
         for kept in ("Psychiatry / medication", "Riverside", "At the clinic"):
             assert kept in summary.text
     finally:
@@ -89,7 +90,7 @@ async def test_redelivered_update_files_no_second_case(running_bot):
     typed = await member.send("today")
     await member.settle()
     await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it"):
+    for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it", "No, thanks"):
         await member.tap(label)
     confirm = await member.press("Confirm and file")
     await member.settle()

@@ -23,7 +23,7 @@ async def file_case(member, *, urgency="I need to be seen soon", kind="Individua
     await member.tap(kind)
     await member.tap("Yesterday")
     await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", urgency, "Skip", "Yes, share it"):
+    for label in ("Phone call", "Nothing", urgency, "Skip", "Yes, share it", "No, thanks"):
         await member.tap(label)
     await member.press("Confirm and file")
     await member.settle()
@@ -142,7 +142,7 @@ async def test_typed_answers_to_a_checkin_are_understood(running_bot):
     await member.tap("Terapia individual")
     await member.tap("Ayer")
     await member.ask("Fontana")
-    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo"):
+    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo", "No, gracias"):
         await member.tap(label)
     await member.press("Confirmar y enviar")
     await member.settle()

@@ -25,6 +25,7 @@ async def file_a_case_with_free_text(member) -> None:
         await member.tap(label)
     await member.ask(NOTE)
     await member.tap("Yes, share it")
+    await member.tap("No, thanks")
     await member.tap("Confirm and file")
 
 

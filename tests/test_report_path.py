@@ -133,7 +133,7 @@ async def test_mycases_lists_the_members_cases_with_status(running_bot):
     await member.tap("Individual therapy")
     await member.tap("Today")
     await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it", "Confirm and file"):
+    for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it", "No, thanks", "Confirm and file"):
         await member.tap(label)
     ref = filed_ref(member)
     listing = await member.ask("/mycases")

@@ -62,7 +62,7 @@ async def test_filed_case_shows_the_members_own_deadline_and_a_complaint_to_send
     await member.tap("Individual therapy")
     await member.tap("Yesterday")
     await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "I need to be seen soon", "Skip", "Yes, share it"):
+    for label in ("Phone call", "Nothing", "I need to be seen soon", "Skip", "Yes, share it", "No, thanks"):
         await member.tap(label)
     await member.press("Confirm and file")
     await member.settle()
@@ -86,7 +86,7 @@ async def test_spanish_member_gets_complaint_in_spanish_and_an_english_filing_co
     await member.tap("Ayer")
     await member.ask("harbor city")
     await member.tap("South Bay")
-    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo"):
+    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo", "No, gracias"):
         await member.tap(label)
     await member.press("Confirmar y enviar")
     await member.settle()
@@ -105,7 +105,7 @@ async def test_urgent_case_gets_the_48_hour_standard_and_dmhc_at_once(running_bo
     await member.tap("Individual therapy")
     await member.tap("Today")
     await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "It's urgent", "Skip", "Yes, share it"):
+    for label in ("Phone call", "Nothing", "It's urgent", "Skip", "Yes, share it", "No, thanks"):
         await member.tap(label)
     await member.press("Confirm and file")
     await member.settle()

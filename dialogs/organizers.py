@@ -1,0 +1,275 @@
+"""Organizers in the core: /export, /report and /announce (role-checked and audited), clinic links, /mute.
+
+A mixin of `dialogs.core.Core`. Heavy work (an export of 100,000 cases, charts)
+is not done in the core's transaction: the core checks the role, audits the
+request and returns a `Job`; the bot runs it off the event loop and hands the
+files back to `enqueue_files`, which queues them in the outbox like any reply.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dialogs.model import Button, Edit, Reply
+from knowledge.dates import format_date
+from storage import audit, cases, links, members, outbox
+from storage.outbox import PRIORITY_ANNOUNCEMENT, PRIORITY_INTERACTIVE
+
+logger = logging.getLogger(__name__)
+
+ORGANIZER_COMMANDS = ("export", "report", "announce")
+STAFF_LANG = "en"
+ANNOUNCEMENT_MAX = 3000
+EXPORT_FORMATS = ("csv", "json", "xlsx")
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work the bot runs off the event loop for an organizer (an export, a report)."""
+
+    kind: str  # export | report
+    chat_id: int
+    user_id: int | None
+    params: dict = field(default_factory=dict)
+
+
+class Organizers:
+    """What organizers can ask of the bot, and the members' side of it (deep links, /mute, 'I sent it')."""
+
+    staff_admins: frozenset = frozenset()
+    staff_organizers: frozenset = frozenset()
+    organizers_chat: int | None = None
+
+    def configure_staff(self, *, admins=frozenset(), organizers=frozenset(), organizers_chat: int | None = None) -> None:
+        """Admins and standing organizers from the settings, and the organizers' chat."""
+        self.staff_admins, self.staff_organizers = frozenset(admins), frozenset(organizers)
+        self.organizers_chat = organizers_chat
+
+    def _st(self, key: str, **params) -> str:
+        return self.catalog.t(STAFF_LANG, key, **params)
+
+    # ------------------------------------------------------------ deep links
+
+    def _prefill_from_payload(self, payload: str, now: datetime, *, count_start: bool) -> dict:
+        """A clinic (and a source) from a /start payload: an opaque link code, or the older '<clinic>__<source>'."""
+        link = links.resolve(self.db, payload)
+        if link is not None:
+            if count_start:
+                links.record_start(self.db, link.code, now)
+            out = {"link": link.code}
+            if link.facility_id and self.campaign.facility(link.facility_id):
+                out["facility"] = link.facility_id
+            if link.source:
+                out["source"] = link.source[:32]
+            return out
+        from dialogs.deeplink import parse_start_payload
+
+        return parse_start_payload(payload, self.campaign)
+
+    # ------------------------------------------------------------ members: /mute, "I sent it"
+
+    def _mute_command(self, turn, muted: bool) -> None:
+        members.set_muted(self.db, turn.member.id, muted)
+        self._say(turn, self.t(turn, "announce.muted" if muted else "announce.unmuted"))
+
+    def _complaint_sent_button(self, turn) -> None:
+        parts = turn.ev.data.split(":")
+        case = cases.get(self.db, int(parts[1])) if len(parts) == 2 and parts[1].isdigit() else None
+        if case is None or case.member_id != turn.member.id:  # callback data is not trusted
+            self._old_button(turn)
+            return
+        today = self.today(turn.now)
+        if case.complaint_sent_on is None:
+            cases.update_fields(self.db, case.id, turn.now, complaint_sent_on=today)
+        if turn.ev.message_id:
+            from dialogs.model import ClearButtons
+
+            turn.replies.append(ClearButtons(turn.ev.message_id))
+        self._say(turn, self.t(turn, "filed.complaint_noted", date=format_date(case.complaint_sent_on or today, turn.state.lang, today=today)))
+
+    # ------------------------------------------------------------ organizers
+
+    def is_organizer(self, user_id: int | None) -> bool:
+        return self.has_role(user_id, "organizer")
+
+    def _organizer_command(self, turn) -> None:
+        ev = turn.ev
+        place_ok = ev.chat_type == "private" or ev.chat_id == self.organizers_chat
+        if not place_ok or not self.is_organizer(ev.user_id):
+            audit.record(self.db, actor=ev.user_id, action=ev.command, now=turn.now, detail=f"in {ev.chat_type} chat", allowed=False)
+            logger.info("%s refused for user %s", ev.command, ev.user_id)
+            self._staff_say(turn, self._st("organizers.refused"))
+            return
+        if ev.command == "export":
+            self._export_command(turn)
+        elif ev.command == "report":
+            self._report_command(turn)
+        elif ev.command == "announce":
+            if ev.chat_type != "private":
+                self._staff_say(turn, self._st("announce.private_only"))
+                return
+            self._announce_start(turn)
+
+    def _staff_say(self, turn, text: str, buttons=()) -> None:
+        turn.replies.append(Reply(text, buttons, thread_id=turn.ev.thread_id))
+
+    def _export_command(self, turn) -> None:
+        params: dict = {"fmt": "csv"}
+        for word in turn.ev.args.split():
+            key, _, value = word.partition("=")
+            if word.lower() in EXPORT_FORMATS:
+                params["fmt"] = word.lower()
+            elif word.lower() in ("contact", "--include-contact"):
+                params["include_contact"] = True
+            elif key in ("since", "until") and value:
+                try:
+                    params[key] = date.fromisoformat(value).isoformat()
+                except ValueError:
+                    self._staff_say(turn, self._st("organizers.bad_date", value=value))
+                    return
+            elif key in ("facility", "status") and value:
+                params[key] = value.replace("_", " ")
+            else:
+                self._staff_say(turn, self._st("organizers.export_usage"))
+                return
+        action = "export_with_contact" if params.get("include_contact") else "export"
+        detail = " ".join(f"{k}={v}" for k, v in sorted(params.items()))
+        audit.record(self.db, actor=turn.ev.user_id, action=action, now=turn.now, detail=f"telegram {detail}")
+        self._staff_say(turn, self._st("organizers.export_started", fmt=params["fmt"].upper()))
+        turn.jobs.append(Job("export", turn.ev.chat_id, turn.ev.user_id, params))
+
+    def _report_command(self, turn) -> None:
+        args = turn.ev.args.split()
+        day = self.today(turn.now)
+        public = "public" in args
+        for word in args:
+            if word != "public":
+                try:
+                    day = date.fromisoformat(word)
+                except ValueError:
+                    self._staff_say(turn, self._st("organizers.report_usage"))
+                    return
+        audit.record(self.db, actor=turn.ev.user_id, action="report", now=turn.now, detail=f"{day.isoformat()}{' public' if public else ''}")
+        self._staff_say(turn, self._st("organizers.report_started", day=day.isoformat()))
+        turn.jobs.append(Job("report", turn.ev.chat_id, turn.ev.user_id, {"day": day.isoformat(), "public": public}))
+
+    def enqueue_files(self, chat_id: int, *, texts=(), documents=(), photos=()) -> list[int]:
+        """Queue a job's results for a chat: text parts, then (filename, bytes, caption) documents and photos."""
+        now = self.clock()
+        ids = []
+        with self.db.atomic():
+            for text in texts:
+                ids.append(outbox.enqueue(self.db, chat_id=chat_id, action="send", now=now, kind="organizer",
+                                          payload={"text": text, "buttons": []}).id)
+            for action, files in (("document", documents), ("photo", photos)):
+                for filename, content, caption in files:
+                    payload = {"filename": filename, "content_b64": base64.b64encode(content).decode("ascii"), "caption": caption}
+                    ids.append(outbox.enqueue(self.db, chat_id=chat_id, action=action, now=now, kind="organizer",
+                                              payload=payload).id)
+        return ids
+
+    # ------------------------------------------------------------ announcements
+
+    def _draft(self, user_id: int | None):
+        if user_id is None:
+            return None
+        return self.db.execute(
+            "SELECT id, text_en, text_es FROM announcements WHERE created_by = ? AND status = 'draft' ORDER BY id DESC LIMIT 1",
+            [user_id]).fetchone()
+
+    def _announce_start(self, turn) -> None:
+        self.db.execute("UPDATE announcements SET status = 'canceled' WHERE created_by = ? AND status = 'draft'", [turn.ev.user_id])
+        self.db.execute("INSERT INTO announcements (created_by, text_en, text_es, status, created_at) VALUES (?, '', '', 'draft', ?)",
+                        [turn.ev.user_id, turn.now.isoformat()])
+        self._staff_say(turn, self._st("announce.ask_en", max=ANNOUNCEMENT_MAX))
+
+    def _announcement_text(self, turn) -> bool:
+        """An organizer composing an announcement: the English text, then the Spanish one, then a preview."""
+        draft = self._draft(turn.ev.user_id) if turn.ev.chat_type == "private" else None
+        if draft is None or turn.ev.kind not in ("text", "command"):
+            return False
+        if turn.ev.kind == "command":
+            if turn.ev.command == "cancel":
+                self.db.execute("UPDATE announcements SET status = 'canceled' WHERE id = ?", [draft[0]])
+                self._staff_say(turn, self._st("announce.canceled"))
+                return True
+            return False
+        text = turn.ev.text.strip()
+        if len(text) > ANNOUNCEMENT_MAX:
+            self._staff_say(turn, self._st("announce.too_long", length=len(text), max=ANNOUNCEMENT_MAX))
+            return True
+        if not draft[1]:
+            self.db.execute("UPDATE announcements SET text_en = ? WHERE id = ?", [text, draft[0]])
+            self._staff_say(turn, self._st("announce.ask_es"))
+            return True
+        self.db.execute("UPDATE announcements SET text_es = ? WHERE id = ?", [text, draft[0]])
+        n = self._announcement_recipients()
+        self.db.execute("UPDATE announcements SET recipients = ? WHERE id = ?", [n, draft[0]])
+        self._staff_say(turn, self._st("announce.preview", n=n) + "\n\n🇺🇸\n" + html.escape(draft[1]) + "\n\n🇲🇽\n" + html.escape(text),
+                        ((Button(self._st("announce.send", n=n), f"an:{draft[0]}:send"),
+                          Button(self._st("announce.cancel"), f"an:{draft[0]}:cancel")),))
+        return True
+
+    def _announcement_recipients(self) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM members WHERE muted = 0 AND unreachable_at IS NULL AND chat_id IS NOT NULL").fetchone()[0]
+
+    def _announce_button(self, turn) -> None:
+        parts = turn.ev.data.split(":")
+        row = None
+        if len(parts) == 3 and parts[1].isdigit():
+            row = self.db.execute("SELECT id, created_by, text_en, text_es, status FROM announcements WHERE id = ?",
+                                  [int(parts[1])]).fetchone()
+        if row is None or row[1] != turn.ev.user_id or row[4] != "draft" or not self.is_organizer(turn.ev.user_id):
+            audit.record(self.db, actor=turn.ev.user_id, action="announce", now=turn.now, allowed=False)
+            turn.toast, turn.alert = self._st("organizers.refused"), True
+            return
+        mid = turn.ev.message_id
+        if parts[2] == "cancel":
+            self.db.execute("UPDATE announcements SET status = 'canceled' WHERE id = ?", [row[0]])
+            turn.replies.append(Edit(mid, self._st("announce.canceled")) if mid else Reply(self._st("announce.canceled")))
+            return
+        if parts[2] != "send":
+            turn.toast = self._st("organizers.refused")
+            return
+        texts = {"en": row[2], "es": row[3]}
+        recipients = list(self.db.query(
+            "SELECT id, chat_id, lang FROM members WHERE muted = 0 AND unreachable_at IS NULL AND chat_id IS NOT NULL"))
+        for m in recipients:
+            lang = m["lang"] if m["lang"] in texts else "en"
+            text = html.escape(texts[lang]) + "\n\n" + self.catalog.t(lang, "announce.footer")
+            outbox.enqueue(self.db, chat_id=m["chat_id"], member_id=m["id"], action="send", now=turn.now, kind="announcement",
+                           priority=PRIORITY_ANNOUNCEMENT, ref_kind="announcement", ref_id=row[0],
+                           payload={"text": text, "buttons": []})
+        self.db.execute("UPDATE announcements SET status = 'sending', recipients = ?, confirmed_at = ? WHERE id = ?",
+                        [len(recipients), turn.now.isoformat(), row[0]])
+        audit.record(self.db, actor=turn.ev.user_id, action="announce", now=turn.now, detail=f"announcement {row[0]} to {len(recipients)} members")
+        logger.info("announcement %s queued for %d members", row[0], len(recipients))
+        text = self._st("announce.queued", n=len(recipients), id=row[0])
+        turn.replies.append(Edit(mid, text) if mid else Reply(text))
+
+    def announcements_progress(self) -> int:
+        """Tell organizers when their announcement has gone out: sent, failed, unreachable."""
+        finished = 0
+        with self.db.atomic():
+            for ann_id, creator in self.db.execute("SELECT id, created_by FROM announcements WHERE status = 'sending'").fetchall():
+                counts = {r["status"]: r["n"] for r in self.db.query(
+                    "SELECT status, count(*) AS n FROM outbox WHERE ref_kind = 'announcement' AND ref_id = ? GROUP BY status", [ann_id])}
+                if counts.get("pending") or counts.get("sending"):
+                    continue
+                unreachable = self.db.execute(
+                    "SELECT count(*) FROM outbox o JOIN members m ON m.id = o.member_id WHERE o.ref_kind = 'announcement'"
+                    " AND o.ref_id = ? AND o.status IN ('failed', 'canceled') AND m.unreachable_at IS NOT NULL", [ann_id]).fetchone()[0]
+                failed = counts.get("failed", 0) + counts.get("canceled", 0) - unreachable
+                self.db.execute("UPDATE announcements SET status = 'done' WHERE id = ?", [ann_id])
+                if creator:
+                    outbox.enqueue(self.db, chat_id=creator, action="send", now=self.clock(), kind="organizer",
+                                   priority=PRIORITY_INTERACTIVE + 1,
+                                   payload={"text": self._st("announce.done", id=ann_id, sent=counts.get("sent", 0),
+                                                              failed=failed, unreachable=unreachable), "buttons": []})
+                finished += 1
+        return finished
