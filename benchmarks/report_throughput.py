@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import statistics
@@ -119,6 +120,10 @@ async def measure(name: str, command: list[str], env: dict, members: int, concur
         await asyncio.sleep(0.05)
     # Warm up one member (imports, caches).
     await runner(standin, first_chat - 1, [])
+    # The simulated members pile up objects; keep this process's garbage collector from pausing them
+    # mid-measurement (it would be counted as the bot's latency).
+    gc.collect()
+    gc.disable()
     # Phase 1: people's pace, many at once: the latency a member feels.
     rng = random.Random(7)
     paced: list[float] = []
@@ -140,6 +145,7 @@ async def measure(name: str, command: list[str], env: dict, members: int, concur
     await asyncio.gather(*(worker() for _ in range(concurrent)))
     elapsed = time.perf_counter() - t0
     cpu1, peak = proc_stats(proc.pid)
+    gc.enable()
     proc.terminate()
     await proc.wait()
     await standin.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from dataclasses import replace
 from datetime import time as dtime
@@ -36,11 +37,12 @@ from storage.report import report_schedule
 from dialogs.core import Core
 from dialogs.parsing import warm_up
 from knowledge.campaign import load_campaign
-from storage.db import open_db
+from storage.db import checkpoint_passive, open_db, stop_auto_checkpoints
 
 logger = logging.getLogger(__name__)
 
 DISPATCH_TICK_SECONDS = 1.0
+CHECKPOINT_SECONDS = 5.0
 # Connections to the Bot API kept open at once.
 HTTP_POOL_SIZE = 32
 
@@ -142,6 +144,13 @@ async def _announcement_progress(context) -> None:
         context.bot_data.dispatcher.wake()
 
 
+async def _checkpoint(context) -> None:
+    """Copy the WAL into the database file off the event loop (the fsync can take a while on a busy disk)."""
+    path = context.bot_data.settings.db_path
+    if path != ":memory:":
+        await asyncio.to_thread(checkpoint_passive, path)
+
+
 async def _wake_dispatcher(context) -> None:
     """The JobQueue only wakes the dispatcher: due work lives in the database."""
     context.bot_data.dispatcher.wake()
@@ -152,6 +161,10 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
     app = build_application(settings, core)
     services: Services = app.bot_data
     warm_up()  # the first member to type a date shouldn't wait for dateparser to load
+    # Everything loaded so far (dateparser's tables, the matchers, PTB) lives for the whole run:
+    # keep it out of the garbage collector's full passes, which otherwise pause every reply.
+    gc.collect()
+    gc.freeze()
     async with app:
         await app.start()
         intake = Intake(app, services.core)
@@ -164,6 +177,8 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
             app.job_queue.run_repeating(_wake_dispatcher, interval=DISPATCH_TICK_SECONDS, first=DISPATCH_TICK_SECONDS,
                                         name="wake-dispatcher")
             app.job_queue.run_repeating(_announcement_progress, interval=10, first=10, name="announcement-progress")
+            stop_auto_checkpoints(services.core.db)
+            app.job_queue.run_repeating(_checkpoint, interval=CHECKPOINT_SECONDS, first=CHECKPOINT_SECONDS, name="wal-checkpoint")
             tz = services.core.campaign.tz
             daily_at = report_schedule(services.core.campaign).daily_at
             app.job_queue.run_daily(_daily_report, time=daily_at.replace(tzinfo=tz), name="daily-report")

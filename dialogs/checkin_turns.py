@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from dialogs import engine
 from dialogs.engine import Dialog, Step
-from dialogs.model import Button, Edit, Reply
+from dialogs.model import Button, ClearButtons, Edit, Reply, keyboard_json
 from knowledge.dates import format_date
 from storage import cases, followups, members, outbox
 from storage.models import Case, Member
@@ -77,7 +77,7 @@ class Checkins:
                 reply = self._checkin_message(case, member, f.kind, f.id)
                 item = outbox.enqueue(
                     self.db, chat_id=member.chat_id, member_id=member.id, action="send",
-                    payload={"text": reply.text, "buttons": _keyboard_json(reply.buttons)}, now=now,
+                    payload={"text": reply.text, "buttons": keyboard_json(reply.buttons)}, now=now,
                     kind="followup", priority=PRIORITY_FOLLOWUP, ref_kind="followup", ref_id=f.id,
                 )
                 followups.mark_queued(self.db, f.id, item.id)
@@ -150,7 +150,7 @@ class Checkins:
         if case.status != "open":
             turn.replies.append(Reply(self.t(turn, "checkin.closed_case", ref=case.ref)))
             if turn.ev.message_id:
-                turn.replies.insert(0, _clear(turn.ev.message_id))
+                turn.replies.insert(0, ClearButtons(turn.ev.message_id))
             return
         self._checkin_answer(turn, f, case, parts[2])
 
@@ -172,11 +172,11 @@ class Checkins:
             cases.close(self.db, case.id, reason="restored", restored_on=self.today(now), now=now)
             followups.cancel_for_case(self.db, case.id)
             if mid:
-                turn.replies.append(_clear(mid))
+                turn.replies.append(ClearButtons(mid))
             turn.replies.append(Reply(self.t(turn, "checkin.closed", ref=case.ref)))
         elif action == "keep":
             if mid:
-                turn.replies.append(_clear(mid))
+                turn.replies.append(ClearButtons(mid))
             turn.replies.append(Reply(self.t(turn, "checkin.kept_open", ref=case.ref)))
         elif action == "no":
             self._schedule_next_checkin(case, after=now)
@@ -339,13 +339,3 @@ class Checkins:
         if due is None:
             return ""
         return self.t(turn, "checkin.next_checkin", date=format_date(due.astimezone(self.campaign.tz).date(), turn.state.lang, today=today))
-
-
-def _clear(message_id: int):
-    from dialogs.model import ClearButtons
-
-    return ClearButtons(message_id)
-
-
-def _keyboard_json(buttons) -> list:
-    return [[{"label": b.label, "data": b.data} for b in row] for row in buttons]

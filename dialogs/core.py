@@ -28,7 +28,7 @@ from dialogs.desk import Desk
 from dialogs.organizers import ORGANIZER_COMMANDS, Organizers
 from dialogs.commands import COMMAND_NAMES
 from dialogs.engine import Answered, Completed, Ctx, DiscardCase, FileCase
-from dialogs.model import Button, ClearButtons, Copy, Document, Edit, Event, Outcome, Reply
+from dialogs.model import Button, ClearButtons, Copy, Document, Edit, Event, Outcome, Reply, keyboard_json
 from dialogs.parsing import parse_date
 from dialogs.report import REPORT, answer_column, case_fields
 from dialogs.state import State
@@ -195,6 +195,9 @@ class Core(Checkins, Desk, Organizers):
             if updates.status(self.db, ev.update_id) in ("done", "failed"):
                 return Outcome(duplicate=True)
             updates.record_received(self.db, ev.update_id, {}, now)
+            if ev.chat_type != "private":
+                updates.mark_done(self.db, ev.update_id, now, status="failed")
+                return Outcome()
             member = members.by_chat(self.db, ev.chat_id)
             lang = member.lang if member else hint_language(ev.lang_hint)
             reply = Reply(self.catalog.t(lang, "error.generic"))
@@ -210,14 +213,14 @@ class Core(Checkins, Desk, Organizers):
             member_id = getattr(reply, "member_id", None)
         thread_id = None
         if isinstance(reply, Reply):
-            action, payload = "send", {"text": reply.text, "buttons": _keyboard_json(reply.buttons)}
+            action, payload = "send", {"text": reply.text, "buttons": keyboard_json(reply.buttons)}
             thread_id = reply.thread_id
             if reply.reply_to:
                 payload["reply_to"] = reply.reply_to
             if reply.force_reply:
                 payload["force_reply"] = True
         elif isinstance(reply, Edit):
-            action, payload = "edit", {"message_id": reply.message_id, "text": reply.text, "buttons": _keyboard_json(reply.buttons)}
+            action, payload = "edit", {"message_id": reply.message_id, "text": reply.text, "buttons": keyboard_json(reply.buttons)}
         elif isinstance(reply, ClearButtons):
             action, payload = "clear_buttons", {"message_id": reply.message_id}
         elif isinstance(reply, Document):
@@ -797,7 +800,3 @@ def turn_with_command(turn: Turn, command: str) -> Turn:
 
 def _language_buttons(payload: str):
     return ((Button("English", f"on:lang:en:{payload}"), Button("Español", f"on:lang:es:{payload}")),)
-
-
-def _keyboard_json(buttons) -> list:
-    return [[{"label": b.label, "data": b.data} for b in row] for row in buttons]

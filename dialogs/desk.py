@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dialogs import engine
-from dialogs.model import Button, Copy, Edit, Reply
+from dialogs.model import Button, Copy, Edit, Reply, keyboard_json
 from knowledge.dates import format_date
 from storage import audit, cases, conversations, escalations, followups, members, outbox, roles
 from storage.escalations import Escalation
@@ -137,7 +137,7 @@ class Desk:
 
     def _desk_row(self, reply: Reply, *, ref_kind: str, ref_id: int, action: str = "send", priority: int = PRIORITY_DESK,
                   thread_id: int | None = None, extra: dict | None = None):
-        payload = {"text": reply.text, "buttons": _keyboard_json(reply.buttons), **(extra or {})}
+        payload = {"text": reply.text, "buttons": keyboard_json(reply.buttons), **(extra or {})}
         if reply.reply_to:
             payload["reply_to"] = reply.reply_to
         if reply.force_reply:
@@ -154,7 +154,7 @@ class Desk:
             card = self._card(esc)
             outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="edit", now=self.clock(), kind="desk",
                            priority=min(esc.priority, PRIORITY_DESK), ref_kind="esc_edit", ref_id=esc.id,
-                           payload={"message_id": esc.card_message_id, "text": card.text, "buttons": _keyboard_json(card.buttons)})
+                           payload={"message_id": esc.card_message_id, "text": card.text, "buttons": keyboard_json(card.buttons)})
         if esc.topic_id:
             outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="edit_topic", now=self.clock(), kind="desk",
                            priority=min(esc.priority, PRIORITY_DESK), ref_kind="esc_edit", ref_id=esc.id,
@@ -390,7 +390,7 @@ class Desk:
             text += "\n\n" + self.catalog.t(member.lang, "commands.still_here") + "\n\n" + question.text
             buttons = question.buttons
         outbox.enqueue(self.db, chat_id=member.chat_id, member_id=member.id, action="send", now=self.clock(), kind="desk",
-                       priority=PRIORITY_DESK, payload={"text": text, "buttons": _keyboard_json(buttons)})
+                       priority=PRIORITY_DESK, payload={"text": text, "buttons": keyboard_json(buttons)})
 
     def _escalation_for_message(self, ev) -> Escalation | None:
         """Which escalation a desk message is about: its topic, or the desk message it replies to."""
@@ -512,7 +512,3 @@ class Desk:
         facility = self.campaign.facility(case.facility_id)
         return self._dt("desk.case_summary", ref=case.ref, status=case.status,
                         clinic=facility.name if facility else self._dt("desk.card.unknown"))
-
-
-def _keyboard_json(buttons) -> list:
-    return [[{"label": b.label, "data": b.data} for b in row] for row in buttons]

@@ -38,6 +38,11 @@ class Button:
 Keyboard = tuple[tuple[Button, ...], ...]
 
 
+def keyboard_json(buttons: Keyboard) -> list:
+    """A keyboard as plain JSON (for the outbox)."""
+    return [[{"label": b.label, "data": b.data} for b in row] for row in buttons]
+
+
 @dataclass(frozen=True)
 class Reply:
     """A new message (HTML; member-supplied parts already escaped), to the chat the event came from unless `chat_id`."""

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from dialogs.model import Button, Edit, Reply
+from dialogs.model import Button, ClearButtons, Edit, Reply
 from knowledge.dates import format_date
 from storage import audit, cases, links, members, outbox
 from storage.outbox import PRIORITY_ANNOUNCEMENT, PRIORITY_INTERACTIVE
@@ -86,8 +86,6 @@ class Organizers:
         if case.complaint_sent_on is None:
             cases.update_fields(self.db, case.id, turn.now, complaint_sent_on=today)
         if turn.ev.message_id:
-            from dialogs.model import ClearButtons
-
             turn.replies.append(ClearButtons(turn.ev.message_id))
         self._say(turn, self.t(turn, "filed.complaint_noted", date=format_date(case.complaint_sent_on or today, turn.state.lang, today=today)))
 

@@ -82,3 +82,18 @@ def _statements(sql: str) -> list[str]:
 def checkpoint(db: sqlite_utils.Database) -> None:
     """Move everything from the WAL into the main file and truncate the WAL."""
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def stop_auto_checkpoints(db: sqlite_utils.Database) -> None:
+    """Leave checkpoints (and their fsync) to `checkpoint_in_background`, so no commit waits for the disk."""
+    db.execute("PRAGMA wal_autocheckpoint=0")
+
+
+def checkpoint_passive(path: str | Path) -> tuple[int, int]:
+    """One passive checkpoint on a connection of its own (it never blocks the bot's writes). Run it in a thread."""
+    conn = sqlite3.connect(str(path), timeout=30)
+    try:
+        busy, log, done = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return log, done
+    finally:
+        conn.close()

@@ -90,8 +90,8 @@ def claim_next(db: Database, now: datetime, *, busy_chats=(), min_priority: int 
     return claim(db, row[0], now) if row else None
 
 
-def mark_sent(db: Database, item_id: int, now: datetime, message_id: int | None = None) -> OutboxItem | None:
-    """Record that Telegram accepted the item; its text is dropped (it was delivered).
+def _finish(db: Database, item_id: int, status: str, now: datetime, message_id: int | None = None) -> OutboxItem | None:
+    """Close a row: its text is dropped (delivered, or never deliverable).
 
     A row for a chat that is not a member (before consent, or just erased) is deleted
     instead: its chat id must not outlive the message. Returns the row as it was.
@@ -103,25 +103,20 @@ def mark_sent(db: Database, item_id: int, now: datetime, message_id: int | None 
         db.execute("DELETE FROM outbox WHERE id = ?", [item_id])
         return item
     db.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, payload = '{}', attempts = attempts + 1 WHERE id = ?",
-        [to_iso(now), message_id, item_id],
+        "UPDATE outbox SET status = ?, sent_at = ?, message_id = ?, payload = '{}', attempts = attempts + 1 WHERE id = ?",
+        [status, to_iso(now), message_id, item_id],
     )
     return item
+
+
+def mark_sent(db: Database, item_id: int, now: datetime, message_id: int | None = None) -> OutboxItem | None:
+    """Record that Telegram accepted the item."""
+    return _finish(db, item_id, "sent", now, message_id)
 
 
 def mark_failed(db: Database, item_id: int, now: datetime) -> OutboxItem | None:
     """Give up on an item Telegram refused for good (e.g. a message that can no longer be edited)."""
-    item = get(db, item_id)
-    if item is None:
-        return None
-    if item.member_id is None and item.chat_id > 0:
-        db.execute("DELETE FROM outbox WHERE id = ?", [item_id])
-        return item
-    db.execute(
-        "UPDATE outbox SET status = 'failed', sent_at = ?, payload = '{}', attempts = attempts + 1 WHERE id = ?",
-        [to_iso(now), item_id],
-    )
-    return item
+    return _finish(db, item_id, "failed", now)
 
 
 def release(db: Database, item_id: int, not_before: datetime | None) -> None:

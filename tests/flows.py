@@ -58,3 +58,17 @@ async def report_in_spanish(member: FakeUser, *, note: str = "Me cancelaron y na
     await member.ask(note)
     await member.tap("No, manténgalo privado")
     await member.tap("Sí, pueden")
+
+
+async def file_case(member: FakeUser, *, urgency: str = "I need to be seen soon", kind: str = "Individual therapy",
+                    when: str = "Yesterday", clinic: str = "Fontana") -> str:
+    """Consent and file a case in English with buttons; returns its reference."""
+    await consent(member)
+    await member.tap(kind)
+    await member.tap(when)
+    await member.ask(clinic)
+    for label in ("Phone call", "Nothing", urgency, "Skip", "Yes, share it", "No, thanks"):
+        await member.tap(label)
+    await member.press("Confirm and file")
+    await member.settle()
+    return filed_ref(member)

@@ -43,6 +43,23 @@ async def card_for(bot, group, fragment="#", timeout=10):
     return next(s for s in reversed(group.messages) if fragment in s.text and s.buttons)
 
 
+async def escalated(bot, group, chat_id, *, lang="en"):
+    """A member who asked for a person: their card is in the desk."""
+    member = bot.standin.user(chat_id, "M", lang)
+    await consent(member, lang)
+    await member.ask("/cancel")
+    await member.ask("/volunteer")
+    return member, await card_for(bot, group)
+
+
+async def claimed(bot, group, chat_id):
+    """...and a volunteer (Dana) has claimed it."""
+    member, card = await escalated(bot, group, chat_id)
+    await group.user(VOLUNTEER, "Dana").press("Claim", message=card)
+    await wait_text(bot, member.id, "has joined")
+    return member, card
+
+
 async def wait_text(bot, chat_id, fragment, timeout=10):
     await bot.standin.wait_for(lambda: any(fragment in s.text for s in bot.standin.bot_messages(chat_id)), timeout, chat_id=chat_id)
     return next(s for s in reversed(bot.standin.bot_messages(chat_id)) if fragment in s.text)
@@ -96,11 +113,7 @@ async def test_crisis_to_desk_claim_talk_note_and_resolve(desk):
 
 async def test_someone_without_the_role_in_the_desk_is_refused_and_audited(desk):
     bot, group = desk
-    member = bot.standin.user(8002)
-    await consent(member)
-    await member.ask("/cancel")
-    await member.ask("/volunteer")
-    card = await card_for(bot, group)
+    member, card = await escalated(bot, group, 8002)
     intruder = group.user(STRANGER, "Mallory")
     await intruder.press("Claim", message=card)
     await bot.standin.wait_for(lambda: any(a.get("show_alert") for a in bot.standin.callback_answers), 10)
@@ -141,13 +154,7 @@ async def test_a_member_cannot_reach_desk_actions_or_another_members_case(desk):
 
 async def test_volunteer_who_did_not_claim_cannot_talk_to_the_member(desk):
     bot, group = desk
-    member = bot.standin.user(8005)
-    await consent(member)
-    await member.ask("/cancel")
-    await member.ask("/volunteer")
-    card = await card_for(bot, group)
-    await group.user(VOLUNTEER, "Dana").press("Claim", message=card)
-    await wait_text(bot, group.id, "Dana claimed")
+    member, card = await claimed(bot, group, 8005)
     before = len(member.messages)
     await group.user(OTHER_VOLUNTEER, "Eli").send("let me jump in", thread_id=card.thread_id)
     await wait_text(bot, group.id, "Only the volunteer who claimed")
@@ -173,13 +180,7 @@ async def test_member_ends_the_chat_and_their_report_resumes(desk):
 
 async def test_a_claim_with_no_volunteer_message_for_four_hours_returns_to_the_queue(desk):
     bot, group = desk
-    member = bot.standin.user(8007)
-    await consent(member)
-    await member.ask("/cancel")
-    await member.ask("/volunteer")
-    card = await card_for(bot, group)
-    await group.user(VOLUNTEER, "Dana").press("Claim", message=card)
-    await wait_text(bot, group.id, "Dana claimed")
+    member, card = await claimed(bot, group, 8007)
     bot.clock.advance(timedelta(hours=4, minutes=1))
     await wait_text(bot, group.id, "back in the queue")
     await wait_text(bot, member.id, "step away")
@@ -188,11 +189,7 @@ async def test_a_claim_with_no_volunteer_message_for_four_hours_returns_to_the_q
 
 async def test_a_deleted_topic_does_not_lose_the_case(desk):
     bot, group = desk
-    member = bot.standin.user(8008)
-    await consent(member)
-    await member.ask("/cancel")
-    await member.ask("/volunteer")
-    card = await card_for(bot, group)
+    member, card = await escalated(bot, group, 8008)
     group.delete_topic(card.thread_id)
     await member.ask("I took all my pills")  # raises the priority: the card and topic must change
     await bot.standin.wait_for(lambda: any(name.startswith("🔴") for name in group.topics.values()), 10)
@@ -203,13 +200,7 @@ async def test_a_deleted_topic_does_not_lose_the_case(desk):
 
 async def test_member_photo_is_copied_into_the_topic_as_evidence(desk):
     bot, group = desk
-    member = bot.standin.user(8009)
-    await consent(member)
-    await member.ask("/cancel")
-    await member.ask("/volunteer")
-    card = await card_for(bot, group)
-    await group.user(VOLUNTEER, "Dana").press("Claim", message=card)
-    await wait_text(bot, member.id, "has joined")
+    member, card = await claimed(bot, group, 8009)
     await member.photo()
     await wait_text(bot, group.id, "sent a photo")
     assert any(s.document and s.document.get("copied_from") == member.id for s in group.in_topic(card.thread_id))

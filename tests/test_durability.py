@@ -125,3 +125,22 @@ async def test_update_recorded_before_a_crash_is_handled_at_restart(standin, tmp
     finally:
         stop.set()
         await task
+
+
+async def test_a_bug_in_the_middle_of_a_step_says_sorry_and_keeps_the_answers(running_bot, monkeypatch):
+    member = running_bot.standin.user(3005)
+    await consent(member)
+    await member.tap("Group therapy")
+    core = running_bot.core
+    original = type(core)._text
+
+    def broken_once(self, turn):
+        monkeypatch.setattr(type(core), "_text", original)
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(type(core), "_text", broken_once)
+    sorry = await member.ask("yesterday")
+    assert "something went wrong on my side" in sorry.text and "saved" in sorry.text
+    retried = await member.ask("yesterday")
+    assert "Which Kaiser clinic" in retried.text
+    assert next(running_bot.db.query("SELECT kind FROM cases"))["kind"] == "group"

@@ -12,22 +12,10 @@ from bot.app import build_core, serve
 from storage import followups
 from tests.conftest import FakeClock, bot_settings
 from tests.durability_helpers import kill_9, start_bot_process
-from tests.flows import consent, filed_ref
+from tests.flows import consent, file_case
 from tests.seed import campaign_without_quiet_hours, checkins_in, seed_due_checkins
 
 LA_10AM_TUE = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
-
-
-async def file_case(member, *, urgency="I need to be seen soon", kind="Individual therapy"):
-    await consent(member)
-    await member.tap(kind)
-    await member.tap("Yesterday")
-    await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", urgency, "Skip", "Yes, share it", "No, thanks"):
-        await member.tap(label)
-    await member.press("Confirm and file")
-    await member.settle()
-    return filed_ref(member)
 
 
 async def wait_checkin(bot, member, count=1, timeout=10):

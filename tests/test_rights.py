@@ -8,7 +8,7 @@ from datetime import date
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.flows import consent
+from tests.flows import consent, file_case
 
 REF = re.compile(r"\b([A-Z]{2}-[2-9A-HJ-NP-Z]{5})\b")
 
@@ -58,14 +58,7 @@ async def test_rights_menu_opens_topics_in_the_members_language(running_bot):
 async def test_filed_case_shows_the_members_own_deadline_and_a_complaint_to_send(running_bot):
     # Reported Tuesday, Nov 24, 2026: ten business days, skipping Thanksgiving and the day after.
     member = running_bot.standin.user(6005)
-    await consent(member)
-    await member.tap("Individual therapy")
-    await member.tap("Yesterday")
-    await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "I need to be seen soon", "Skip", "Yes, share it", "No, thanks"):
-        await member.tap(label)
-    await member.press("Confirm and file")
-    await member.settle()
+    await file_case(member)
     texts = [m.text for m in member.messages]
     filed = next(t for t in texts if "Your report is filed" in t)
     ref = REF.search(filed).group(1)
@@ -101,14 +94,7 @@ async def test_spanish_member_gets_complaint_in_spanish_and_an_english_filing_co
 
 async def test_urgent_case_gets_the_48_hour_standard_and_dmhc_at_once(running_bot):
     member = running_bot.standin.user(6007)
-    await consent(member)
-    await member.tap("Individual therapy")
-    await member.tap("Today")
-    await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "It's urgent", "Skip", "Yes, share it", "No, thanks"):
-        await member.tap(label)
-    await member.press("Confirm and file")
-    await member.settle()
+    await file_case(member, urgency="It's urgent", when="Today")
     texts = "\n".join(m.text for m in member.messages)
     assert "48 hours" in texts and "1-888-466-2219" in texts
     row = next(running_bot.db.query("SELECT reason, priority FROM escalations"))

@@ -1,0 +1,50 @@
+"""Webhook mode: Telegram posts updates; each is recorded before the bot answers 200, and a wrong secret is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+import aiohttp
+
+from bot.app import build_core, serve
+from tests.conftest import bot_settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_updates_posted_to_the_webhook_are_handled_and_a_wrong_secret_is_refused(standin, tmp_path):
+    port = free_port()
+    settings = bot_settings(standin, tmp_path / "carebot.db", webhook_url=f"http://127.0.0.1:{port}", webhook_port=port,
+                            webhook_secret="s3cret-token")
+    core = build_core(settings)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 15)
+        await standin.wait_for(lambda: standin.webhook_url.endswith("/telegram"), 10)
+        member = standin.user(9301)
+        update = {"update_id": 5001, "message": {"message_id": 1, "date": int(time.time()), "text": "/start",
+                  "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                  "chat": {"id": 9301, "type": "private", "first_name": "W"}, "from": member.json()}}
+        async with aiohttp.ClientSession() as http:
+            async with http.post(standin.webhook_url, json=update) as refused:
+                assert refused.status == 403
+            async with http.post(standin.webhook_url, json=update,
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as accepted:
+                assert accepted.status == 200
+            # Telegram may deliver the same update again: nothing happens twice.
+            async with http.post(standin.webhook_url, json=update,
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as again:
+                assert again.status == 200
+        await standin.wait_for(lambda: bool(member.messages), 10)
+        await asyncio.sleep(0.3)
+        assert len(member.messages) == 1 and "Choose your language" in member.last.text
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
