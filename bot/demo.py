@@ -50,6 +50,7 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
         db_path=db_path or "./carebot-demo.db",
         webhook_url="",
         poll_timeout=1,
+        rate_limit=0,  # the stand-in has no flood limits; replies come at once
     )
     member = standin.user(DEMO_CHAT, "Demo", "en")
 
@@ -108,7 +109,7 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
             else:
                 await member.send(line)
             try:
-                await member.settle(timeout=15)
+                await member.settle(timeout=15, quiet=0.4)
             except TimeoutError:
                 print("(the bot did not answer)")
     finally:

@@ -56,10 +56,12 @@ class TelegramLimits:
         """Telegram said 429: everyone waits that long."""
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
-    async def acquire(self, chat_id: int, *, background: bool) -> None:
+    async def acquire(self, chat_id: int, *, background: bool, new_message: bool = True) -> None:
+        """Wait for a slot. Edits of a message already there count only toward the overall limit."""
         while (wait := self._paused_until - time.monotonic()) > 0:
             await asyncio.sleep(wait)
-        await self._chat(chat_id).acquire()
+        if new_message:
+            await self._chat(chat_id).acquire()
         if background:
             while not self.overall.has_capacity(1 + self.reserve):
                 await asyncio.sleep(0.01)
@@ -144,7 +146,8 @@ class Dispatcher:
             self.core.retry_later(item.id, self.core.next_morning())
             return False
         if self.enforce_limits:
-            await self.limits.acquire(item.chat_id, background=background)
+            await self.limits.acquire(item.chat_id, background=background,
+                                      new_message=item.action not in ("edit", "clear_buttons", "edit_topic"))
         try:
             message_id = await send_item(self.bot, item)
         except RetryAfter as err:

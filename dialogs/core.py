@@ -40,7 +40,7 @@ from knowledge.deadlines import CaseFacts, compute_deadline
 from knowledge.facilities import match_choice, match_facility
 from knowledge.kb import KnowledgeBase, load_knowledge_base
 from knowledge.matcher import Matcher
-from knowledge.text import guess_language
+from knowledge.text import guess_language, normalize
 from storage import cases, conversations, escalations, followups, members, outbox, updates
 from storage.models import Member, OutboxItem
 
@@ -377,14 +377,25 @@ class Core(Checkins, Desk, Organizers):
         if ev.kind == "button" and ev.data.startswith("kb:"):
             self._kb_button(turn)
             return
+        typed_lang = _LANGUAGE_NAMES.get(normalize(ev.text)) if ev.kind == "text" else None
+        if typed_lang:
+            # "English" or "espanol" typed instead of tapped: the same as the button.
+            turn.state = turn.state.with_(lang=typed_lang)
+            self._say(turn, self.t(turn, "onboarding.welcome"), self._consent_buttons(turn, typed_lang, ""))
+            return
         if ev.kind == "text" and guess_language(ev.text):
             # Someone who hasn't picked a language yet is answered in the one they wrote in.
             turn.state = turn.state.with_(lang=guess_language(ev.text))
-        if ev.kind == "text" and self._answer_question(turn, ev.text, confident_only=True):
+        looks_like_a_question = ev.kind == "text" and len(ev.text.split()) >= 3
+        if looks_like_a_question and self._answer_question(turn, ev.text, confident_only=len(ev.text) > QUESTION_MAX_CHARS):
             self._say(turn, self.t(turn, "kb.stranger_hint"))
             return
         self._say(turn, self.t(turn, "onboarding.start_first") + "\n\n" + self.t(turn, "onboarding.choose_language"),
                   _language_buttons(""))
+
+    def _consent_buttons(self, turn: Turn, lang: str, payload: str):
+        return ((Button(self.t(turn, "onboarding.agree"), f"on:yes:{lang}:{payload}"),),
+                (Button(self.t(turn, "onboarding.decline"), f"on:no:{lang}"),))
 
     def _onboarding_button(self, turn: Turn) -> None:
         parts = turn.ev.data.split(":")
@@ -394,9 +405,7 @@ class Core(Checkins, Desk, Organizers):
         turn.state = turn.state.with_(lang=lang)
         mid = turn.ev.message_id
         if action == "lang":
-            text = self.t(turn, "onboarding.welcome")
-            buttons = ((Button(self.t(turn, "onboarding.agree"), f"on:yes:{lang}:{payload}"),),
-                       (Button(self.t(turn, "onboarding.decline"), f"on:no:{lang}"),))
+            text, buttons = self.t(turn, "onboarding.welcome"), self._consent_buttons(turn, lang, payload)
             turn.replies.append(Edit(mid, text, buttons) if mid else Reply(text, buttons))
         elif action == "no":
             turn.replies.append(Edit(mid, self.t(turn, "onboarding.declined")) if mid else Reply(self.t(turn, "onboarding.declined")))
@@ -734,7 +743,7 @@ class Core(Checkins, Desk, Organizers):
         buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}"),) for a in found.alternatives[:3]]
         if turn.member is not None:
             buttons.append((Button(self.t(turn, "kb.ask_volunteer"), "m:volunteer"),))
-        buttons.append((Button(self.t(turn, "menu.report"), "m:report"),))
+            buttons.append((Button(self.t(turn, "menu.report"), "m:report"),))
         self._say(turn, self.t(turn, "kb.unsure"), tuple(buttons))
         return True
 
@@ -796,6 +805,10 @@ def turn_with_command(turn: Turn, command: str) -> Turn:
     turn.ev = Event(update_id=turn.ev.update_id, chat_id=turn.ev.chat_id, kind="command", command=command,
                     message_id=turn.ev.message_id, lang_hint=turn.ev.lang_hint)
     return turn
+
+
+_LANGUAGE_NAMES = {"english": "en", "ingles": "en", "en": "en", "espanol": "es", "spanish": "es", "es": "es",
+                   "castellano": "es"}
 
 
 def _language_buttons(payload: str):

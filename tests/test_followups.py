@@ -228,3 +228,27 @@ async def test_kill_9_with_500_checkins_due_delivers_each_once_except_those_in_f
     twice = {c for c in chats if len(checkins_in(standin, c)) > 1}
     assert all(len(checkins_in(standin, c)) <= 2 for c in chats)
     assert twice <= in_flight, (twice, in_flight)
+
+
+async def test_a_member_tapping_through_a_report_under_telegrams_limits_is_never_refused(standin, tmp_path):
+    # Each tap edits the old message (its buttons go) and sends the next question: edits don't
+    # count against the one-message-a-second-per-chat limit, on Telegram or on the stand-in.
+    from tests.flows import filed_ref, report_in_english
+
+    settings = bot_settings(standin, tmp_path / "carebot.db", rate_limit=1)
+    core = build_core(settings)
+    core.clock = FakeClock(LA_10AM_TUE)
+    standin.configure(enforce_limits=True)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 15)
+        member = standin.user(7301, "M", "en")
+        await report_in_english(member)
+        await member.tap("Confirm")
+        await member.settle(timeout=15, quiet=1.5)  # the filing's messages are paced a second apart
+        assert filed_ref(member)
+    finally:
+        stop.set()
+        await task
+    assert standin.refused["429"] == 0

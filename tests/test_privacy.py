@@ -64,7 +64,7 @@ async def test_deleted_member_starts_fresh_and_sees_no_old_cases(running_bot):
     await member.ask("/delete")
     await member.tap("Yes, erase my data")
     again = await member.ask("/mycases")
-    assert "To begin, tap /start" in again.text
+    assert "To begin, tap /start" in again.text and again.labels() == ["English", "Español"]
     await consent(member)
     await member.ask("/mycases")
     listing, reminder = member.messages[-2:]

@@ -174,3 +174,24 @@ async def test_short_answer_names_its_main_source_and_the_detail_lists_them_all(
     assert re.search(r"Source: .+ and \d+ more", answer.text)
     detail = await member.tap("More detail")
     assert "Sources: " in detail.text and "opa.ca.gov" in detail.text and "more ·" not in detail.text
+
+
+async def test_a_stranger_with_an_unclear_question_gets_topics_but_no_member_buttons_and_a_greeting_gets_the_welcome(running_bot):
+    stranger = running_bot.standin.user(6015, "X", "en")
+    await stranger.ask("purple elephant spaghetti tonight")
+    unsure, hint = stranger.messages[-2:]
+    assert "not sure I understood" in unsure.text
+    assert all(b["callback_data"].startswith("kb:") for row in unsure.buttons for b in row)
+    assert "tap /start" in hint.text
+    greeting = await stranger.ask("hello")
+    assert "Choose your language" in greeting.text
+    assert list(running_bot.db.query("SELECT * FROM members")) == []
+
+
+async def test_typing_the_language_instead_of_tapping_it_chooses_it(running_bot):
+    stranger = running_bot.standin.user(6016, "X", "en")
+    await stranger.ask("/start")
+    welcome = await stranger.ask("Español")
+    assert "Soy carebot" in welcome.text and "✅ Acepto, empecemos" in welcome.labels()
+    await stranger.tap("✅ Acepto, empecemos")
+    assert "¿Qué tipo de cita" in stranger.messages[-1].text
