@@ -1,69 +1,217 @@
-"""The offline demo: the real bot against the local stand-in, and you as the member in the terminal.
+"""The offline demo: the real bot against the local stand-in, and you in the terminal.
 
-Buttons are shown as numbers: type 1, 2, ... to press one on the newest message
-that has buttons. Type text or /commands as in Telegram. `:sticker`, `:photo`,
-`:voice` send those; `:quit` (or Ctrl-D) ends the demo.
+You start as a member in a private chat with the bot. Buttons are shown as numbers:
+type 1, 2, ... to press one on the newest message that has buttons. Type text or
+/commands as in Telegram. `:sticker`, `:photo`, `:voice` send those.
+
+You can also be the other people carebot serves, on the same running bot:
+`:desk` makes you Dana, a volunteer in the desk group (a forum: one topic per case;
+what you type goes into the newest case's topic, or the topic chosen with
+`:topic REF`); `:organizer` makes you Dana in her private chat with the bot
+(`/export`, `/report`, `/announce`); `:member` brings you back. Files the bot sends
+are saved next to the demo database. `:wait [seconds]` waits for the bot's next
+message (a desk card, a check-in on the fast clock). `:quit` (or Ctrl-D) ends the demo.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
+import time
 from dataclasses import replace
+from pathlib import Path
 
 from bot.settings import Settings
 from bot.standin import Sent, StandIn
 
-DEMO_CHAT = 424242
+DEMO_CHAT = 424242  # you, the member
+DEMO_STAFF = 7777  # you, Dana: a volunteer and organizer (an admin of the demo)
+DEMO_DESK = -1000424242  # the volunteer desk: a supergroup with forum topics
 BOLD, DIM, RESET = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
+PROMPTS = {"member": "> ", "desk": "desk> ", "organizer": "organizer> "}
+_REF = re.compile(r"\b[A-Z]{2}-[2-9A-HJ-NP-Z]{5}\b")
 
 
-def show(message: Sent, edited: bool = False) -> None:
-    head = f"{DIM}carebot{' (edited)' if edited else ''}:{RESET}"
-    print(f"\n{head}\n{message.text}")
-    if message.document:
-        print(f"{DIM}[file: {message.document['file_name']}, {message.document['file_size']} bytes]{RESET}")
-    n = 0
-    for row in message.buttons:
-        cells = []
-        for b in row:
-            n += 1
-            cells.append(f"[{n}] {b['text']}")
-        print("   " + "   ".join(cells))
-    sys.stdout.flush()
+class Demo:
+    """Who you are at the moment, and how what the bot sends is printed."""
+
+    def __init__(self, standin: StandIn, files_dir: Path):
+        self.standin = standin
+        self.files_dir = files_dir
+        self.mode = "member"
+        self.topic: int | None = None  # the desk topic you chose with :topic
+        self.member = standin.user(DEMO_CHAT, "Demo", "en")
+        self.desk = standin.group(DEMO_DESK, "Volunteer desk", forum=True)
+        self.volunteer = self.desk.user(DEMO_STAFF, "Dana")
+        self.organizer = standin.user(DEMO_STAFF, "Dana", "en")
+
+    # ---------------------------------------------------------- printing
+
+    def where(self, message: Sent) -> str:
+        if message.chat_id == DEMO_DESK:
+            topic = self.desk.topics.get(message.thread_id) if message.thread_id else None
+            return f"desk · {topic}" if topic else "desk"
+        if message.chat_id == DEMO_STAFF:
+            return "carebot → Dana"
+        return "carebot"
+
+    def show(self, message: Sent, edited: bool = False) -> None:
+        print(f"\n{DIM}{self.where(message)}{' (edited)' if edited else ''}:{RESET}\n{message.text}")
+        if message.document:
+            print(f"{DIM}[file: {self.save(message)}]{RESET}")
+        n = 0
+        for row in message.buttons:
+            cells = []
+            for b in row:
+                n += 1
+                cells.append(f"[{n}] {b['text']}")
+            print("   " + "   ".join(cells))
+        sys.stdout.flush()
+
+    def on_edit(self, message: Sent) -> None:
+        # A pressed question is rewritten to show the choice: print just that line.
+        last_line = message.text.rsplit("\n", 1)[-1]
+        if last_line.startswith("✓") and not message.buttons:
+            print(f"{DIM}{last_line}{RESET}")
+        elif message.buttons or message.text:
+            self.show(message, edited=True)
+
+    def save(self, message: Sent) -> str:
+        """A document the bot sent (an export, a complaint letter, a chart): written to a file."""
+        content = message.document.get("content")
+        name = Path(message.document.get("file_name") or "file").name
+        if not content:
+            return f"{name}, {message.document.get('file_size', 0)} bytes"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / name
+        path.write_bytes(content)
+        return f"{name}, {len(content)} bytes, saved to {path}"
+
+    # ---------------------------------------------------------- acting
+
+    def activity(self) -> int:
+        return sum(self.standin.activity(chat) for chat in (DEMO_CHAT, DEMO_STAFF, DEMO_DESK))
+
+    def current_topic(self) -> int | None:
+        """Where desk text goes: the chosen topic, else the one with the newest message."""
+        if self.topic in self.desk.topics:
+            return self.topic
+        for message in reversed(self.desk.messages):
+            if message.thread_id in self.desk.topics:
+                return message.thread_id
+        return None
+
+    def prompt(self) -> str:
+        if self.mode == "desk" and (topic := self.current_topic()) is not None:
+            ref = _REF.search(self.desk.topics.get(topic, ""))
+            return f"desk {ref.group(0) if ref else ''}> "
+        return PROMPTS[self.mode]
+
+    def switch(self, line: str) -> bool:
+        """Handle a `:word` line; True when it was one."""
+        word, _, rest = line.partition(" ")
+        if word in (":member", ":desk", ":organizer"):
+            self.mode = word[1:]
+            print({"member": "(you are the member again)",
+                   "desk": "(you are Dana, a volunteer, in the desk group: press a card's buttons, type to write in its topic; "
+                           "/queue /case /mine /note; !note text stays private; :topic REF picks a case)",
+                   "organizer": "(you are Dana in a private chat with the bot: /export, /report, /announce)"}[self.mode])
+            return True
+        if word == ":topic":
+            for thread, name in self.desk.topics.items():
+                if rest.strip() and rest.strip().upper() in name:
+                    self.topic = thread
+                    print(f"(writing in: {name})")
+                    return True
+            print("(topics: " + ("; ".join(self.desk.topics.values()) or "none yet") + ")")
+            return True
+        return False
+
+    async def act(self, line: str) -> bool:
+        """Do what the line says as the current person; False when nothing was sent."""
+        if self.mode == "desk":
+            return await self._act_in_desk(line)
+        person = self.member if self.mode == "member" else self.organizer
+        if line.isdigit():
+            pressable = [m for m in person.messages if m.buttons]
+            button = _nth_button(pressable[-1] if pressable else None, line)
+            if button is None:
+                return False
+            await person.press(data=button["callback_data"], message=pressable[-1])
+        elif line == ":sticker":
+            await person.sticker()
+        elif line == ":photo":
+            await person.photo()
+        elif line == ":voice":
+            await person.voice()
+        else:
+            await person.send(line)
+        return True
+
+    async def _act_in_desk(self, line: str) -> bool:
+        if line.isdigit():
+            pressable = [m for m in self.desk.messages if m.buttons]
+            button = _nth_button(pressable[-1] if pressable else None, line)
+            if button is None:
+                return False
+            await self.volunteer.press(data=button["callback_data"], message=pressable[-1])
+        else:
+            await self.volunteer.send(line, thread_id=self.current_topic())
+        return True
+
+    async def settle(self, before: int, timeout: float = 15.0, quiet: float = 0.4) -> bool:
+        """Wait for the bot to answer (in any of the demo's chats) and go quiet."""
+        try:
+            await self.standin.wait_for(lambda: self.activity() > before, timeout)
+        except TimeoutError:
+            return False
+        seen = -1
+        while seen != self.activity():
+            seen = self.activity()
+            await asyncio.sleep(quiet)
+        return True
 
 
-async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None, speed: float = 1.0) -> None:
-    """Start the stand-in and the bot; read the member's lines from `lines` or the terminal.
+def _nth_button(message: Sent | None, line: str) -> dict | None:
+    if message is None:
+        print("(no buttons to press)")
+        return None
+    labels = [b for row in message.buttons for b in row]
+    index = int(line) - 1
+    if not 0 <= index < len(labels):
+        print(f"(choose 1-{len(labels)})")
+        return None
+    return labels[index]
 
-    With `speed` above 1 the bot's clock runs that much faster (86400: a day a second), so
+
+async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None, speed: float = 1.0,
+                   answer_timeout: float = 15.0) -> None:
+    """Start the stand-in and the bot; read your lines from `lines` or the terminal.
+
+    With `speed` above 1 the bot's clock runs that much faster (3600: an hour a second), so
     check-ins, deadlines and "were you seen?" arrive while you watch.
     """
     from bot.app import build_core, serve
     from dialogs.clock import FastClock
 
     standin = await StandIn().start()
+    db_file = db_path or "./carebot-demo.db"
     demo_settings = replace(
         settings,
         token=standin.token,
         api_base_url=standin.base_url,
-        db_path=db_path or "./carebot-demo.db",
+        db_path=db_file,
         webhook_url="",
         poll_timeout=1,
         rate_limit=0,  # the stand-in has no flood limits; replies come at once
+        desk_chat_id=str(DEMO_DESK),
+        organizers_chat_id=str(DEMO_STAFF),
+        admin_ids=",".join(filter(None, [settings.admin_ids, str(DEMO_STAFF)])),
     )
-    member = standin.user(DEMO_CHAT, "Demo", "en")
-
-    def on_edit(s: Sent) -> None:
-        # A pressed question is rewritten to show the choice: print just that line.
-        last_line = s.text.rsplit("\n", 1)[-1]
-        if last_line.startswith("✓") and not s.buttons:
-            print(f"{DIM}{last_line}{RESET}")
-        elif s.buttons or s.text:
-            show(s, edited=True)
-
-    standin.on_bot_message = show
-    standin.on_bot_edit = on_edit
+    demo = Demo(standin, Path(db_file).resolve().parent / "carebot-demo-files")
+    standin.on_bot_message = demo.show
+    standin.on_bot_edit = demo.on_edit
     stop, ready = asyncio.Event(), asyncio.Event()
     core = build_core(demo_settings)
     if speed != 1.0:
@@ -71,7 +219,8 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
     bot_task = asyncio.create_task(serve(demo_settings, stop, core=core, ready=ready))
     await ready.wait()
     print(f"{BOLD}carebot offline demo{RESET}: you are a member chatting with the bot (database {demo_settings.db_path}).")
-    print("Type /start to begin. Numbers press buttons. :sticker :photo :voice send those. :quit ends.")
+    print("Type /start to begin. Numbers press buttons. :sticker :photo :voice send those.")
+    print("Be someone else: :desk (a volunteer at the desk), :organizer, :member. :wait waits for the bot. :quit ends.")
     if speed != 1.0:
         print(f"The bot's clock runs {speed:g} times faster: check-ins arrive while you watch.")
     print()
@@ -79,7 +228,7 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
     async def next_line() -> str | None:
         if lines is not None:
             return lines.pop(0) if lines else None
-        return await asyncio.get_running_loop().run_in_executor(None, _read_line)
+        return await asyncio.get_running_loop().run_in_executor(None, _read_line, demo.prompt())
 
     try:
         while True:
@@ -89,37 +238,31 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
             line = line.strip()
             if not line:
                 continue
-            if line.isdigit():
-                pressable = [m for m in member.messages if m.buttons]
-                if not pressable:
-                    print("(no buttons to press)")
-                    continue
-                labels = [b for row in pressable[-1].buttons for b in row]
-                index = int(line) - 1
-                if not 0 <= index < len(labels):
-                    print(f"(choose 1-{len(labels)})")
-                    continue
-                await member.press(data=labels[index]["callback_data"], message=pressable[-1])
-            elif line == ":sticker":
-                await member.sticker()
-            elif line == ":photo":
-                await member.photo()
-            elif line == ":voice":
-                await member.voice()
-            else:
-                await member.send(line)
-            try:
-                await member.settle(timeout=15, quiet=0.4)
-            except TimeoutError:
-                print("(the bot did not answer)")
+            if line.split()[0] == ":wait":
+                # Wait for whatever the bot sends next (a desk card, a check-in on the fast clock).
+                words = line.split()
+                seconds = float(words[1]) if len(words) > 1 and words[1].isdigit() else 10.0
+                if not await demo.settle(demo.activity(), timeout=seconds):
+                    print(f"(nothing in {seconds:g} s)")
+                continue
+            if demo.switch(line):
+                continue
+            before = demo.activity()
+            started = time.monotonic()
+            if not await demo.act(line):
+                continue
+            # At the desk a private !note may get no reply: don't wait long for one.
+            timeout = answer_timeout if demo.mode != "desk" else min(answer_timeout, 3.0)
+            if not await demo.settle(before, timeout=timeout) and demo.mode != "desk":
+                print(f"(the bot did not answer in {time.monotonic() - started:.0f} s)")
     finally:
         stop.set()
         await bot_task
         await standin.stop()
 
 
-def _read_line() -> str | None:
+def _read_line(prompt: str) -> str | None:
     try:
-        return input("> ")
+        return input(prompt)
     except EOFError:
         return None

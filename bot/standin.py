@@ -534,7 +534,8 @@ class StandIn:
         s = Sent(self._next_message_id(chat_id), chat_id, True, text=text, html=html_text, date=int(time.time()),
                  thread_id=self._thread(chat_id, p),
                  document={"file_id": f"ph{len(self.calls)}", "file_unique_id": f"u{len(self.calls)}",
-                           "file_name": photo.get("filename") or "photo.png", "file_size": len(photo.get("content", b""))})
+                           "file_name": photo.get("filename") or "photo.png", "file_size": len(photo.get("content", b"")),
+                           "content": photo.get("content", b"")})
         s.raw = self._message_json(s)
         s.raw["photo"] = [{"file_id": s.document["file_id"], "file_unique_id": s.document["file_unique_id"], "width": 1000, "height": 700}]
         s.raw.pop("document", None)

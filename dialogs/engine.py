@@ -25,6 +25,7 @@ from dialogs.model import Button, Edit, Keyboard, Reply
 from dialogs.state import State
 from knowledge.campaign import Campaign
 from knowledge.dates import format_date, format_short_date
+from knowledge.text import normalize
 
 NS = "r"  # callback namespace of dialog buttons
 STEP_KINDS = ("choice", "date", "facility", "text", "summary")
@@ -509,8 +510,17 @@ def _text_text(dialog, step, state, text, ctx) -> Result:
         raise InvalidAnswer("too_long", length=len(text), max=step.max_len)
     if sum(ch.isalnum() for ch in text) < 2:
         raise InvalidAnswer("no_words")
+    if step.optional and _means_skip(text, ctx):
+        return answer(dialog, step, state, None, ctx.t(state, "button.skip"), ctx)
     shown = text if len(text) <= 60 else text[:57] + "…"
     return answer(dialog, step, state, text, ctx.t(state, "note.saved", preview=shown), ctx)
+
+
+def _means_skip(text: str, ctx: Ctx) -> bool:
+    """"none", "skip", "nada": the member means the Skip button, in either language."""
+    said = normalize(text)
+    return any(said == normalize(word) for lang in ctx.catalog.strings if ctx.catalog.has(lang, "synonyms.skip.words")
+               for word in ctx.catalog.raw(lang, "synonyms.skip.words"))
 
 
 def _button_text(dialog, step, state, action, rest, message_id, ctx) -> Result:

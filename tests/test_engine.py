@@ -107,3 +107,18 @@ def test_confirming_the_summary_files_only_answers_on_the_members_path():
     assert fields["offered_date"] is None  # "nothing" was offered, so a stale date is dropped
     assert fields["share_ok"] is True and fields["facility_id"] == "fontana"
     assert result.state.dialog is None
+
+
+@pytest.mark.parametrize("lang,typed", [("en", "none"), ("en", "Nothing."), ("es", "nada"), ("es", "Ninguna"), ("en", "no")])
+def test_typing_none_on_the_optional_note_skips_it_instead_of_saving_it(lang, typed):
+    state = State(lang=lang, dialog="report", step="note", run="ab12", answers={"kind": "individual"})
+    result = engine.on_text(REPORT, state, typed, CTX)
+    assert result.state.step == "share"
+    assert result.state.answers["note"] is None
+    assert result.replies[0].text.startswith("✓ <b>" + ("Skip" if lang == "en" else "Omitir"))
+
+
+def test_a_real_note_that_starts_with_no_is_kept():
+    state = State(lang="en", dialog="report", step="note", run="ab12", answers={"kind": "individual"})
+    result = engine.on_text(REPORT, state, "No one called me back", CTX)
+    assert result.state.answers["note"] == "No one called me back"
