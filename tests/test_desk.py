@@ -10,7 +10,7 @@ import pytest
 from bot.app import build_core, serve
 from storage import audit, escalations, roles
 from tests.conftest import TUESDAY_MORNING, FakeClock, RunningBot, bot_settings
-from tests.flows import consent
+from tests.flows import consent, file_case
 
 DESK = -1001234567
 ADMIN, VOLUNTEER, OTHER_VOLUNTEER, STRANGER = 1, 500, 501, 666
@@ -320,3 +320,61 @@ def test_audit_command_prints_the_log_for_admins_only(tmp_path, monkeypatch):
     assert shown.exit_code == 0
     assert "claim" in shown.output and "KP-22222" in shown.output and "REFUSED" in shown.output
     assert "audit_view" in shown.output  # the refused reading was logged too
+
+
+async def test_a_member_telling_of_harm_from_missed_care_is_told_a_volunteer_will_write_and_the_desk_gets_a_card(desk):
+    bot, group = desk
+    member = bot.standin.user(8601, "Lena", "en")
+    await file_case(member)
+    await member.ask("I ran out of my meds last week and I'm getting worse")
+    told = next(m for m in member.messages if "volunteer will write to you here" in m.text)
+    assert "988" in told.text
+    card = await card_for(bot, group, "harm from missed care")
+    assert "Lena" not in card.text and "meds" not in card.text  # the card says why, not what they wrote
+    rows = list(bot.db.query("SELECT reason, priority, case_id FROM escalations"))
+    assert [(r["reason"], r["priority"]) for r in rows] == [("harm", 2)] and rows[0]["case_id"] is not None
+    # Saying it again doesn't repeat the message or open a second escalation.
+    await member.ask("I'm getting worse every day")
+    assert "A volunteer already has your request" in member.messages[-1].text or \
+        "A volunteer already has your request" in member.messages[-2].text
+    assert len(list(bot.db.query("SELECT id FROM escalations"))) == 1
+
+
+async def test_harm_written_in_the_report_note_raises_an_escalation_and_the_report_goes_on(desk):
+    bot, _group = desk
+    member = bot.standin.user(8602, "M", "es")
+    await consent(member, "es")
+    await member.tap("Terapia individual")
+    await member.tap("Ayer")
+    await member.ask("fontana")
+    await member.tap("Llamada")
+    await member.tap("Nada")
+    await member.tap("Es urgente")
+    await member.ask("me quede sin mis pastillas hace una semana")
+    harm, saved = member.messages[-2:]
+    assert "voluntarios" in harm.text
+    assert "Nota guardada" in saved.text and "compartir" in saved.text
+    assert [r["reason"] for r in bot.db.query("SELECT reason FROM escalations")] == ["harm"]
+
+
+async def test_hard_feelings_said_in_passing_get_a_volunteer_offered_once_a_day_not_sent(desk):
+    bot, group = desk
+    member = bot.standin.user(8603, "M", "en")
+    await file_case(member)
+    await member.ask("honestly I'm so overwhelmed with all this")
+    offer = next(m for m in reversed(member.messages) if "Would you like a volunteer" in m.text)
+    assert offer.labels() == ["🙋 Yes, please", "Not now"]
+    assert member.messages[-1] is offer  # a statement, not a question: no "I'm not sure I understood"
+    assert list(bot.db.query("SELECT * FROM escalations")) == []  # offered, not sent
+    declined = await member.tap("Not now", message=offer)
+    assert "If you change your mind, tap /volunteer" in declined.text
+    await member.ask("I'm so stressed")
+    assert len([m for m in member.messages if "Would you like a volunteer" in m.text]) == 1  # once a day
+    bot.clock.advance(timedelta(days=1))
+    await member.ask("still feeling so stressed about it")
+    again = next(m for m in reversed(member.messages) if "Would you like a volunteer" in m.text)
+    assert again is not offer
+    await member.tap("🙋 Yes, please", message=again)
+    assert "a volunteer will write to you here" in member.messages[-1].text
+    card = await card_for(bot, group, "harm from missed care")
+    assert "overwhelmed" not in card.text and "stressed" not in card.text

@@ -106,8 +106,13 @@ async def test_still_waiting_before_the_deadline_reassures_with_the_date(running
     await file_case(member)
     clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
     checkin = await wait_checkin(running_bot, member)
-    reply = await member.tap("Still waiting", message=checkin)
+    await member.tap("Still waiting", message=checkin)
+    reply, how = member.messages[-2:]
     assert "still has until" in reply.text and "December 10" in reply.text
+    assert "How are you holding up" in how.text and how.labels() == ["I'm managing", "It's getting harder"]
+    noted = await member.tap("I'm managing", message=how)
+    assert "Thank you for telling me" in noted.text
+    assert list(running_bot.db.query("SELECT * FROM escalations")) == []
 
 
 async def test_still_waiting_past_the_deadline_gives_the_next_step_and_an_escalation(running_bot):
@@ -118,7 +123,7 @@ async def test_still_waiting_past_the_deadline_gives_the_next_step_and_an_escala
     clock.set(datetime(2026, 12, 11, 18, 5, tzinfo=timezone.utc))
     checkin = checkins_in(running_bot.standin, member.id)[-1]
     await member.tap("Still waiting", message=checkin)
-    texts = "\n".join(m.text for m in member.messages[-3:])
+    texts = "\n".join(m.text for m in member.messages[-4:])
     assert "has passed" in texts and "1-888-466-2219" in texts and "1374.72" in texts
     row = next(running_bot.db.query("SELECT reason FROM escalations"))
     assert row["reason"] == "past_deadline"
@@ -136,8 +141,9 @@ async def test_typed_answers_to_a_checkin_are_understood(running_bot):
     await member.settle()
     clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
     await wait_checkin(running_bot, member)
-    reply = await member.ask("todavia nada")
-    assert "todavía tiene hasta" in reply.text
+    await member.ask("todavia nada")
+    reply, how = member.messages[-2:]
+    assert "todavía tiene hasta" in reply.text and "¿Cómo se siente" in how.text
     reply = await member.ask("ya me dieron cita para el 3 de diciembre")
     assert "su cita nueva es el" in reply.text and "3 de diciembre" in reply.text
     row = next(running_bot.db.query("SELECT new_appt_date FROM cases"))
@@ -252,3 +258,61 @@ async def test_a_member_tapping_through_a_report_under_telegrams_limits_is_never
         stop.set()
         await task
     assert standin.refused["429"] == 0
+
+
+def escalation_reasons(bot):
+    return [r["reason"] for r in bot.db.query("SELECT reason FROM escalations")]
+
+
+async def test_an_urgent_case_still_without_an_appointment_after_48_hours_goes_to_the_desk(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7401)
+    await file_case(member, urgency="It's urgent", when="Today")
+    assert escalation_reasons(running_bot) == []  # the member has the urgent routes; the desk isn't needed yet
+    clock.set(LA_10AM_TUE + timedelta(hours=47))
+    await asyncio.sleep(1.5)
+    assert escalation_reasons(running_bot) == []
+    clock.set(LA_10AM_TUE + timedelta(hours=48, minutes=2))
+    await running_bot.standin.wait_for(lambda: escalation_reasons(running_bot) == ["urgent_no_appointment"], 10)
+    clock.set(LA_10AM_TUE + timedelta(hours=60))
+    await asyncio.sleep(1.5)
+    assert escalation_reasons(running_bot) == ["urgent_no_appointment"]  # once, not every minute
+
+
+async def test_an_urgent_case_that_got_a_new_appointment_in_time_is_not_escalated(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7402)
+    await file_case(member, urgency="It's urgent", when="Today")
+    clock.set(LA_10AM_TUE + timedelta(hours=24, minutes=5))
+    checkin = await wait_checkin(running_bot, member)
+    await member.tap("I have a new appointment", message=checkin)
+    await member.ask("tomorrow")
+    clock.set(LA_10AM_TUE + timedelta(hours=49))
+    await asyncio.sleep(2.5)
+    assert escalation_reasons(running_bot) == []
+
+
+async def test_waiting_that_gets_harder_is_one_tap_and_reaches_the_volunteer_desk(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7403, "M", "es")
+    await consent(member, "es")
+    await member.ask("/cancel")
+    await file_case_spanish_soon(member)
+    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
+    checkin = await wait_checkin(running_bot, member)
+    await member.tap("Sigo esperando", message=checkin)
+    how = member.messages[-1]
+    assert "¿Cómo se siente mientras espera?" in how.text
+    await member.tap("Cada vez me cuesta más", message=how)
+    told = member.messages[-1]
+    assert "voluntaria le escribirá aquí" in told.text and "988" in told.text
+    assert [r["reason"] for r in running_bot.db.query("SELECT reason FROM escalations")] == ["harm"]
+    assert "wellbeing" in [r["kind"] for r in running_bot.db.query("SELECT kind FROM case_events")]
+
+
+async def file_case_spanish_soon(member):
+    await member.tap("Reportar una cita cancelada")
+    await member.tap("Terapia individual")
+    await member.tap("Ayer")
+    await member.ask("fontana")
+    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo", "No, gracias"):
+        await member.tap(label)
+    await member.press("Confirmar y enviar")
+    await member.settle()

@@ -97,8 +97,6 @@ async def test_urgent_case_gets_the_48_hour_standard_and_dmhc_at_once(running_bo
     await file_case(member, urgency="It's urgent", when="Today")
     texts = "\n".join(m.text for m in member.messages)
     assert "48 hours" in texts and "1-888-466-2219" in texts
-    row = next(running_bot.db.query("SELECT reason, priority FROM escalations"))
-    assert row["reason"] == "urgent_no_appointment"
 
 
 async def test_crisis_phrase_in_the_middle_of_the_clinic_question_gets_help_at_once_then_goes_on(running_bot):
