@@ -72,3 +72,21 @@ async def file_case(member: FakeUser, *, urgency: str = "I need to be seen soon"
     await member.press("Confirm and file")
     await member.settle()
     return filed_ref(member)
+
+
+async def file_case_in_spanish(member: FakeUser, *, kind: str = "Terapia individual", clinic: str = "Fontana",
+                               pick: str | None = None, start: bool = True) -> None:
+    """Consent (unless `start` is False: already a member) and file a case in Spanish with buttons."""
+    if start:
+        await consent(member, "es")
+    else:
+        await member.tap("Reportar una cita cancelada")
+    await member.tap(kind)
+    await member.tap("Ayer")
+    await member.ask(clinic)
+    if pick:
+        await member.tap(pick)
+    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo", "No, gracias"):
+        await member.tap(label)
+    await member.press("Confirmar y enviar")
+    await member.settle()

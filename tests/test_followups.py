@@ -12,7 +12,7 @@ from bot.app import build_core, serve
 from storage import followups
 from tests.conftest import FakeClock, bot_settings
 from tests.durability_helpers import kill_9, start_bot_process
-from tests.flows import consent, file_case
+from tests.flows import consent, file_case, file_case_in_spanish
 from tests.seed import campaign_without_quiet_hours, checkins_in, seed_due_checkins
 
 LA_10AM_TUE = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
@@ -131,14 +131,7 @@ async def test_still_waiting_past_the_deadline_gives_the_next_step_and_an_escala
 
 async def test_typed_answers_to_a_checkin_are_understood(running_bot):
     clock, member = running_bot.clock, running_bot.standin.user(7007, "Luz", "es")
-    await consent(member, "es")
-    await member.tap("Terapia individual")
-    await member.tap("Ayer")
-    await member.ask("Fontana")
-    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo", "No, gracias"):
-        await member.tap(label)
-    await member.press("Confirmar y enviar")
-    await member.settle()
+    await file_case_in_spanish(member)
     clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
     await wait_checkin(running_bot, member)
     await member.ask("todavia nada")
@@ -294,7 +287,7 @@ async def test_waiting_that_gets_harder_is_one_tap_and_reaches_the_volunteer_des
     clock, member = running_bot.clock, running_bot.standin.user(7403, "M", "es")
     await consent(member, "es")
     await member.ask("/cancel")
-    await file_case_spanish_soon(member)
+    await file_case_in_spanish(member, start=False)
     clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
     checkin = await wait_checkin(running_bot, member)
     await member.tap("Sigo esperando", message=checkin)
@@ -306,13 +299,3 @@ async def test_waiting_that_gets_harder_is_one_tap_and_reaches_the_volunteer_des
     assert [r["reason"] for r in running_bot.db.query("SELECT reason FROM escalations")] == ["harm"]
     assert "wellbeing" in [r["kind"] for r in running_bot.db.query("SELECT kind FROM case_events")]
 
-
-async def file_case_spanish_soon(member):
-    await member.tap("Reportar una cita cancelada")
-    await member.tap("Terapia individual")
-    await member.tap("Ayer")
-    await member.ask("fontana")
-    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo", "No, gracias"):
-        await member.tap(label)
-    await member.press("Confirmar y enviar")
-    await member.settle()

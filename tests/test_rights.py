@@ -8,7 +8,7 @@ from datetime import date
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.flows import consent, file_case
+from tests.flows import consent, file_case, file_case_in_spanish
 
 REF = re.compile(r"\b([A-Z]{2}-[2-9A-HJ-NP-Z]{5})\b")
 
@@ -74,15 +74,7 @@ async def test_filed_case_shows_the_members_own_deadline_and_a_complaint_to_send
 
 async def test_spanish_member_gets_complaint_in_spanish_and_an_english_filing_copy(running_bot):
     member = running_bot.standin.user(6006, "Luz", "es")
-    await consent(member, "es")
-    await member.tap("Psiquiatría / medicamentos")
-    await member.tap("Ayer")
-    await member.ask("harbor city")
-    await member.tap("South Bay")
-    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo", "No, gracias"):
-        await member.tap(label)
-    await member.press("Confirmar y enviar")
-    await member.settle()
+    await file_case_in_spanish(member, kind="Psiquiatría / medicamentos", clinic="harbor city", pick="South Bay")
     texts = "\n".join(m.text for m in member.messages)
     assert "15 días hábiles" in texts and "psiquiatra" in texts
     document = next(m for m in member.messages if m.document)
