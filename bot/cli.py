@@ -36,13 +36,15 @@ def main() -> None:
 def run() -> None:
     """Run the bot on Telegram (with TELEGRAM_BOT_TOKEN), or the offline demo without one."""
     settings = Settings.from_env()
-    configure_logging(settings.log_level)
     if settings.offline:
+        # The demo is a chat in this terminal: only warnings may interrupt it.
+        configure_logging("WARNING" if settings.log_level.upper() == "INFO" else settings.log_level)
         click.echo("No TELEGRAM_BOT_TOKEN set: starting the offline demo on the local Telegram stand-in.")
         from bot.demo import run_demo
 
         asyncio.run(run_demo(settings, speed=float(os.environ.get("CAREBOT_DEMO_SPEED", "1"))))
         return
+    configure_logging(settings.log_level)
     from bot.app import serve
 
     asyncio.run(_serve_until_signal(settings))

@@ -122,7 +122,7 @@ def report_command(day, out_dir, public, lang) -> None:
     day = _day(day) or env.today()
     schedule = report_schedule(env.campaign)
     report = build_report(env.db, env.campaign, day=day, public=public, small_count=schedule.small_count)
-    text = render_report_text(report, lang=lang)
+    text = render_report_text(report, lang=lang, for_html=False)
     out_dir = out_dir or Path(f"report-{day.isoformat()}")
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.txt").write_text(text, encoding="utf-8")

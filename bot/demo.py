@@ -195,7 +195,8 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
     from bot.app import build_core, serve
     from dialogs.clock import FastClock
 
-    standin = await StandIn().start()
+    # Update ids go on from the last run's (its database remembers those it handled).
+    standin = await StandIn(first_update_id=int(time.time() * 1000)).start()
     db_file = db_path or "./carebot-demo.db"
     demo_settings = replace(
         settings,

@@ -179,9 +179,18 @@ class Dispatcher:
         return True
 
     def _refused(self, item: OutboxItem, err: BadRequest) -> None:
-        lost_topic = "thread not found" in err.message.lower() or "topic" in err.message.lower()
-        if item.ref_kind and item.ref_kind.startswith("esc_") and lost_topic:
+        message = err.message.lower()
+        if "not modified" in message:
+            # The edit is already there (a resend after a crash, a refresh that changed nothing): done.
+            self.core.mark_sent(item.id, None)
+            return
+        if "not a forum" in message and item.ref_kind and item.ref_kind.startswith("esc_"):
+            self.core.desk_not_a_forum()
             self.core.mark_failed(item.id)
+            self.wake()
+            return
+        lost_topic = "thread not found" in message or "topic" in message
+        if item.ref_kind and item.ref_kind.startswith("esc_") and lost_topic:
             self.core.desk_place_lost(item)
             self.wake()
             return

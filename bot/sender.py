@@ -19,7 +19,7 @@ async def send_item(bot: Bot, item: OutboxItem) -> int | None:
     """One Bot API call for one outbox row; returns the message id when a message was made."""
     p = item.payload
     if item.action == "send":
-        markup = ForceReply(selective=False) if p.get("force_reply") else keyboard(p.get("buttons"))
+        markup = ForceReply(selective=True) if p.get("force_reply") else keyboard(p.get("buttons"))
         reply = ReplyParameters(p["reply_to"], allow_sending_without_reply=True) if p.get("reply_to") else None
         msg = await bot.send_message(item.chat_id, p["text"], reply_markup=markup, message_thread_id=item.thread_id,
                                      reply_parameters=reply)

@@ -121,7 +121,8 @@ class Sent:
 class StandIn:
     """The fake Bot API server plus a remote control for tests and the demo."""
 
-    def __init__(self, token: str = "123456:TEST-TOKEN", *, bot_id: int = 777000, username: str = "carebot_local_bot"):
+    def __init__(self, token: str = "123456:TEST-TOKEN", *, bot_id: int = 777000, username: str = "carebot_local_bot",
+                 first_update_id: int = 1):
         self.token = token
         self.bot_id = bot_id
         self.username = username
@@ -129,7 +130,7 @@ class StandIn:
         self.port = 0
         self._runner: web.AppRunner | None = None
         self._updates: list[dict] = []
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(first_update_id)  # a bot that already saw updates 1..n: start above
         self._message_ids: dict[int, itertools.count] = {}
         self.chats: dict[int, list[Sent]] = {}
         self.calls: list[tuple[str, dict]] = []

@@ -263,7 +263,7 @@ class Checkins:
             return
         self.raise_escalation(member_id=turn.member.id, case_id=case.id, reason="past_deadline", now=turn.now)
         turn.replies.append(Reply(self.t(turn, "checkin.waiting_after", deadline=format_date(deadline, lang, today=today))))
-        complaint = self._complaint_for(case, lang)
+        complaint = self._complaint_for(case, lang, late_on=today)
         turn.replies.append(Reply(html.escape(f"{complaint.subject}\n\n{complaint.body}"[:3900])))
         self._ask_how_they_are(turn, case)
 

@@ -301,7 +301,7 @@ class Core(Checkins, Desk, Organizers):
                 return
         if turn.member is not None:
             self._welcome_back_if_unreachable(turn)
-        if in_chat is not None and ev.kind in ("text", "unsupported"):
+        if in_chat is not None and ev.kind in ("text", "unsupported", "edited"):
             self._relay_to_desk(turn, in_chat)
             return
         harm = screen_harm(ev.text) if turn.member is not None and ev.kind == "text" else None
@@ -669,10 +669,11 @@ class Core(Checkins, Desk, Organizers):
             notified=case.notified,
         )
 
-    def _complaint_for(self, case, lang: str):
-        """The case's complaint text (its deadline counted from the day it was filed)."""
+    def _complaint_for(self, case, lang: str, *, late_on=None):
+        """The case's complaint text (its deadline counted from the day it was filed; with `late_on`, the
+        version for after the deadline, dated that day)."""
         facts = self._case_facts(case, reported_at=case.filed_at)
-        return complaint_text(facts, compute_deadline(facts, self.campaign), self.campaign, lang, case.ref)
+        return complaint_text(facts, compute_deadline(facts, self.campaign), self.campaign, lang, case.ref, late_on=late_on)
 
     def _filed(self, turn: Turn, case) -> None:
         """Right after filing: the reference, their rights with their own dates, a complaint ready to send."""

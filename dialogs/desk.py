@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from dialogs import engine
@@ -80,6 +80,12 @@ class Desk:
         esc = escalations.raise_(self.db, member_id=member_id, case_id=case_id, reason=reason, now=now)
         if before is not None and (before.priority != esc.priority or before.case_id != esc.case_id):
             self._desk_refresh(esc)
+        if (before is not None and self.desk is not None and case_id is not None and esc.case_id is not None
+                and case_id != esc.case_id):
+            # One escalation per member (one conversation); their other case's news goes into its thread.
+            other = cases.get(self.db, case_id)
+            self._desk_say(esc, self._dt("desk.other_case", ref=other.ref if other and other.ref else f"#{case_id}",
+                                         reason=self._dt("desk.reason." + reason)))
         return esc
 
     def _ref(self, esc: Escalation) -> str:
@@ -200,14 +206,27 @@ class Desk:
         elif item.ref_kind == "esc_card" and message_id:
             escalations.set_posted(self.db, esc.id, card_message_id=message_id)
             escalations.mark_announced(self.db, esc.id, self.clock())
+            outbox.release_held(self.db, "esc_relay", esc.id, thread_id=esc.topic_id,
+                                reply_to=None if esc.topic_id else message_id)
 
     def desk_place_lost(self, item) -> None:
-        """The topic was deleted or the bot can't post there: the escalation stays open and is posted again."""
+        """The topic was deleted or the bot can't post there: the escalation stays open and is posted again,
+        and what the member said meanwhile follows it into its new place."""
         with self.db.atomic():
             esc = escalations.get(self.db, item.ref_id) if item.ref_id else None
             if esc is not None and esc.status in ("open", "claimed"):
                 escalations.forget_desk_place(self.db, esc.id)
                 logger.warning("escalation %s lost its place in the desk; it will be posted again", esc.id)
+            if esc is not None and esc.status in ("open", "claimed") and item.ref_kind == "esc_relay":
+                outbox.hold(self.db, item.id)
+            else:
+                outbox.mark_failed(self.db, item.id, self.clock())
+
+    def desk_not_a_forum(self) -> None:
+        """Topics were turned off in the desk group: cards and reply-threads from now on."""
+        if self.desk is not None and self.desk.is_forum:
+            self.desk = replace(self.desk, is_forum=False)
+            logger.warning("the desk group has no forum topics any more: posting cards with reply-threads")
 
     def desk_timers(self) -> int:
         """Re-announce unclaimed escalations; return quiet claims to the queue."""
@@ -232,7 +251,8 @@ class Desk:
                     escalations.release(self.db, esc.id, now)
                     self._audit(None, "auto_release", case_ref=self._ref(esc), detail="no volunteer message")
                     esc = escalations.get(self.db, esc.id)
-                    self._desk_say(esc, self._dt("desk.auto_released", ref=self._ref(esc)))
+                    hours = round(self.desk.idle_release.total_seconds() / 3600, 1)
+                    self._desk_say(esc, self._dt("desk.auto_released", ref=self._ref(esc), hours=f"{hours:g}"))
                     self._desk_refresh(esc)
                     self._tell_member(esc, "desk.member_released")
                     acted += 1
@@ -268,7 +288,8 @@ class Desk:
             self._desk_relay_line(esc, self._dt("desk.member_sent_other", media=self._dt("desk.media.other")))
             self._say(turn, self.t(turn, "desk.member_text_only"))
             return
-        self._desk_relay_line(esc, self._dt("desk.from_member", text=html.escape(ev.text[:3500])), member_id=turn.member.id)
+        key = "desk.from_member_edited" if ev.kind == "edited" else "desk.from_member"
+        self._desk_relay_line(esc, self._dt(key, text=ev.text[:3500]), member_id=turn.member.id)
         self._audit(None, "relay_to_desk", case_ref=self._ref(esc))
 
     def _desk_relay_line(self, esc: Escalation, text: str, member_id: str | None = None) -> None:
@@ -277,6 +298,8 @@ class Desk:
                               priority=min(esc.priority, PRIORITY_DESK))
         if member_id:
             outbox.set_member(self.db, item.id, member_id)
+        if not (esc.topic_id if self.desk.is_forum else esc.card_message_id):
+            outbox.hold(self.db, item.id)  # its place is being made again: it follows the new card
 
     def _endchat(self, turn) -> None:
         esc = self._in_chat(turn)
@@ -330,12 +353,13 @@ class Desk:
         mine = esc.claimed_by == ev.user_id or self.has_role(ev.user_id, "admin")
         if action == "claim":
             if not escalations.claim(self.db, esc.id, ev.user_id, turn.now, ev.user_name):
+                self._audit(ev.user_id, "claim", case_ref=ref, detail=f"already {esc.status}")
                 turn.toast, turn.alert = self._dt("desk.already_claimed", name=esc.claimed_by_name or "?"), True
                 return
             self._audit(ev.user_id, "claim", case_ref=ref)
             esc = escalations.get(self.db, esc.id)
             self._desk_refresh(esc)
-            self._desk_say(esc, self._dt("desk.claimed", name=html.escape(ev.user_name or "?"), ref=ref))
+            self._desk_say(esc, self._dt("desk.claimed", name=ev.user_name or "?", ref=ref))
             self._tell_member(esc, "desk.member_joined")
             turn.toast = self._dt("desk.you_claimed", ref=ref)
         elif action in ("release", "resolve") and esc.status != "claimed":
@@ -354,19 +378,22 @@ class Desk:
                                      reasons + ((Button(self._dt("desk.button.back"), f"d:{esc.id}:back"),),),
                                      chat_id=self.desk.chat_id))
         elif action.startswith("r_") and action[2:] in RESOLUTIONS:
-            if esc.status not in ("open", "claimed") or (esc.status == "claimed" and not mine):
+            # The claimer (or an admin) resolves a claimed case; only an admin closes one nobody claimed.
+            was_claimed = esc.status == "claimed"
+            if not ((was_claimed and mine) or (esc.status == "open" and self.has_role(ev.user_id, "admin"))):
                 self._refuse(turn, "desk_resolve", "desk.claimer_only", case_ref=ref)
                 return
             escalations.resolve(self.db, esc.id, action[2:], turn.now)
             self._audit(ev.user_id, "resolve", case_ref=ref, detail=action[2:])
             esc = escalations.get(self.db, esc.id)
             self._desk_refresh(esc)
-            self._tell_member_chat_over(esc)
+            if was_claimed:  # someone was talking with them: the member hears it ended
+                self._tell_member_chat_over(esc)
         elif action == "back":
             card = self._card(esc)
             turn.replies.append(Edit(ev.message_id, card.text, card.buttons, chat_id=self.desk.chat_id))
         elif action == "note":
-            name = html.escape(ev.user_name or "?")
+            name = ev.user_name or "?"
             reply = Reply(self._dt("desk.note_prompt", name=name, ref=ref), force_reply=True,
                           reply_to=None if esc.topic_id else esc.card_message_id)
             self._desk_row(reply, ref_kind="esc_note_prompt", ref_id=esc.id, thread_id=esc.topic_id, priority=1)
@@ -455,15 +482,22 @@ class Desk:
             self._audit(ev.user_id, "queue")
             say(self._queue_text(escalations.open_escalations(self.db)) or self._dt("desk.queue_empty"))
         elif name == "mine":
+            self._audit(ev.user_id, "mine")
             say(self._queue_text(escalations.claimed_by_user(self.db, ev.user_id)) or self._dt("desk.mine_empty"))
         elif name == "case":
+            # Only cases that came to the desk: a member's other cases stay theirs.
             case = cases.by_ref(self.db, args[0]) if args else None
             esc = escalations.for_case(self.db, case.id) if case else None
-            self._audit(ev.user_id, "case_view", case_ref=case.ref if case else (args[0].upper() if args else None), allowed=case is not None)
-            if case is None:
+            if esc is None and case is not None and case.member_id:
+                # Another case of a member who is at the desk now: shown on their escalation's card.
+                current = escalations.open_for_member(self.db, case.member_id)
+                esc = replace(current, case_id=case.id) if current is not None else None
+            self._audit(ev.user_id, "case_view", case_ref=case.ref if case else (args[0].upper() if args else None),
+                        detail=None if esc else "not at the desk")
+            if esc is None:
                 say(self._dt("desk.no_such_case"))
                 return
-            text = self._card(esc).text if esc else self._case_summary(case)
+            text = self._card(esc).text
             notes = escalations.notes(self.db, esc.id) if esc else []
             if notes:
                 text += "\n\n" + self._dt("desk.notes_title") + "\n" + "\n".join(f"• {html.escape(n['text'])}" for n in notes[-10:])
@@ -494,6 +528,14 @@ class Desk:
         else:
             changed = roles.revoke(self.db, target, role)
         self._audit(ev.user_id, name, detail=f"{role} for user {target}")
+        if name == "revoke" and not self.has_role(target, "volunteer"):
+            # Their claims go back to the queue: the members aren't left waiting on someone who can't answer.
+            for esc in escalations.claimed_by_user(self.db, target):
+                escalations.release(self.db, esc.id, turn.now)
+                self._audit(ev.user_id, "release", case_ref=self._ref(esc), detail="role revoked")
+                esc = escalations.get(self.db, esc.id)
+                self._desk_refresh(esc)
+                self._tell_member(esc, "desk.member_released")
         done = {"grant": "desk.granted", "revoke": "desk.revoked"}[name]
         say(self._dt(done if changed else f"desk.{name}_unchanged", role=role, user=target))
 
@@ -508,7 +550,3 @@ class Desk:
                          f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}{who} · {age}")
         return "\n".join(lines)
 
-    def _case_summary(self, case) -> str:
-        facility = self.campaign.facility(case.facility_id)
-        return self._dt("desk.case_summary", ref=case.ref, status=case.status,
-                        clinic=facility.name if facility else self._dt("desk.card.unknown"))

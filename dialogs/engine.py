@@ -305,7 +305,9 @@ def _prompt_choice(dialog, step, state, ctx) -> Reply:
 
 def _text_choice(dialog, step, state, text, ctx) -> Result:
     if len(text) > 200:
-        raise InvalidAnswer("choose_button")
+        raise InvalidAnswer("choice_too_long")
+    if not any(ch.isalnum() for ch in text):
+        raise InvalidAnswer("choice_no_words")
     opt = ctx.match_choice(text, _choice_labels(step, ctx), numbered=list(step.options))
     if opt is None:
         raise InvalidAnswer("choose_button")

@@ -58,8 +58,10 @@ class _Text:
         return self.table[key].format_map({**self.values, **extra})
 
 
-def _values(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, *, documents: bool) -> dict[str, str]:
-    """The placeholder values for this case. Documents always show the year."""
+def _values(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, *, documents: bool,
+            late_on: date | None = None) -> dict[str, str]:
+    """The placeholder values for this case. Documents always show the year. A complaint sent after the
+    deadline (`late_on`) is dated that day."""
 
     def day(d: date) -> str:
         if documents:
@@ -81,7 +83,7 @@ def _values(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str,
         days=str(deadline.business_days or ""),
         due=day(deadline.due_date),
         start=day(deadline.clock_start),
-        today=day(facts.reported_on),
+        today=day(late_on or facts.reported_on),
         appt_date=day(facts.appt_date),
         facility=facts.facility_name or "",
     )
@@ -136,10 +138,10 @@ def rights_summary(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lan
 
 
 def _subject_and_body(
-    facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, reference: str
+    facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, reference: str, late_on: date | None = None
 ) -> tuple[str, str]:
     table = load_templates("complaint")[lang]
-    values = _values(facts, deadline, campaign, lang, documents=True)
+    values = _values(facts, deadline, campaign, lang, documents=True, late_on=late_on)
     values.update(
         reference=reference,
         facility=facts.facility_name or table["facility_unknown"],
@@ -165,6 +167,8 @@ def _subject_and_body(
             when, ask = t("when_urgent_no_time"), t("request_appointment_urgent_no_time")
     else:
         when, ask = t("when_business_days"), t("request_appointment")
+    if late_on is not None:  # the deadline passed without care: ask for it now, dated today
+        when, ask = t("when_passed"), t("request_appointment_now")
     law = [t(f"standard_{deadline.standard}"), t("strike"), when]
 
     requests = [t("request_intro"), ask, t("request_out_of_network"), t("request_written")]
@@ -184,10 +188,12 @@ def _subject_and_body(
     return t("subject"), "\n\n".join(paragraphs)
 
 
-def _how_to_send(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str) -> str:
-    t = _Text("complaint", lang, _values(facts, deadline, campaign, lang, documents=False))
+def _how_to_send(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, late_on: date | None = None) -> str:
+    t = _Text("complaint", lang, _values(facts, deadline, campaign, lang, documents=False, late_on=late_on))
     lines = [t("send_title")]
-    if deadline.is_urgent and facts.reported_at is not None:
+    if late_on is not None:
+        lines.append(t("send_late"))
+    elif deadline.is_urgent and facts.reported_at is not None:
         lines.append(t("send_now_urgent"))
     else:
         lines.append(t("send_today"))
@@ -203,14 +209,18 @@ def _how_to_send(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang:
     return "\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:-1]) + "\n\n" + lines[-1]
 
 
-def complaint_text(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, reference: str) -> Complaint:
-    """The complaint in the member's language, its English filing copy, and how to send it."""
+def complaint_text(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, reference: str,
+                   *, late_on: date | None = None) -> Complaint:
+    """The complaint in the member's language, its English filing copy, and how to send it.
+
+    With `late_on` (the legal deadline has passed without care) it is dated that day, says the deadline
+    passed, and asks for an appointment now."""
     lang = _lang(lang)
-    subject, body = _subject_and_body(facts, deadline, campaign, lang, reference)
+    subject, body = _subject_and_body(facts, deadline, campaign, lang, reference, late_on)
     if lang == "en":
         subject_en, body_en = subject, body
     else:
-        subject_en, body_en = _subject_and_body(facts, deadline, campaign, "en", reference)
+        subject_en, body_en = _subject_and_body(facts, deadline, campaign, "en", reference, late_on)
     return Complaint(
         lang=lang,
         plan=campaign.plan_short,
@@ -219,7 +229,7 @@ def complaint_text(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lan
         body=body,
         subject_en=subject_en,
         body_en=body_en,
-        how_to_send=_how_to_send(facts, deadline, campaign, lang),
+        how_to_send=_how_to_send(facts, deadline, campaign, lang, late_on),
     )
 
 

@@ -127,6 +127,26 @@ def release(db: Database, item_id: int, not_before: datetime | None) -> None:
     )
 
 
+def hold(db: Database, item_id: int) -> None:
+    """Set a row aside until its place exists again (a desk topic being made anew); see release_held."""
+    db.execute("UPDATE outbox SET status = 'held', claimed_at = NULL WHERE id = ? AND status IN ('pending', 'sending')",
+               [item_id])
+
+
+def release_held(db: Database, ref_kind: str, ref_id: int, *, thread_id: int | None, reply_to: int | None) -> int:
+    """Send the rows set aside for `ref_id`, in order, into its new place. Returns how many."""
+    rows = list(db.query("SELECT id, payload FROM outbox WHERE status = 'held' AND ref_kind = ? AND ref_id = ? ORDER BY id",
+                         [ref_kind, ref_id]))
+    for row in rows:
+        payload = json.loads(row["payload"] or "{}")
+        payload.pop("reply_to", None)
+        if reply_to:
+            payload["reply_to"] = reply_to
+        db.execute("UPDATE outbox SET status = 'pending', thread_id = ?, payload = ?, not_before = NULL WHERE id = ?",
+                   [thread_id, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), row["id"]])
+    return len(rows)
+
+
 def recover(db: Database) -> int:
     """After a crash: rows that were being sent go back to pending (each may go out once more)."""
     return db.execute("UPDATE outbox SET status = 'pending', claimed_at = NULL WHERE status = 'sending'").rowcount

@@ -182,13 +182,14 @@ def build_report(db: Database, campaign: Campaign, *, day: date, public: bool = 
             total.reported_today += 1
         if filed >= chart_start_iso:
             per_day[date.fromisoformat(filed)] += 1
+        met = _met(deadline, new_appt, offered, offered_date, restored_on if restored else None)
         if is_open and not restored:
             t.open += 1
             total.open += 1
-            if deadline is not None and deadline < day_iso:
+            if deadline is not None and deadline < day_iso and not met:  # as the export's deadline_outcome 'missed'
                 t.past += 1
                 total.past += 1
-        if _met(deadline, new_appt, offered, offered_date, restored_on if restored else None):
+        if met:
             t.rescheduled += 1
             total.rescheduled += 1
         if offered == "out_of_network" or (oon_on is not None and oon_on <= day_iso):
@@ -320,12 +321,16 @@ _WORDS = {
 }
 
 
-def render_report_text(report: Report, lang: str = "en") -> str:
-    """The report as short plain-text lines for a phone; HTML-escaped, so it is safe to send with parse_mode=HTML."""
+def render_report_text(report: Report, lang: str = "en", *, for_html: bool = True) -> str:
+    """The report as short plain-text lines for a phone. With `for_html` (Telegram, parse_mode=HTML) every
+    value is HTML-escaped, "<5" included; without it (a .txt file, the terminal) the text is left as it is."""
     w = _WORDS.get(lang, _WORDS["en"])
-    s = report.shown
+    esc = html.escape if for_html else (lambda text: text)
+
+    def s(n: int | None) -> str:
+        return esc(report.shown(n))
+
     t = report.totals
-    esc = html.escape
 
     def median(value: float | None, n: int, unit: str) -> str:
         shown = report.shown_median(value, n)
@@ -369,7 +374,7 @@ def render_report_text(report: Report, lang: str = "en") -> str:
                 s(n) for n in (line.started, line.reported, line.complaint_sent, line.restored)))
     out += ["", w["scope"].format(scope=w["shared"] if report.shared_only else w["all"])]
     if report.public:
-        out.append(w["public"].format(m=report.small_count - 1, n=report.small_count))
+        out.append(esc(w["public"].format(m=report.small_count - 1, n=report.small_count)))
     return "\n".join(out) + "\n"
 
 

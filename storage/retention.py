@@ -73,6 +73,10 @@ def _old_closed_cases(db: Database, cutoff: datetime) -> list[int]:
         " c.member_id IS NOT NULL OR c.note IS NOT NULL OR c.facility_text IS NOT NULL OR c.source IS NOT NULL"
         " OR EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.field IN ('note', 'facility_text')"
         "            AND e.value IS NOT NULL)"
+        " OR EXISTS (SELECT 1 FROM escalations s WHERE s.case_id = c.id AND s.member_id IS NOT NULL"
+        "            AND s.status NOT IN ('open', 'claimed'))"
+        " OR EXISTS (SELECT 1 FROM followups f JOIN outbox o ON o.ref_kind = 'followup' AND o.ref_id = f.id"
+        "            WHERE f.case_id = c.id)"
         " OR EXISTS (SELECT 1 FROM escalations s JOIN desk_notes n ON n.escalation_id = s.id"
         "            WHERE s.case_id = c.id AND s.status NOT IN ('open', 'claimed')))"
     )
@@ -137,6 +141,14 @@ def purge(db: Database, *, now: datetime, days: int = DEFAULT_DAYS, dry_run: boo
                  " AND field IN ('note', 'facility_text') AND value IS NOT NULL", case_ids)
         _run(db, "UPDATE cases SET note = NULL, facility_text = NULL, source = NULL, member_id = NULL"
                  " WHERE id IN ({marks})", case_ids)
+        # Nothing else may lead from a purged case back to the member: its escalations and the check-in
+        # messages sent for it (they hold the member's chat id) lose the link too.
+        _run(db, "UPDATE outbox SET member_id = NULL WHERE ref_kind LIKE 'esc_%' AND ref_id IN"
+                 " (SELECT id FROM escalations WHERE case_id IN ({marks}) AND status NOT IN ('open', 'claimed'))", case_ids)
+        _run(db, "UPDATE escalations SET member_id = NULL WHERE case_id IN ({marks}) AND status NOT IN ('open', 'claimed')",
+             case_ids)
+        _run(db, "DELETE FROM outbox WHERE ref_kind = 'followup' AND ref_id IN"
+                 " (SELECT id FROM followups WHERE case_id IN ({marks}))", case_ids)
         for member_id in erase:
             members_repo.erase(db, member_id)
         audit.record(db, actor=None, action="retention_purge", now=now,

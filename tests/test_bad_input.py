@@ -25,29 +25,29 @@ LONG = "I waited for weeks and " * 220  # about 5,000 characters
 
 # What the member sees for a huge text or only emoji, step by step.
 HUGE_TEXT = {
-    "kind": "Please tap one of the buttons",
+    "kind": "Here I just need a tap on one of the buttons",
     "appt_date": "too long to be a date",
     "facility": "a bit long for a clinic name",
-    "notified": "Please tap one of the buttons",
-    "offered": "Please tap one of the buttons",
+    "notified": "Here I just need a tap on one of the buttons",
+    "offered": "Here I just need a tap on one of the buttons",
     "offered_date": "too long to be a date",
-    "urgency": "Please tap one of the buttons",
+    "urgency": "Here I just need a tap on one of the buttons",
     "note": "Please keep your note under 500 characters",
-    "share": "Please tap one of the buttons",
-    "contact": "Please tap one of the buttons",
+    "share": "Here I just need a tap on one of the buttons",
+    "contact": "Here I just need a tap on one of the buttons",
     "summary": "Please use the buttons below",
 }
 EMOJI = {
-    "kind": "Please tap one of the buttons",
+    "kind": "I can't read emoji as an answer",
     "appt_date": "couldn't read that as a date",
     "facility": "Please type the clinic's name",
-    "notified": "Please tap one of the buttons",
-    "offered": "Please tap one of the buttons",
+    "notified": "I can't read emoji as an answer",
+    "offered": "I can't read emoji as an answer",
     "offered_date": "couldn't read that as a date",
-    "urgency": "Please tap one of the buttons",
+    "urgency": "I can't read emoji as an answer",
     "note": "couldn't find any words",
-    "share": "Please tap one of the buttons",
-    "contact": "Please tap one of the buttons",
+    "share": "I can't read emoji as an answer",
+    "contact": "I can't read emoji as an answer",
     "summary": "Please use the buttons below",
 }
 

@@ -269,3 +269,20 @@ def test_each_template_uses_the_same_placeholders_in_both_languages(name):
     fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
     for key in t["en"]:
         assert fields(t["en"][key]) == fields(t["es"][key]), key
+
+
+@pytest.mark.parametrize("lang,passed,dated,asks", [
+    ("en", "an appointment was due by Tuesday, December 8, 2026, and I still have not been offered one",
+     "dated Friday, December 11, 2026", "1. Offer me an appointment with a therapist now."),
+    ("es", "la cita debía ofrecerse a más tardar el martes, 8 de diciembre de 2026, y todavía no me han ofrecido ninguna",
+     "con fecha del viernes, 11 de diciembre de 2026", "1. Me ofrezca ahora una cita con un terapeuta."),
+])
+def test_a_complaint_after_the_deadline_is_dated_today_says_it_passed_and_asks_for_care_now(campaign, lang, passed,
+                                                                                             dated, asks):
+    facts = case()
+    late = complaint_text(facts, compute_deadline(facts, campaign), campaign, lang, REF, late_on=date(2026, 12, 11))
+    body = spaced(late.body)
+    assert passed in body and dated in body and asks in body
+    assert "on or before" not in late.body_en  # no promise dated in the past
+    assert late.body_en.rstrip().endswith("Friday, December 11, 2026")
+    assert "has passed" in late.how_to_send or "ya pasó" in late.how_to_send

@@ -48,3 +48,26 @@ async def test_in_the_demo_you_can_be_the_volunteer_who_claims_and_answers_the_m
     assert "👤 Member: Last Monday, nobody called me back" in out
     export = tmp_path / "carebot-demo-files"
     assert any(p.suffix == ".csv" for p in export.iterdir())
+
+
+async def test_the_demo_run_again_on_the_same_database_hears_every_line(tmp_path, capsys):
+    db = str(tmp_path / "demo.db")
+    await run_demo(Settings(), db_path=db, lines=CONSENT + [":quit"])
+    capsys.readouterr()
+    await run_demo(Settings(), db_path=db, lines=["/mycases", ":quit"])
+    assert "no filed cases yet" in capsys.readouterr().out
+
+
+def test_make_run_without_a_token_starts_the_demo_with_no_log_lines_in_the_chat(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["run"], input="/start\n:quit\n")
+    assert result.exit_code == 0, result.output
+    assert "starting the offline demo" in result.output
+    assert "Choose your language" in result.output
+    assert " INFO " not in result.output
+    assert (tmp_path / "carebot-demo.db").exists()

@@ -377,3 +377,98 @@ async def test_hard_feelings_said_in_passing_get_a_volunteer_offered_once_a_day_
     assert "a volunteer will write to you here" in member.messages[-1].text
     card = await card_for(bot, group, "harm from missed care")
     assert "overwhelmed" not in card.text and "stressed" not in card.text
+
+
+async def test_what_a_member_writes_while_their_topic_is_deleted_follows_the_case_into_its_new_topic(desk):
+    bot, group = desk
+    member, card = await claimed(bot, group, 8020)
+    group.delete_topic(card.thread_id)
+    await member.send("are you still there? Tom & Jerry said 3 < 5")
+    await bot.standin.wait_for(lambda: any("are you still there" in m.text for m in group.messages), 15)
+    relayed = next(m for m in group.messages if "are you still there" in m.text)
+    assert relayed.thread_id in group.topics and relayed.thread_id != card.thread_id
+    assert "Tom & Jerry said 3 < 5" in relayed.text  # escaped once, shown as written
+
+
+async def test_a_desk_group_that_turns_topics_off_gets_plain_cards(desk):
+    bot, group = desk
+    group.forum = False
+    member = bot.standin.user(8021)
+    await consent(member)
+    await member.ask("/cancel")
+    await member.ask("/volunteer")
+    card = await card_for(bot, group, timeout=15)
+    assert card.thread_id is None and "asked for a person" in card.text
+
+
+async def test_an_unclaimed_case_cannot_be_resolved_by_forged_data_and_the_member_hears_nothing(desk):
+    bot, group = desk
+    member, card = await escalated(bot, group, 8022)
+    esc_id = next(bot.db.query("SELECT id FROM escalations"))["id"]
+    forged = Sent_like(card, f"d:{esc_id}:r_no_action")
+    before = len(member.messages)
+    await group.user(OTHER_VOLUNTEER, "Eli").press(data=forged.buttons[0][0]["callback_data"], message=forged)
+    await asyncio.sleep(1.0)
+    assert next(bot.db.query("SELECT status FROM escalations"))["status"] == "open"
+    assert len(member.messages) == before
+    assert ("desk_resolve", False) in [(e.action, e.allowed) for e in audit.entries(bot.db)]
+
+
+def Sent_like(card, data):
+    """The card with one forged button on it (what a crafted callback looks like)."""
+    from dataclasses import replace as dc_replace
+
+    return dc_replace(card, buttons=[[{"text": "x", "callback_data": data}]])
+
+
+async def test_grant_by_replying_to_the_bots_own_message_grants_nothing(desk):
+    bot, group = desk
+    member, card = await escalated(bot, group, 8023)
+    await group.user(ADMIN, "Ada").send("/grant volunteer", reply_to=card)
+    await wait_text(bot, group.id, "/grant")  # the usage line
+    assert not roles.has_role(bot.db, bot.standin.bot_id, "volunteer")
+
+
+async def test_revoking_a_volunteer_returns_their_claims_to_the_queue(desk):
+    bot, group = desk
+    member, card = await claimed(bot, group, 8024)
+    await group.user(ADMIN, "Ada").send(f"/revoke {VOLUNTEER} volunteer")
+    await wait_text(bot, member.id, "step away")
+    assert next(bot.db.query("SELECT status FROM escalations"))["status"] == "open"
+
+
+async def test_case_shows_only_cases_at_the_desk_and_the_same_members_other_case(desk):
+    bot, group = desk
+    quiet = bot.standin.user(8025)
+    quiet_ref = await file_case(quiet)
+    vol = group.user(VOLUNTEER, "Dana")
+    await vol.send(f"/case {quiet_ref}")
+    await wait_text(bot, group.id, "No case with that reference at the desk")
+    member = bot.standin.user(8026)
+    first = await file_case(member)
+    await member.ask("/volunteer")
+    await card_for(bot, group, first)
+    await member.tap("Report a canceled appointment")
+    for label in ("Group therapy", "Yesterday"):
+        await member.tap(label)
+    await member.ask("Fontana")
+    for label in ("Phone call", "Nothing", "It's urgent", "Skip", "Yes, share it", "No, thanks"):
+        await member.tap(label)
+    await member.press("Confirm and file")
+    await member.settle()
+    second = next(r["ref"] for r in bot.db.query("SELECT ref FROM cases WHERE ref != ? AND kind = 'group'", [first]))
+    bot.clock.advance(timedelta(hours=49))
+    await wait_text(bot, group.id, f"another case: {second}", timeout=15)
+    await vol.send(f"/case {second}")
+    shown = await wait_text(bot, group.id, "Group therapy")
+    assert "Fontana" in shown.text and "Individual therapy" not in shown.text
+
+
+async def test_a_member_editing_a_message_during_a_chat_reaches_the_volunteer(desk):
+    bot, group = desk
+    member, card = await claimed(bot, group, 8027)
+    sent = await member.send("my appt was on the 3rd")
+    await wait_text(bot, group.id, "my appt was on the 3rd")
+    await member.edit(sent, "my appt was on the 4th")
+    edited = await wait_text(bot, group.id, "edited a message")
+    assert "the 4th" in edited.text

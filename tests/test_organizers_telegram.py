@@ -81,6 +81,16 @@ async def test_report_in_the_organizers_chat_comes_with_three_charts(org_bot):
     assert any("Los Angeles Medical Center" in t for t in texts)
 
 
+async def test_public_report_in_telegram_shows_small_counts_as_under_five(org_bot):
+    await filed(org_bot, 9107)
+    organizer = org_bot.standin.user(ORGANIZER, "Olga")
+    await organizer.send("/report public")
+    await org_bot.standin.wait_for(lambda: any("Los Angeles Medical Center" in m.text for m in organizer.messages), 30,
+                                   chat_id=ORGANIZER)
+    text = next(m.text for m in organizer.messages if "Los Angeles Medical Center" in m.text)
+    assert "<5" in text and "1 in total" not in text
+
+
 async def test_a_members_report_command_is_still_theirs(org_bot):
     member = org_bot.standin.user(9104)
     await consent(member)

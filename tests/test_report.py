@@ -30,7 +30,8 @@ def campaign():
 
 def build_fixture(db) -> None:
     m = add_member(db)
-    # Fontana: f1 and f7 today (f7 not shared), f2 and f3 past the deadline (f3 had a new appointment in time),
+    # Fontana: f1 and f7 today (f7 not shared), f2 and f3 past their deadline date, f2 without an appointment
+    # (missed) and f3 with a new appointment in time (met, so not counted as past the deadline),
     # f4 and f5 restored (19 and 12 days), f6 filed after the report day.
     add_case(db, member_id=m, filed="2026-11-24", deadline_date="2026-12-08", link_code="cFONTANA001")
     add_case(db, member_id=m, filed="2026-11-02", deadline_date="2026-11-16", link_code="cFONTANA001",
@@ -99,7 +100,7 @@ def test_report_counts_every_number_per_clinic(db, campaign):
     assert [f.facility_id for f in report.facilities] == ["downey", "fontana", None, "south-bay"]
     f = by_id(report)
     assert f["fontana"] == FacilityLine(
-        facility_id="fontana", name="Fontana", reported_today=2, reported_total=6, open=4, open_past_deadline=2,
+        facility_id="fontana", name="Fontana", reported_today=2, reported_total=6, open=4, open_past_deadline=1,
         rescheduled_within_deadline=3, offered_out_of_network=1, restored=2, median_days_to_restored=15.5)
     assert f["downey"] == FacilityLine(
         facility_id="downey", name="Downey", reported_today=0, reported_total=5, open=4, open_past_deadline=4,
@@ -109,7 +110,7 @@ def test_report_counts_every_number_per_clinic(db, campaign):
     assert "irvine" not in f
     t = report.totals
     assert (t.open, t.open_past_deadline, t.rescheduled_within_deadline, t.offered_out_of_network, t.restored,
-            t.median_days_to_restored) == (10, 6, 3, 2, 2, 15.5)
+            t.median_days_to_restored) == (10, 5, 3, 2, 2, 15.5)
 
 
 def test_report_counts_the_desk_and_unreachable_members(db, campaign):
@@ -140,7 +141,7 @@ def test_report_for_an_earlier_day_counts_what_was_known_by_then(db, campaign):
     report = build_report(db, campaign, day=date(2026, 11, 21))
     f = by_id(report)
     assert report.reported_total == 10
-    assert (f["fontana"].open, f["fontana"].restored, f["fontana"].open_past_deadline) == (3, 1, 2)
+    assert (f["fontana"].open, f["fontana"].restored, f["fontana"].open_past_deadline) == (3, 1, 1)
     # All five Downey cases were open on Nov 21 (two closed later); the deadlines of Nov 19 and 20 had passed.
     assert (f["downey"].open, f["downey"].open_past_deadline) == (5, 3)
 
@@ -148,7 +149,7 @@ def test_report_for_an_earlier_day_counts_what_was_known_by_then(db, campaign):
 def test_report_text_is_short_lines_sorted_by_past_deadline_and_says_what_it_counts(db, campaign):
     text = render_report_text(build_report(db, campaign, day=DAY))
     assert "Cancellations reported: 3 today, 13 in total" in text
-    assert "Open: 10 · past the deadline: 6" in text
+    assert "Open: 10 · past the deadline: 5" in text
     assert "Care restored: 2 · median 15.5 days" in text
     assert "  open 4 · past deadline 4\n  new today 0 · total 5 · out-of-network 1\n" in text
     assert "  rescheduled in time 3 · restored 2 (median 15.5 days)" in text
@@ -182,9 +183,10 @@ def test_public_report_shows_small_counts_as_under_five_but_keeps_the_numbers(db
     report = build_report(db, campaign, day=DAY, public=True, small_count=5)
     assert report.reported_today == 3 and by_id(report)["downey"].open == 4
     assert [report.shown(n) for n in (0, 1, 4, 5, 13)] == ["0", "<5", "<5", "5", "13"]
-    text = render_report_text(report)
+    text = render_report_text(report, for_html=False)
     assert "Cancellations reported: <5 today, 13 in total" in text
-    assert "Open: 10 · past the deadline: 6" in text
+    assert "Cancellations reported: &lt;5 today" in render_report_text(report)  # for Telegram's HTML
+    assert "Open: 10 · past the deadline: 5" in text
     assert "  open <5 · past deadline <5" in text
     assert "  new today 0 · total 5 · out-of-network <5" in text
     assert "Care restored: <5 · median –\n" in text  # a median over two cases is not published
@@ -226,7 +228,7 @@ def test_charts_are_drawn_from_the_report_numbers(db, campaign):
                       date(2026, 11, 6): 2, date(2026, 11, 7): 1, date(2026, 11, 8): 1, date(2026, 11, 10): 1,
                       date(2026, 11, 20): 1, DAY: 3}
     assert sum(n for _, n in data.daily) == report.reported_total
-    assert data.past_deadline == (("Downey", 4), ("Fontana", 2))
+    assert data.past_deadline == (("Downey", 4), ("Fontana", 1))
     assert data.days_to_restored == (12, 19)
     assert sum(n for _, _, n in data.histogram) == 2
     assert [(lo, n) for lo, _, n in data.histogram if n] == [(12, 1), (19, 1)]

@@ -177,3 +177,17 @@ async def test_welcome_says_what_carebot_is_and_is_not(running_bot):
     welcome = await member.tap("English")
     for promise in ("not Kaiser", "not a lawyer", "not a clinician", "/delete", "never your name"):
         assert promise in welcome.text
+
+
+async def test_in_the_past_week_offers_the_six_days_before_yesterday_and_records_the_one_tapped(running_bot):
+    member = running_bot.standin.user(1090, "Ana", "en")
+    await consent(member)
+    await member.tap("Individual therapy")
+    days = await member.tap("In the past week")  # Tuesday, Nov 24: Sunday the 22nd back to Tuesday the 17th
+    assert [label for label in days.labels() if label != "‹ Back"] == [
+        "Sun Nov 22", "Sat Nov 21", "Fri Nov 20", "Thu Nov 19", "Wed Nov 18", "Tue Nov 17"]
+    await member.tap("Thu Nov 19")
+    assert "✓ Thursday, November 19" in member.last.text or any(
+        "Thursday, November 19" in m.text for m in member.messages[-2:])
+    draft = next(running_bot.db.query("SELECT appt_date FROM cases"))
+    assert draft["appt_date"] == "2026-11-19"

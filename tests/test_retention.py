@@ -170,3 +170,22 @@ def test_cli_purge_dry_run_prints_counts_only(tmp_path):
         assert secret not in result.output
     result = CliRunner().invoke(group, ["purge"], env=env)
     assert result.exit_code == 0 and "were erased" in result.output
+
+
+def test_a_purged_case_no_longer_leads_back_to_a_member_who_is_still_here(db):
+    from tests.organizer_fixtures import add_followup
+
+    member = add_member(db, chat_id=900000001, username="ann", contact_ok=True)
+    old = add_case(db, member_id=member, status="closed", closed_at=at("2026-01-02"), note="private", filed="2026-01-01")
+    add_case(db, member_id=member, status="open", filed="2026-11-02")  # keeps the member
+    add_escalation(db, member_id=member, case_id=old, status="resolved", created_at=at("2026-01-01"),
+                   claimed_at=at("2026-01-01", "19:00"))
+    checkin = add_followup(db, old, "answered", due="2026-01-01")
+    db["outbox"].insert({"chat_id": 900000001, "member_id": member, "kind": "followup", "action": "send", "payload": "{}",
+                         "status": "sent", "created_at": at("2026-01-01"), "ref_kind": "followup", "ref_id": checkin})
+    purge(db, now=NOW, days=180, dry_run=False)
+    assert list(db.query("SELECT member_id FROM escalations WHERE case_id = ?", [old])) == [{"member_id": None}]
+    assert list(db.query("SELECT o.id FROM outbox o JOIN followups f ON f.id = o.ref_id"
+                         " WHERE o.ref_kind = 'followup' AND f.case_id = ?", [old])) == []
+    assert member in members(db)
+    assert purge(db, now=NOW, days=180, dry_run=True).cases_scrubbed == 0
