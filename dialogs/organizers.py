@@ -12,7 +12,7 @@ import base64
 import html
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dialogs.model import Button, ClearButtons, Edit, Reply
 from knowledge.dates import format_date
@@ -20,6 +20,7 @@ from storage import audit, cases, links, members, outbox
 from storage.outbox import PRIORITY_ANNOUNCEMENT, PRIORITY_INTERACTIVE
 
 logger = logging.getLogger(__name__)
+ANNOUNCE_PROGRESS_EVERY = timedelta(minutes=10)  # a strike-sized announcement drains for an hour or more
 
 ORGANIZER_COMMANDS = ("export", "report", "announce")
 STAFF_LANG = "en"
@@ -251,14 +252,27 @@ class Organizers:
         turn.replies.append(Edit(mid, text) if mid else Reply(text))
 
     def announcements_progress(self) -> int:
-        """Tell organizers when their announcement has gone out: sent, failed, unreachable."""
+        """Tell organizers how their announcement is going (every ANNOUNCE_PROGRESS_EVERY of the bot's
+        clock while it drains) and when it has gone out: sent, failed, unreachable."""
         finished = 0
+        now = self.clock()
+        told = self.__dict__.setdefault("_announce_progress_told", {})  # announcement id -> last progress message
         with self.db.atomic():
-            for ann_id, creator in self.db.execute("SELECT id, created_by FROM announcements WHERE status = 'sending'").fetchall():
+            for ann_id, creator, total in self.db.execute(
+                    "SELECT id, created_by, recipients FROM announcements WHERE status = 'sending'").fetchall():
                 counts = {r["status"]: r["n"] for r in self.db.query(
                     "SELECT status, count(*) AS n FROM outbox WHERE ref_kind = 'announcement' AND ref_id = ? GROUP BY status", [ann_id])}
                 if counts.get("pending") or counts.get("sending"):
+                    last = told.setdefault(ann_id, now)
+                    if creator and now - last >= ANNOUNCE_PROGRESS_EVERY:
+                        told[ann_id] = now
+                        gone = counts.get("sent", 0) + counts.get("failed", 0) + counts.get("canceled", 0)
+                        outbox.enqueue(self.db, chat_id=creator, action="send", now=now, kind="organizer",
+                                       priority=PRIORITY_INTERACTIVE + 1,
+                                       payload={"text": self._st("announce.progress", id=ann_id, done=gone, n=total or 0,
+                                                                  sent=counts.get("sent", 0)), "buttons": []})
                     continue
+                told.pop(ann_id, None)
                 unreachable = self.db.execute(
                     "SELECT count(*) FROM outbox o JOIN members m ON m.id = o.member_id WHERE o.ref_kind = 'announcement'"
                     " AND o.ref_id = ? AND o.status IN ('failed', 'canceled') AND m.unreachable_at IS NOT NULL", [ann_id]).fetchone()[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import json
 import io
 from datetime import datetime, timezone
 
@@ -156,3 +157,31 @@ async def test_i_sent_it_records_the_complaint_as_sent(org_bot):
     assert "I noted that you sent your complaint" in done.text
     row = next(org_bot.db.query("SELECT complaint_sent_on FROM cases"))
     assert row["complaint_sent_on"] == "2026-11-24"
+
+
+def test_a_long_announcement_reports_progress_every_ten_minutes_then_the_totals(tmp_path, standin):
+    from datetime import timedelta
+
+    from storage import outbox
+
+    core = build_core(bot_settings(standin, tmp_path / "carebot.db"))
+    core.clock = FakeClock(TUESDAY_MORNING)
+    db, now = core.db, TUESDAY_MORNING
+    db.execute("INSERT INTO announcements (id, created_by, text_en, text_es, status, recipients, created_at)"
+               " VALUES (1, ?, 'hi', 'hola', 'sending', 3, ?)", [ORGANIZER, now.isoformat()])
+    items = [outbox.enqueue(db, chat_id=5000 + i, member_id=f"m{i}", action="send", payload={"text": "hi"}, now=now,
+                            kind="announcement", ref_kind="announcement", ref_id=1) for i in range(3)]
+    outbox.mark_sent(db, items[0].id, now, 1)
+
+    def to_organizer():
+        return [json.loads(r["payload"])["text"] for r in db.query("SELECT payload FROM outbox WHERE chat_id = ?", [ORGANIZER])]
+
+    core.announcements_progress()
+    assert to_organizer() == []  # just started
+    core.clock.advance(timedelta(minutes=11))
+    core.announcements_progress()
+    assert to_organizer() == ["📣 Announcement #1: 1 of 3 handled so far (1 sent). Still going; I'll tell you when it's done."]
+    for item in items[1:]:
+        outbox.mark_sent(db, item.id, now, 2)
+    core.announcements_progress()
+    assert to_organizer()[-1].startswith("📣 Announcement #1 is done: 3 sent, 0 failed, 0 unreachable")
