@@ -90,14 +90,17 @@ class Dispatcher:
 
     async def deliver_now(self, ids) -> None:
         """A member's replies, in order, before anything in the background for that chat."""
-        for item_id in ids:
+        ids = list(ids)
+        for n, item_id in enumerate(ids):
             item = self.core.claim(item_id)
             if item is None:
                 continue
             self._busy.add(item.chat_id)
             try:
                 if not await self._send(item, background=False):
-                    self.wake()  # the rest of this reply waits for the retry, in order
+                    # The background retries it after its backoff, then the rest of this reply, in order.
+                    self.core.defer_replies(ids[n + 1:])
+                    self.wake()
                     break
             finally:
                 self._busy.discard(item.chat_id)

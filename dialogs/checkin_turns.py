@@ -8,6 +8,7 @@ is no "submit" step.
 from __future__ import annotations
 
 import html
+import re
 import logging
 from datetime import datetime, timedelta, timezone
 
@@ -15,6 +16,7 @@ from dialogs import engine
 from dialogs.engine import Dialog, Step
 from dialogs.model import Button, ClearButtons, Edit, Reply, keyboard_json
 from knowledge.dates import format_date
+from knowledge.text import normalize
 from storage import cases, followups, members, outbox
 from storage.models import Case, Member
 from storage.outbox import PRIORITY_FOLLOWUP
@@ -38,6 +40,7 @@ FOREVER = datetime(9999, 1, 1, tzinfo=timezone.utc)
 # A typed message this soon after a check-in is read as an answer to it.
 CHECKIN_REPLY_WINDOW = timedelta(days=7)
 PAUSE_CHOICES = {"3": 3, "7": 7, "14": 14, "0": None}
+MAX_PAUSE_DAYS = 90
 
 
 class Checkins:
@@ -121,7 +124,7 @@ class Checkins:
         text = t("checkin.intro", ref=case.ref, kind=t(f"choice.kind.{case.kind}") if case.kind else "",
                  facility=facility.name if facility else (case.facility_text or t("facility.unknown")))
         if case.deadline_date:
-            key = "checkin.deadline_passed" if case.deadline_date < today else "checkin.deadline"
+            key = "checkin.deadline_passed" if _deadline_passed(case, self.clock(), today) else "checkin.deadline"
             text += "\n" + t(key, deadline=format_date(case.deadline_date, lang, today=today))
         buttons = tuple((Button(t(f"checkin.{label}"), f"f:{followup_id}:{action}"),) for action, label in
                         (("new", "new_appt"), ("oon", "oon"), ("wait", "waiting"), ("seen", "restored"), ("help", "help")))
@@ -254,7 +257,7 @@ class Checkins:
         today = self.today(turn.now)
         lang = turn.state.lang
         deadline = case.deadline_date
-        if deadline is None or today <= deadline:
+        if deadline is None or not _deadline_passed(case, turn.now, today):
             self._schedule_next_checkin(case, after=turn.now)
             nxt = followups.pending_for_case(self.db, case.id)
             when = format_date(nxt[0].due_at.astimezone(self.campaign.tz).date(), lang, today=today) if nxt else ""
@@ -299,16 +302,28 @@ class Checkins:
         text = turn.ev.text
         if len(text) > 200:
             return False
+        seen_question = f.kind in ("seen", "oon_seen")
         labels = {}
-        for action, key in (("new", "new_appt"), ("oon", "oon"), ("wait", "waiting"), ("seen", "restored"), ("help", "help")):
-            words = [self.catalog.t(lang, f"checkin.{key}") for lang in ("en", "es")]
+        keys = [("new", "new_appt"), ("oon", "oon"), ("wait", "waiting"), ("seen", "restored"), ("help", "help")]
+        if seen_question:
+            keys += [("seen", "yes"), ("wait", "no")]
+        for action, key in keys:
+            words = [self.catalog.t(lang, f"checkin.{key}") for lang in ("en", "es") if self.catalog.has(lang, f"checkin.{key}")]
             for lang in ("en", "es"):
                 if self.catalog.has(lang, f"synonyms.checkin.{key}"):
                     words.extend(self.catalog.raw(lang, f"synonyms.checkin.{key}"))
-            labels[action] = words
-        action = self.ctx(turn.now).match_choice(text, labels)
-        if action is None and self._looks_like_a_date(text, turn):
-            action = "new"
+            labels.setdefault(action, []).extend(words)
+        asks = text.rstrip().endswith("?")  # "out of network?" is a question, not an answer
+        if asks:
+            action = None
+        elif _says_not_seen(text):
+            action = "wait"  # "I wasn't seen", "no me atendieron": never read as "seen"
+        else:
+            action = self.ctx(turn.now).match_choice(text, labels)
+        if action is None and not asks and not seen_question:
+            typed = self._looks_like_a_date(text, turn)
+            if typed is not None and typed >= self.today(turn.now):  # a date to come: their new appointment
+                action = "new"
         if action is None:
             if self._answer_question(turn, text, confident_only=True) or turn.heard_hardship:
                 return True  # (hard news was answered already: no "I didn't get that")
@@ -334,6 +349,10 @@ class Checkins:
         if not cases.open_for_member(self.db, turn.member.id):
             self._say(turn, self.t(turn, "pause.no_cases"))
             return
+        days = turn.ev.args.strip().split()[0] if turn.ev.args.strip() else ""
+        if days.isdigit() and 1 <= int(days) <= MAX_PAUSE_DAYS:  # "/pause 10": ten days, no question
+            self._pause(turn, int(days))
+            return
         self._say(turn, self.t(turn, "pause.ask"), (
             (Button(self.t(turn, "pause.days_3"), "p:3"), Button(self.t(turn, "pause.days_7"), "p:7")),
             (Button(self.t(turn, "pause.days_14"), "p:14"), Button(self.t(turn, "pause.until_resume"), "p:0")),
@@ -344,16 +363,20 @@ class Checkins:
         if choice not in PAUSE_CHOICES:
             self._old_button(turn)
             return
-        days = PAUSE_CHOICES[choice]
+        self._pause(turn, PAUSE_CHOICES[choice], message_id=turn.ev.message_id)
+
+    def _pause(self, turn, days: int | None, *, message_id: int | None = None) -> None:
+        """Hold the member's check-ins for `days` (None: until they resume)."""
         until = FOREVER if days is None else turn.now + timedelta(days=days)
         members.set_paused(self.db, turn.member.id, until)
         for case in cases.open_for_member(self.db, turn.member.id):
+            followups.unqueue(self.db, case.id, until)  # one waiting in the outbox (a backlog, the morning) waits too
             for f in followups.pending_for_case(self.db, case.id):
                 if f.due_at < until:
                     followups.postpone(self.db, f.id, until)
         text = self.t(turn, "pause.done_forever") if days is None else self.t(
             turn, "pause.done", date=format_date((until.astimezone(self.campaign.tz)).date(), turn.state.lang, today=self.today(turn.now)))
-        turn.replies.append(Edit(turn.ev.message_id, text) if turn.ev.message_id else Reply(text))
+        turn.replies.append(Edit(message_id, text) if message_id else Reply(text))
 
     def _resume_command(self, turn) -> None:
         if turn.member.paused_until is None:
@@ -366,10 +389,17 @@ class Checkins:
                                              deadline_at=case.deadline_at, urgent=case.urgency == "urgent", after=turn.now)
             pending = followups.pending_for_case(self.db, case.id)
             for f in pending:
-                followups.postpone(self.db, f.id, min(f.due_at, due) if f.due_at < FOREVER else due)
+                if f.kind == "checkin":  # came due while paused: at the next regular time
+                    new_due = due if f.due_at >= FOREVER else min(f.due_at, due)
+                elif case.new_appt_date is not None:  # "were you seen?": the day after the appointment (or now)
+                    new_due = max(self.schedule.day_after(case.new_appt_date), turn.now)
+                else:
+                    new_due = due
+                followups.postpone(self.db, f.id, new_due)
+                soonest = new_due if soonest is None else min(soonest, new_due)
             if not pending:
                 followups.schedule(self.db, case.id, "checkin", due, turn.now)
-            soonest = due if soonest is None else min(soonest, due)
+                soonest = due if soonest is None else min(soonest, due)
         when = format_date(soonest.astimezone(self.campaign.tz).date(), turn.state.lang, today=self.today(turn.now)) if soonest else "-"
         self._say(turn, self.t(turn, "pause.resumed", date=when))
 
@@ -385,3 +415,19 @@ class Checkins:
         if due is None:
             return ""
         return self.t(turn, "checkin.next_checkin", date=format_date(due.astimezone(self.campaign.tz).date(), turn.state.lang, today=today))
+
+
+_NOT_SEEN = re.compile(r"\b(not|wasnt|werent|havent|hasnt|didnt|never|no|nobody|todavia no|aun no|nadie)\b"
+                       r".{0,20}\b(seen|see me|saw me|atendi\w*|atiende\w*|vio|vieron)\b")
+
+
+def _says_not_seen(text: str) -> bool:
+    return _NOT_SEEN.search(normalize(text)) is not None
+
+
+def _deadline_passed(case: Case, now: datetime, today) -> bool:
+    """An urgent case's 48 hours end at a time; the others at the end of a day."""
+    if case.deadline_at is not None:
+        return now > case.deadline_at
+    return case.deadline_date is not None and case.deadline_date < today
+

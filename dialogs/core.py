@@ -254,6 +254,10 @@ class Core(Checkins, Desk, Organizers):
         with self.db.atomic():
             return outbox.claim_next(self.db, self.clock(), busy_chats=busy_chats, min_priority=min_priority)
 
+    def defer_replies(self, item_ids) -> None:
+        with self.db.atomic():
+            outbox.defer_after(self.db, item_ids, self.clock())
+
     def recover_outbox(self) -> int:
         """At start: items claimed before a crash go back to the queue."""
         with self.db.atomic():

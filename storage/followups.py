@@ -94,6 +94,19 @@ def mark_answered(db: Database, followup_id: int, answer: str, now: datetime) ->
                [to_iso(now), answer, followup_id])
 
 
+def unqueue(db: Database, case_id: int, due_at: datetime) -> int:
+    """Check-ins of the case already handed to the outbox but not sent yet go back to pending, due at
+    `due_at` (a member paused). One being sent right now is left to go. Returns how many."""
+    moved = 0
+    for row in list(db.query("SELECT id, outbox_id FROM followups WHERE case_id = ? AND status = 'queued'", [case_id])):
+        if db.execute("UPDATE outbox SET status = 'canceled', payload = '{}' WHERE id = ? AND status = 'pending'",
+                      [row["outbox_id"]]).rowcount == 1:
+            db.execute("UPDATE followups SET status = 'pending', outbox_id = NULL, due_at = ? WHERE id = ?",
+                       [to_iso(due_at), row["id"]])
+            moved += 1
+    return moved
+
+
 def cancel_for_case(db: Database, case_id: int, kinds: tuple[str, ...] | None = None) -> int:
     """Cancel the case's follow-ups not yet sent (and their queued messages). Returns how many."""
     where = "case_id = ? AND status IN ('pending', 'queued')"

@@ -8,7 +8,7 @@ the next start, so a message in flight at a crash may go out twice, and no other
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -78,16 +78,34 @@ def claim(db: Database, item_id: int, now: datetime) -> OutboxItem | None:
     return get(db, item_id) if cur.rowcount == 1 else None
 
 
+INTERACTIVE_STALE = timedelta(seconds=5)  # a reply not sent by then was missed (a crash): the background sends it
+
+
 def claim_next(db: Database, now: datetime, *, busy_chats=(), min_priority: int = 1) -> OutboxItem | None:
-    """Claim the most urgent due row (priority >= min_priority) for a chat not already being sent to."""
+    """Claim the most urgent due row for a chat not already being sent to.
+
+    Rows under `min_priority` (replies to members) are sent at once by the handler that wrote them; the
+    background takes one only when that failed (it has a retry time) or never happened (a crash left it
+    pending), and then strictly in order within its chat."""
     busy = list(busy_chats)
-    not_busy = f" AND chat_id NOT IN ({','.join('?' * len(busy))})" if busy else ""
+    not_busy = f" AND o.chat_id NOT IN ({','.join('?' * len(busy))})" if busy else ""
     row = db.execute(
-        "SELECT id FROM outbox WHERE status = 'pending' AND priority >= ? AND (not_before IS NULL OR not_before <= ?)"
-        f"{not_busy} ORDER BY priority, id LIMIT 1",
-        [min_priority, to_iso(now), *busy],
+        "SELECT o.id FROM outbox o WHERE o.status = 'pending' AND (o.not_before IS NULL OR o.not_before <= ?)"
+        f"{not_busy} AND (o.priority >= ? OR ((o.not_before IS NOT NULL OR o.created_at <= ?)"
+        " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.status IN ('pending', 'sending')"
+        "                 AND e.priority < ? AND e.id < o.id)))"
+        " ORDER BY o.priority, o.id LIMIT 1",
+        [to_iso(now), *busy, min_priority, to_iso(now - INTERACTIVE_STALE), min_priority],
     ).fetchone()
     return claim(db, row[0], now) if row else None
+
+
+def defer_after(db: Database, item_ids, now: datetime) -> None:
+    """The rest of a reply whose first part failed: the background sends them, after it, in order."""
+    ids = list(item_ids)
+    if ids:
+        db.execute(f"UPDATE outbox SET not_before = coalesce(not_before, ?) WHERE status = 'pending'"
+                   f" AND id IN ({','.join('?' * len(ids))})", [to_iso(now), *ids])
 
 
 def _finish(db: Database, item_id: int, status: str, now: datetime, message_id: int | None = None) -> OutboxItem | None:

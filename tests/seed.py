@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -31,10 +32,12 @@ def seed_due_checkins(db, n: int, *, now: datetime, first_chat: int = 900_000, l
 def campaign_without_quiet_hours(tmp_path: Path) -> Path:
     """The sample campaign with no quiet hours, for tests on the real clock (any hour of the day)."""
     text = SAMPLE_CAMPAIGN.read_text(encoding="utf-8")
-    assert "[followups]" not in text
+    quiet = re.compile(r'^(quiet_start|quiet_end) = "[0-9:]+"', re.MULTILINE)
+    assert len(quiet.findall(text)) == 2, "the sample campaign's [followups] table sets the quiet hours"
     path = tmp_path / "campaign.toml"
-    path.write_text(text + '\n[followups]\nquiet_start = "00:00"\nquiet_end = "00:00"\n', encoding="utf-8")
-    tomllib.loads(path.read_text(encoding="utf-8"))
+    path.write_text(quiet.sub(lambda m: f'{m.group(1)} = "00:00"', text), encoding="utf-8")
+    table = tomllib.loads(path.read_text(encoding="utf-8"))["followups"]
+    assert table["quiet_start"] == table["quiet_end"] == "00:00"
     return path
 
 

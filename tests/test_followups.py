@@ -299,3 +299,137 @@ async def test_waiting_that_gets_harder_is_one_tap_and_reaches_the_volunteer_des
     assert [r["reason"] for r in running_bot.db.query("SELECT reason FROM escalations")] == ["harm"]
     assert "wellbeing" in [r["kind"] for r in running_bot.db.query("SELECT kind FROM case_events")]
 
+
+
+async def test_a_reply_that_fails_once_is_retried_and_arrives(running_bot):
+    member = running_bot.standin.user(7501)
+    await consent(member)
+    await member.ask("/cancel")
+    running_bot.standin.configure(fail_rate=1.0)  # Telegram answers 5xx or drops the request
+    await member.send("/help")
+    await running_bot.standin.wait_for(lambda: sum(running_bot.standin.refused.values()) > 0, 10)
+    running_bot.standin.configure(fail_rate=0.0)
+    await running_bot.standin.wait_for(lambda: "/report" in member.last.text and "/delete" in member.last.text, 20,
+                                       chat_id=member.id)
+    statuses = [r["status"] for r in running_bot.db.query("SELECT status FROM outbox WHERE chat_id = ?", [member.id])]
+    assert "pending" not in statuses and "sending" not in statuses
+
+
+async def test_a_reply_left_unsent_by_a_crash_goes_out_in_order_after_the_restart(running_bot):
+    from storage import outbox
+
+    member = running_bot.standin.user(7502)
+    await consent(member)
+    before = len(member.messages)
+    member_id = next(running_bot.db.query("SELECT id FROM members"))["id"]
+    written = running_bot.clock() - timedelta(seconds=30)  # committed, then the process died before sending
+    with running_bot.db.atomic():
+        for text in ("first part", "second part"):
+            outbox.enqueue(running_bot.db, chat_id=member.id, member_id=member_id, action="send",
+                           payload={"text": text, "buttons": []}, now=written)
+    await running_bot.standin.wait_for(lambda: len(member.messages) >= before + 2, 10, chat_id=member.id)
+    assert [m.text for m in member.messages[before:]] == ["first part", "second part"]
+
+
+async def test_resume_keeps_were_you_seen_for_the_day_after_the_appointment(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7503)
+    await file_case(member)
+    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
+    checkin = await wait_checkin(running_bot, member)
+    await member.tap("I have a new appointment", message=checkin)
+    await member.ask("Dec 20")
+    await member.ask("/pause")
+    await member.tap("Until I resume")
+    await member.ask("/resume")
+    clock.set(datetime(2026, 12, 18, 18, 0, tzinfo=timezone.utc))
+    await asyncio.sleep(2.5)
+    assert not any("Were you seen?" in m.text for m in member.messages)
+    clock.set(datetime(2026, 12, 21, 18, 5, tzinfo=timezone.utc))
+    await running_bot.standin.wait_for(lambda: "Were you seen?" in member.last.text, 10, chat_id=member.id)
+    assert "December 20" in member.last.text
+
+
+async def test_typed_english_answers_to_check_ins_are_read_the_way_they_were_meant(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7504)
+    await file_case(member)
+    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
+    await wait_checkin(running_bot, member)
+    await member.ask("they called me on monday but nothing")
+    assert next(running_bot.db.query("SELECT new_appt_date FROM cases"))["new_appt_date"] is None
+    await member.ask("out of network?")  # a question, not an answer
+    assert next(running_bot.db.query("SELECT oon_offered_on FROM cases"))["oon_offered_on"] is None
+    await member.ask("not yet")
+    assert any("still has until" in m.text for m in member.messages[-3:])
+    await member.ask("they gave me an appointment for Dec 2")
+    clock.set(datetime(2026, 12, 3, 18, 5, tzinfo=timezone.utc))
+    await running_bot.standin.wait_for(lambda: "Were you seen?" in member.last.text, 10, chat_id=member.id)
+    not_seen = await member.ask("I wasn't seen, they canceled again")
+    assert "Shall I close" not in not_seen.text and "didn't happen" in not_seen.text
+    assert next(running_bot.db.query("SELECT status FROM cases"))["status"] == "open"
+
+
+async def test_yes_typed_to_were_you_seen_closes_after_the_confirmation(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7505)
+    await file_case(member)
+    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
+    checkin = await wait_checkin(running_bot, member)
+    await member.tap("I have a new appointment", message=checkin)
+    await member.ask("Dec 2")
+    clock.set(datetime(2026, 12, 3, 18, 5, tzinfo=timezone.utc))
+    await running_bot.standin.wait_for(lambda: "Were you seen?" in member.last.text, 10, chat_id=member.id)
+    confirm = await member.ask("yes")
+    assert "Shall I close case" in confirm.text
+
+
+async def test_still_waiting_on_an_urgent_case_past_its_48_hours_gives_the_next_step(running_bot):
+    clock, member = running_bot.clock, running_bot.standin.user(7506)
+    await file_case(member, urgency="It's urgent", when="Today")
+    clock.set(LA_10AM_TUE + timedelta(hours=24, minutes=5))
+    checkin = await wait_checkin(running_bot, member)
+    clock.set(LA_10AM_TUE + timedelta(hours=50))  # the same day's deadline time has passed
+    await member.tap("Still waiting", message=checkin)
+    texts = "\n".join(m.text for m in member.messages[-4:])
+    assert "has passed" in texts and "still has until" not in texts
+
+
+def test_a_pause_takes_back_a_checkin_still_waiting_in_the_outbox(tmp_path, standin):
+    from storage import followups as fu, outbox
+
+    core = build_core(bot_settings(standin, tmp_path / "carebot.db"))
+    core.clock = FakeClock(LA_10AM_TUE)
+    chats = seed_due_checkins(core.db, 1, now=LA_10AM_TUE)
+    assert core.materialize_due() == 1  # handed to the outbox, not sent yet (a backlog)
+    case_id = next(core.db.query("SELECT case_id FROM followups"))["case_id"]
+    with core.db.atomic():
+        assert fu.unqueue(core.db, case_id, LA_10AM_TUE + timedelta(days=7)) == 1
+    assert [r["status"] for r in core.db.query("SELECT status FROM outbox WHERE chat_id = ?", [chats[0]])] == ["canceled"]
+    row = next(core.db.query("SELECT status, due_at FROM followups"))
+    assert row["status"] == "pending" and row["due_at"].startswith("2026-12-01")
+    assert outbox.count_by_status(core.db).get("pending", 0) == 0
+
+
+async def test_pause_with_a_number_of_days_pauses_that_long_without_asking(running_bot):
+    member = running_bot.standin.user(7507)
+    await file_case(member)
+    reply = await member.ask("/pause 10")
+    assert "paused until" in reply.text and "December 4" in reply.text
+
+
+async def test_when_telegram_answers_429_each_checkin_waits_its_retry_after_and_arrives_once(standin, tmp_path):
+    settings = bot_settings(standin, tmp_path / "carebot.db", rate_limit=1)
+    core = build_core(settings)
+    core.clock = FakeClock(LA_10AM_TUE)
+    chats = seed_due_checkins(core.db, 60, now=LA_10AM_TUE)
+    # Telegram is stricter today than the limits carebot keeps to: it answers 429 with retry_after.
+    standin.configure(enforce_limits=True, overall_per_second=8)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 15)
+        await standin.wait_for(lambda: all(checkins_in(standin, c) for c in chats), 60)
+    finally:
+        stop.set()
+        await task
+    assert standin.refused["429"] > 0
+    assert all(len(checkins_in(standin, c)) == 1 for c in chats)
+    assert followups.count_by_status(core.db).get("sent") == 60
