@@ -687,6 +687,9 @@ class Core(Checkins, Desk, Organizers):
         cases.set_deadline(self.db, case.id, standard=deadline.standard, due_date=deadline.due_date, due_at=deadline.due_at)
         case = cases.get(self.db, case.id)
         self._schedule_next_checkin(case, after=turn.now)  # an urgent one still waiting at 48 hours: see watch_urgent_cases
+        esc = escalations.open_for_member(self.db, turn.member.id)
+        if esc is not None and esc.case_id == case.id:
+            self._desk_refresh(esc)  # raised mid-report (a crisis, harm): its card and topic now carry the reference
         rights = html.escape(rights_summary(facts, deadline, self.campaign, lang))
         self._say(turn, self.t(turn, "filed.done", ref=case.ref) + "\n\n" + self.t(turn, "filed.rights_title") + "\n" + rights)
         complaint = complaint_text(facts, deadline, self.campaign, lang, case.ref)

@@ -472,3 +472,21 @@ async def test_a_member_editing_a_message_during_a_chat_reaches_the_volunteer(de
     await member.edit(sent, "my appt was on the 4th")
     edited = await wait_text(bot, group.id, "edited a message")
     assert "the 4th" in edited.text
+
+
+async def test_an_escalation_raised_mid_report_gets_the_reference_once_the_report_is_filed(desk):
+    bot, group = desk
+    member = bot.standin.user(8028)
+    await consent(member)
+    await member.tap("Individual therapy")
+    await member.ask("I ran out of my meds and I'm getting worse")
+    card = await card_for(bot, group, "harm from missed care")
+    assert "#" in card.text
+    await member.tap("Yesterday")
+    await member.ask("Fontana")
+    for label in ("Phone call", "Nothing", "I need to be seen soon", "Skip", "Yes, share it", "No, thanks"):
+        await member.tap(label)
+    await member.press("Confirm and file")
+    await member.settle()
+    ref = next(bot.db.query("SELECT ref FROM cases WHERE ref IS NOT NULL"))["ref"]
+    await bot.standin.wait_for(lambda: ref in card.text and any(ref in name for name in group.topics.values()), 10)
