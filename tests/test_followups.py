@@ -176,20 +176,27 @@ async def test_a_member_who_blocked_the_bot_is_marked_unreachable_and_gets_no_mo
     assert running_bot.standin.refused["403"] == 1
 
 
-async def test_all_due_checkins_arrive_through_5xx_timeouts_and_429s(standin, tmp_path):
-    settings = bot_settings(standin, tmp_path / "carebot.db", rate_limit=1, http_timeout=1)
+async def deliver_due_checkins(standin, tmp_path, n: int, *, timeout: float, http_timeout: float = 10, **switches):
+    """n check-ins due now, the real bot at Telegram's limits, the stand-in set by `switches`: wait for all."""
+    settings = bot_settings(standin, tmp_path / "carebot.db", rate_limit=1, http_timeout=http_timeout)
     core = build_core(settings)
     core.clock = FakeClock(LA_10AM_TUE)
-    chats = seed_due_checkins(core.db, 150, now=LA_10AM_TUE)
-    standin.configure(enforce_limits=True, fail_rate=0.2, hang_seconds=1.5)
+    chats = seed_due_checkins(core.db, n, now=LA_10AM_TUE)
+    standin.configure(enforce_limits=True, **switches)
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
     try:
         await asyncio.wait_for(ready.wait(), 15)
-        await standin.wait_for(lambda: all(checkins_in(standin, c) for c in chats), 90)
+        await standin.wait_for(lambda: all(checkins_in(standin, c) for c in chats), timeout)
     finally:
         stop.set()
         await task
+    return core, chats
+
+
+async def test_all_due_checkins_arrive_through_5xx_timeouts_and_429s(standin, tmp_path):
+    core, chats = await deliver_due_checkins(standin, tmp_path, 150, timeout=90, http_timeout=1, fail_rate=0.2,
+                                             hang_seconds=1.5)
     assert all(len(checkins_in(standin, c)) == 1 for c in chats)
     assert standin.refused["5xx"] > 0 and standin.refused["timeout"] > 0
     print("refused by the stand-in:", standin.refused)
@@ -416,20 +423,8 @@ async def test_pause_with_a_number_of_days_pauses_that_long_without_asking(runni
 
 
 async def test_when_telegram_answers_429_each_checkin_waits_its_retry_after_and_arrives_once(standin, tmp_path):
-    settings = bot_settings(standin, tmp_path / "carebot.db", rate_limit=1)
-    core = build_core(settings)
-    core.clock = FakeClock(LA_10AM_TUE)
-    chats = seed_due_checkins(core.db, 60, now=LA_10AM_TUE)
     # Telegram is stricter today than the limits carebot keeps to: it answers 429 with retry_after.
-    standin.configure(enforce_limits=True, overall_per_second=8)
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
-    try:
-        await asyncio.wait_for(ready.wait(), 15)
-        await standin.wait_for(lambda: all(checkins_in(standin, c) for c in chats), 60)
-    finally:
-        stop.set()
-        await task
+    core, chats = await deliver_due_checkins(standin, tmp_path, 60, timeout=60, overall_per_second=8)
     assert standin.refused["429"] > 0
     assert all(len(checkins_in(standin, c)) == 1 for c in chats)
     assert followups.count_by_status(core.db).get("sent") == 60
