@@ -33,12 +33,12 @@ from dialogs.parsing import parse_date
 from dialogs.report import REPORT, answer_column, case_fields
 from dialogs.state import State
 from knowledge import crisis
-from knowledge.harm import screen_harm
 from knowledge.campaign import Campaign
 from knowledge.complaint import complaint_document, complaint_text, rights_summary
 from knowledge.dates import format_date
 from knowledge.deadlines import CaseFacts, compute_deadline
 from knowledge.facilities import match_choice, match_facility
+from knowledge.harm import screen_harm
 from knowledge.kb import KnowledgeBase, load_knowledge_base
 from knowledge.matcher import Matcher
 from knowledge.text import guess_language, normalize
