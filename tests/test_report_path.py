@@ -151,7 +151,8 @@ async def test_commands_appear_in_the_menu_in_english_and_spanish(running_bot):
 async def test_language_switch_mid_step_asks_again_in_spanish(running_bot):
     member = running_bot.standin.user(1010)
     await consent(member)
-    await member.ask("/language")
+    choose = await member.ask("/language")
+    assert "¿Qué idioma?" in choose.text  # readable by someone who picked the wrong language by mistake
     asked = await member.tap("Español")
     assert "¿Qué tipo de cita le cancelaron?" in asked.text
     assert "Terapia individual" in asked.labels()
