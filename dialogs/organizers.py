@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from dialogs.model import Button, ClearButtons, Edit, Reply
 from knowledge.dates import format_date
-from storage import audit, cases, links, members, outbox
+from storage import announcements, audit, cases, links, members, outbox
 from storage.outbox import PRIORITY_ANNOUNCEMENT, PRIORITY_INTERACTIVE
 
 logger = logging.getLogger(__name__)
@@ -174,16 +174,10 @@ class Organizers:
     # ------------------------------------------------------------ announcements
 
     def _draft(self, user_id: int | None):
-        if user_id is None:
-            return None
-        return self.db.execute(
-            "SELECT id, text_en, text_es FROM announcements WHERE created_by = ? AND status = 'draft' ORDER BY id DESC LIMIT 1",
-            [user_id]).fetchone()
+        return announcements.draft_of(self.db, user_id) if user_id is not None else None
 
     def _announce_start(self, turn) -> None:
-        self.db.execute("UPDATE announcements SET status = 'canceled' WHERE created_by = ? AND status = 'draft'", [turn.ev.user_id])
-        self.db.execute("INSERT INTO announcements (created_by, text_en, text_es, status, created_at) VALUES (?, '', '', 'draft', ?)",
-                        [turn.ev.user_id, turn.now.isoformat()])
+        announcements.start_draft(self.db, turn.ev.user_id, turn.now)
         self._staff_say(turn, self._st("announce.ask_en", max=ANNOUNCEMENT_MAX))
 
     def _announcement_text(self, turn) -> bool:
@@ -193,7 +187,7 @@ class Organizers:
             return False
         if turn.ev.kind == "command":
             if turn.ev.command == "cancel":
-                self.db.execute("UPDATE announcements SET status = 'canceled' WHERE id = ?", [draft[0]])
+                announcements.cancel(self.db, draft.id)
                 self._staff_say(turn, self._st("announce.canceled"))
                 return True
             return False
@@ -201,87 +195,70 @@ class Organizers:
         if len(text) > ANNOUNCEMENT_MAX:
             self._staff_say(turn, self._st("announce.too_long", length=len(text), max=ANNOUNCEMENT_MAX))
             return True
-        if not draft[1]:
-            self.db.execute("UPDATE announcements SET text_en = ? WHERE id = ?", [text, draft[0]])
+        if not draft.text_en:
+            announcements.set_text(self.db, draft.id, "en", text)
             self._staff_say(turn, self._st("announce.ask_es"))
             return True
-        self.db.execute("UPDATE announcements SET text_es = ? WHERE id = ?", [text, draft[0]])
-        n = self._announcement_recipients()
-        self.db.execute("UPDATE announcements SET recipients = ? WHERE id = ?", [n, draft[0]])
-        self._staff_say(turn, self._st("announce.preview", n=n) + "\n\n🇺🇸\n" + html.escape(draft[1]) + "\n\n🇲🇽\n" + html.escape(text),
-                        ((Button(self._st("announce.send", n=n), f"an:{draft[0]}:send"),
-                          Button(self._st("announce.cancel"), f"an:{draft[0]}:cancel")),))
+        announcements.set_text(self.db, draft.id, "es", text)
+        n = announcements.recipient_count(self.db)
+        self._staff_say(turn, self._st("announce.preview", n=n) + "\n\n🇺🇸\n" + html.escape(draft.text_en) + "\n\n🇲🇽\n" + html.escape(text),
+                        ((Button(self._st("announce.send", n=n), f"an:{draft.id}:send"),
+                          Button(self._st("announce.cancel"), f"an:{draft.id}:cancel")),))
         return True
-
-    def _announcement_recipients(self) -> int:
-        return self.db.execute(
-            "SELECT count(*) FROM members WHERE muted = 0 AND unreachable_at IS NULL AND chat_id IS NOT NULL").fetchone()[0]
 
     def _announce_button(self, turn) -> None:
         parts = turn.ev.data.split(":")
-        row = None
-        if len(parts) == 3 and parts[1].isdigit():
-            row = self.db.execute("SELECT id, created_by, text_en, text_es, status FROM announcements WHERE id = ?",
-                                  [int(parts[1])]).fetchone()
-        if row is None or row[1] != turn.ev.user_id or row[4] != "draft" or not self.is_organizer(turn.ev.user_id):
+        draft = announcements.get(self.db, int(parts[1])) if len(parts) == 3 and parts[1].isdigit() else None
+        if (draft is None or draft.created_by != turn.ev.user_id or draft.status != "draft"
+                or not self.is_organizer(turn.ev.user_id)):
             audit.record(self.db, actor=turn.ev.user_id, action="announce", now=turn.now, allowed=False)
             turn.toast, turn.alert = self._st("organizers.refused"), True
             return
         mid = turn.ev.message_id
         if parts[2] == "cancel":
-            self.db.execute("UPDATE announcements SET status = 'canceled' WHERE id = ?", [row[0]])
+            announcements.cancel(self.db, draft.id)
             turn.replies.append(Edit(mid, self._st("announce.canceled")) if mid else Reply(self._st("announce.canceled")))
             return
         if parts[2] != "send":
             turn.toast = self._st("organizers.refused")
             return
-        texts = {"en": row[2], "es": row[3]}
-        recipients = list(self.db.query(
-            "SELECT id, chat_id, lang FROM members WHERE muted = 0 AND unreachable_at IS NULL AND chat_id IS NOT NULL"))
-        for m in recipients:
-            lang = m["lang"] if m["lang"] in texts else "en"
+        texts = {"en": draft.text_en, "es": draft.text_es}
+        everyone = announcements.recipients(self.db)
+        for m in everyone:
+            lang = m.lang if m.lang in texts else "en"
             text = html.escape(texts[lang]) + "\n\n" + self.catalog.t(lang, "announce.footer")
-            outbox.enqueue(self.db, chat_id=m["chat_id"], member_id=m["id"], action="send", now=turn.now, kind="announcement",
-                           priority=PRIORITY_ANNOUNCEMENT, ref_kind="announcement", ref_id=row[0],
+            outbox.enqueue(self.db, chat_id=m.chat_id, member_id=m.member_id, action="send", now=turn.now, kind="announcement",
+                           priority=PRIORITY_ANNOUNCEMENT, ref_kind="announcement", ref_id=draft.id,
                            payload={"text": text, "buttons": []})
-        self.db.execute("UPDATE announcements SET status = 'sending', recipients = ?, confirmed_at = ? WHERE id = ?",
-                        [len(recipients), turn.now.isoformat(), row[0]])
-        audit.record(self.db, actor=turn.ev.user_id, action="announce", now=turn.now, detail=f"announcement {row[0]} to {len(recipients)} members")
-        logger.info("announcement %s queued for %d members", row[0], len(recipients))
-        text = self._st("announce.queued", n=len(recipients), id=row[0])
+        announcements.mark_sending(self.db, draft.id, len(everyone), turn.now)
+        audit.record(self.db, actor=turn.ev.user_id, action="announce", now=turn.now,
+                     detail=f"announcement {draft.id} to {len(everyone)} members")
+        logger.info("announcement %s queued for %d members", draft.id, len(everyone))
+        text = self._st("announce.queued", n=len(everyone), id=draft.id)
         turn.replies.append(Edit(mid, text) if mid else Reply(text))
 
     def announcements_progress(self) -> int:
         """Tell organizers how their announcement is going (every ANNOUNCE_PROGRESS_EVERY of the bot's
-        clock while it drains) and when it has gone out: sent, failed, unreachable."""
+        clock while it drains) and when it has gone out: sent, failed, unreachable. Returns how many finished."""
         finished = 0
         now = self.clock()
-        told = self.__dict__.setdefault("_announce_progress_told", {})  # announcement id -> last progress message
         with self.db.atomic():
-            for ann_id, creator, total in self.db.execute(
-                    "SELECT id, created_by, recipients FROM announcements WHERE status = 'sending'").fetchall():
-                counts = {r["status"]: r["n"] for r in self.db.query(
-                    "SELECT status, count(*) AS n FROM outbox WHERE ref_kind = 'announcement' AND ref_id = ? GROUP BY status", [ann_id])}
-                if counts.get("pending") or counts.get("sending"):
-                    last = told.setdefault(ann_id, now)
-                    if creator and now - last >= ANNOUNCE_PROGRESS_EVERY:
-                        told[ann_id] = now
-                        gone = counts.get("sent", 0) + counts.get("failed", 0) + counts.get("canceled", 0)
-                        outbox.enqueue(self.db, chat_id=creator, action="send", now=now, kind="organizer",
-                                       priority=PRIORITY_INTERACTIVE + 1,
-                                       payload={"text": self._st("announce.progress", id=ann_id, done=gone, n=total or 0,
-                                                                  sent=counts.get("sent", 0)), "buttons": []})
+            for ann in announcements.sending(self.db):
+                out = announcements.outcome(self.db, ann.id)
+                if out.to_go:
+                    if ann.created_by and (ann.progress_at is None or now - ann.progress_at >= ANNOUNCE_PROGRESS_EVERY):
+                        announcements.mark_progress_told(self.db, ann.id, now)
+                        self._tell_organizer(ann.created_by, self._st(
+                            "announce.progress", id=ann.id, done=out.sent + out.refused, n=ann.recipients, sent=out.sent))
                     continue
-                told.pop(ann_id, None)
-                unreachable = self.db.execute(
-                    "SELECT count(*) FROM outbox o JOIN members m ON m.id = o.member_id WHERE o.ref_kind = 'announcement'"
-                    " AND o.ref_id = ? AND o.status IN ('failed', 'canceled') AND m.unreachable_at IS NOT NULL", [ann_id]).fetchone()[0]
-                failed = counts.get("failed", 0) + counts.get("canceled", 0) - unreachable
-                self.db.execute("UPDATE announcements SET status = 'done' WHERE id = ?", [ann_id])
-                if creator:
-                    outbox.enqueue(self.db, chat_id=creator, action="send", now=self.clock(), kind="organizer",
-                                   priority=PRIORITY_INTERACTIVE + 1,
-                                   payload={"text": self._st("announce.done", id=ann_id, sent=counts.get("sent", 0),
-                                                              failed=failed, unreachable=unreachable), "buttons": []})
+                announcements.mark_done(self.db, ann.id)
+                if ann.created_by:
+                    self._tell_organizer(ann.created_by, self._st(
+                        "announce.done", id=ann.id, sent=out.sent, failed=out.refused - out.unreachable,
+                        unreachable=out.unreachable))
                 finished += 1
         return finished
+
+    def _tell_organizer(self, chat_id: int, text: str) -> None:
+        outbox.enqueue(self.db, chat_id=chat_id, action="send", now=self.clock(), kind="organizer",
+                       priority=PRIORITY_INTERACTIVE + 1, payload={"text": text, "buttons": []})

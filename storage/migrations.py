@@ -212,4 +212,11 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX cases_urgent ON cases(urgency, status);
         """,
     ),
+    (
+        6,
+        "announcements remember when the organizer was last told how one is going",
+        """
+        ALTER TABLE announcements ADD COLUMN progress_at TEXT;
+        """,
+    ),
 ]

@@ -162,13 +162,13 @@ async def test_i_sent_it_records_the_complaint_as_sent(org_bot):
 def test_a_long_announcement_reports_progress_every_ten_minutes_then_the_totals(tmp_path, standin):
     from datetime import timedelta
 
-    from storage import outbox
+    from storage import announcements, outbox
 
     core = build_core(bot_settings(standin, tmp_path / "carebot.db"))
     core.clock = FakeClock(TUESDAY_MORNING)
     db, now = core.db, TUESDAY_MORNING
-    db.execute("INSERT INTO announcements (id, created_by, text_en, text_es, status, recipients, created_at)"
-               " VALUES (1, ?, 'hi', 'hola', 'sending', 3, ?)", [ORGANIZER, now.isoformat()])
+    announcements.start_draft(db, ORGANIZER, now)
+    announcements.mark_sending(db, 1, 3, now)
     items = [outbox.enqueue(db, chat_id=5000 + i, member_id=f"m{i}", action="send", payload={"text": "hi"}, now=now,
                             kind="announcement", ref_kind="announcement", ref_id=1) for i in range(3)]
     outbox.mark_sent(db, items[0].id, now, 1)
