@@ -18,6 +18,23 @@ from tests.seed import campaign_without_quiet_hours, checkins_in, seed_due_check
 LA_10AM_TUE = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
 
 
+async def with_new_appointment(bot, chat_id: int, when: str):
+    """A member files a case, and at the first check-in (two days later) says they have a new appointment."""
+    member = bot.standin.user(chat_id)
+    await file_case(member)
+    bot.clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
+    checkin = await wait_checkin(bot, member)
+    await member.tap("I have a new appointment", message=checkin)
+    await member.ask(when)
+    return member
+
+
+async def were_you_seen(bot, member, at: datetime):
+    bot.clock.set(at)
+    await bot.standin.wait_for(lambda: "Were you seen?" in member.last.text, 10, chat_id=member.id)
+    return member.last
+
+
 async def wait_checkin(bot, member, count=1, timeout=10):
     await bot.standin.wait_for(lambda: len(checkins_in(bot.standin, member.id)) >= count, timeout, chat_id=member.id)
     await asyncio.sleep(0.1)
@@ -344,21 +361,15 @@ async def test_a_reply_left_unsent_by_a_crash_goes_out_in_order_after_the_restar
 
 
 async def test_resume_keeps_were_you_seen_for_the_day_after_the_appointment(running_bot):
-    clock, member = running_bot.clock, running_bot.standin.user(7503)
-    await file_case(member)
-    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
-    checkin = await wait_checkin(running_bot, member)
-    await member.tap("I have a new appointment", message=checkin)
-    await member.ask("Dec 20")
+    clock, member = running_bot.clock, await with_new_appointment(running_bot, 7503, "Dec 20")
     await member.ask("/pause")
     await member.tap("Until I resume")
     await member.ask("/resume")
     clock.set(datetime(2026, 12, 18, 18, 0, tzinfo=timezone.utc))
     await asyncio.sleep(2.5)
     assert not any("Were you seen?" in m.text for m in member.messages)
-    clock.set(datetime(2026, 12, 21, 18, 5, tzinfo=timezone.utc))
-    await running_bot.standin.wait_for(lambda: "Were you seen?" in member.last.text, 10, chat_id=member.id)
-    assert "December 20" in member.last.text
+    seen = await were_you_seen(running_bot, member, datetime(2026, 12, 21, 18, 5, tzinfo=timezone.utc))
+    assert "December 20" in seen.text
 
 
 async def test_typed_english_answers_to_check_ins_are_read_the_way_they_were_meant(running_bot):
@@ -373,22 +384,15 @@ async def test_typed_english_answers_to_check_ins_are_read_the_way_they_were_mea
     await member.ask("not yet")
     assert any("still has until" in m.text for m in member.messages[-3:])
     await member.ask("they gave me an appointment for Dec 2")
-    clock.set(datetime(2026, 12, 3, 18, 5, tzinfo=timezone.utc))
-    await running_bot.standin.wait_for(lambda: "Were you seen?" in member.last.text, 10, chat_id=member.id)
+    await were_you_seen(running_bot, member, datetime(2026, 12, 3, 18, 5, tzinfo=timezone.utc))
     not_seen = await member.ask("I wasn't seen, they canceled again")
     assert "Shall I close" not in not_seen.text and "didn't happen" in not_seen.text
     assert next(running_bot.db.query("SELECT status FROM cases"))["status"] == "open"
 
 
 async def test_yes_typed_to_were_you_seen_closes_after_the_confirmation(running_bot):
-    clock, member = running_bot.clock, running_bot.standin.user(7505)
-    await file_case(member)
-    clock.set(LA_10AM_TUE + timedelta(days=2, minutes=5))
-    checkin = await wait_checkin(running_bot, member)
-    await member.tap("I have a new appointment", message=checkin)
-    await member.ask("Dec 2")
-    clock.set(datetime(2026, 12, 3, 18, 5, tzinfo=timezone.utc))
-    await running_bot.standin.wait_for(lambda: "Were you seen?" in member.last.text, 10, chat_id=member.id)
+    member = await with_new_appointment(running_bot, 7505, "Dec 2")
+    await were_you_seen(running_bot, member, datetime(2026, 12, 3, 18, 5, tzinfo=timezone.utc))
     confirm = await member.ask("yes")
     assert "Shall I close case" in confirm.text
 
