@@ -389,7 +389,7 @@ class Core(Checkins, Desk, Organizers):
         if ev.kind == "button" and ev.data.startswith("kb:"):
             self._kb_button(turn)
             return
-        typed_lang = _LANGUAGE_NAMES.get(normalize(ev.text)) if ev.kind == "text" else None
+        typed_lang = self._typed_language(ev.text) if ev.kind == "text" else None
         if typed_lang:
             # "English" or "espanol" typed instead of tapped: the same as the button.
             turn.state = turn.state.with_(lang=typed_lang)
@@ -404,6 +404,16 @@ class Core(Checkins, Desk, Organizers):
             return
         self._say(turn, self.t(turn, "onboarding.start_first") + "\n\n" + self.t(turn, "onboarding.choose_language"),
                   _language_buttons(""))
+
+    def _typed_language(self, text: str) -> str | None:
+        """'English', 'espanol', 'Spanish'...: the language named, from the catalogs' [synonyms.language]."""
+        said = normalize(text)
+        for lang in LANGS:
+            for catalog_lang in self.catalog.strings:
+                if self.catalog.has(catalog_lang, f"synonyms.language.{lang}") and said in (
+                        normalize(w) for w in self.catalog.raw(catalog_lang, f"synonyms.language.{lang}")):
+                    return lang
+        return None
 
     def _consent_buttons(self, turn: Turn, lang: str, payload: str):
         return ((Button(self.t(turn, "onboarding.agree"), f"on:yes:{lang}:{payload}"),),
@@ -851,10 +861,6 @@ def turn_with_command(turn: Turn, command: str) -> Turn:
     turn.ev = Event(update_id=turn.ev.update_id, chat_id=turn.ev.chat_id, kind="command", command=command,
                     message_id=turn.ev.message_id, lang_hint=turn.ev.lang_hint)
     return turn
-
-
-_LANGUAGE_NAMES = {"english": "en", "ingles": "en", "en": "en", "espanol": "es", "spanish": "es", "es": "es",
-                   "castellano": "es"}
 
 
 def _language_buttons(payload: str):
