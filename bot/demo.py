@@ -2,7 +2,8 @@
 
 You start as a member in a private chat with the bot. Buttons are shown as numbers:
 type 1, 2, ... to press one on the newest message that has buttons. Type text or
-/commands as in Telegram. `:sticker`, `:photo`, `:voice` send those.
+/commands as in Telegram. `:sticker`, `:photo`, `:voice` send those; `:old N` presses button N on the
+message before the newest one with buttons (an old button).
 
 You can also be the other people carebot serves, on the same running bot:
 `:desk` makes you Dana, a volunteer in the desk group (a forum: one topic per case;
@@ -133,12 +134,16 @@ class Demo:
         if self.mode == "desk":
             return await self._act_in_desk(line)
         person = self.member if self.mode == "member" else self.organizer
-        if line.isdigit():
+        words = line.split()
+        if line.isdigit() or (words[0] == ":old" and len(words) == 2 and words[1].isdigit()):
+            # "3" presses button 3 on the newest message with buttons; ":old 3" on the one before it.
             pressable = [m for m in person.messages if m.buttons]
-            button = _nth_button(pressable[-1] if pressable else None, line)
+            back = 2 if words[0] == ":old" else 1
+            message = pressable[-back] if len(pressable) >= back else None
+            button = _nth_button(message, words[-1])
             if button is None:
                 return False
-            await person.press(data=button["callback_data"], message=pressable[-1])
+            await person.press(data=button["callback_data"], message=message)
         elif line == ":sticker":
             await person.sticker()
         elif line == ":photo":
@@ -220,7 +225,7 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
     bot_task = asyncio.create_task(serve(demo_settings, stop, core=core, ready=ready))
     await ready.wait()
     print(f"{BOLD}carebot offline demo{RESET}: you are a member chatting with the bot (database {demo_settings.db_path}).")
-    print("Type /start to begin. Numbers press buttons. :sticker :photo :voice send those.")
+    print("Type /start to begin. Numbers press buttons (:old N on the message before). :sticker :photo :voice send those.")
     print("Be someone else: :desk (a volunteer at the desk), :organizer, :member. :wait waits for the bot. :quit ends.")
     if speed != 1.0:
         print(f"The bot's clock runs {speed:g} times faster: check-ins arrive while you watch.")

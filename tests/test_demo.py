@@ -71,3 +71,11 @@ def test_make_run_without_a_token_starts_the_demo_with_no_log_lines_in_the_chat(
     assert "Choose your language" in result.output
     assert " INFO " not in result.output
     assert (tmp_path / "carebot-demo.db").exists()
+
+
+async def test_in_the_demo_an_old_button_can_be_pressed_and_gets_a_kind_answer(tmp_path, capsys):
+    # The topic menu stays on screen under the article it opened; its first topic, pressed again, still answers.
+    lines = CONSENT + ["/cancel", "/rights", "1", ":old 1", ":quit"]
+    await run_demo(Settings(), db_path=str(tmp_path / "demo.db"), lines=lines)
+    out = capsys.readouterr().out
+    assert out.count("Urgent appointments are faster: within 48 hours") == 2
