@@ -24,7 +24,8 @@ from telegram.ext import (
 
 from bot.concurrency import PerChatUpdateProcessor
 from bot.handlers import Services, on_error, on_event
-from bot.http import AiohttpRequest
+from bot.health import HealthServer, MeteredRequest, Metrics
+from bot.sender import set_training_mark
 from bot.intake import Intake, poll, serve_webhook
 from bot.jobs import run_job, run_purge
 from bot.dispatch import Dispatcher, TelegramLimits
@@ -33,6 +34,7 @@ from dialogs.catalog import LANGUAGES
 from dialogs.commands import COMMANDS, DESK_COMMANDS
 from dialogs.desk import DeskConfig
 from dialogs.organizers import ORGANIZER_COMMANDS, Job
+from storage.backup import backup_schedule
 from storage.report import report_schedule
 from dialogs.core import Core
 from dialogs.parsing import warm_up
@@ -52,12 +54,19 @@ def build_core(settings: Settings) -> Core:
     campaign = load_campaign(settings.campaign_path or None)
     if settings.timezone and settings.timezone != campaign.timezone:
         campaign = replace(campaign, timezone=settings.timezone)
-    return Core(open_db(settings.db_path), campaign)
+    core = Core(open_db(settings.db_path), campaign)
+    if settings.clock_speed != 1:
+        from dialogs.clock import FastClock
+
+        settings.check_staging()  # a fast clock only on a training bot
+        core.clock = FastClock(speed=settings.clock_speed)
+    return core
 
 
 def build_application(settings: Settings, core: Core | None = None) -> Application:
     """The Application: settings in, handlers registered in order, services attached."""
     core = core or build_core(settings)
+    metrics = Metrics()
     app = (
         ApplicationBuilder()
         .token(settings.token)
@@ -68,14 +77,15 @@ def build_application(settings: Settings, core: Core | None = None) -> Applicati
         # Our own intake records each update before confirming it (see bot/intake.py).
         .updater(None)
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
-        .request(AiohttpRequest(connection_pool_size=HTTP_POOL_SIZE, read_timeout=settings.http_timeout,
+        .request(MeteredRequest(metrics, connection_pool_size=HTTP_POOL_SIZE, read_timeout=settings.http_timeout,
                                 write_timeout=settings.http_timeout, connect_timeout=settings.http_timeout))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=settings.poll_timeout + 10))
+        .get_updates_request(MeteredRequest(metrics, connection_pool_size=1, read_timeout=settings.poll_timeout + 10))
         .build()
     )
     services: Services = app.bot_data
     services.core = core
     services.settings = settings
+    services.metrics = metrics
     core.configure_staff(admins=settings.admins, organizers=settings.organizers, organizers_chat=settings.organizers_chat)
     messages, seconds = settings.group_limit
     services.dispatcher = Dispatcher(core, app.bot, TelegramLimits(group_messages=messages, group_window=seconds),
@@ -139,6 +149,20 @@ async def _nightly_purge(context) -> None:
     await run_purge(services.settings.db_path, services.core.campaign)
 
 
+async def _nightly_backup(context) -> None:
+    """Tonight's copy of the database into the campaign's [backups] dir; the oldest beyond `keep` go."""
+    from storage.backup import BackupError, backup_schedule, nightly
+
+    services: Services = context.bot_data
+    schedule = backup_schedule(services.core.campaign)
+    try:
+        result, deleted = await asyncio.to_thread(nightly, services.settings.db_path, schedule)
+    except (BackupError, OSError) as err:
+        logger.error("nightly backup failed: %s", err)
+        return
+    logger.info("nightly backup: %d cases, %d old backup(s) removed", result.cases, len(deleted))
+
+
 async def _announcement_progress(context) -> None:
     if context.bot_data.core.announcements_progress():
         context.bot_data.dispatcher.wake()
@@ -158,6 +182,7 @@ async def _wake_dispatcher(context) -> None:
 
 async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = None, ready: asyncio.Event | None = None) -> None:
     """Run the bot until `stop` is set: polling, or a webhook when one is configured."""
+    settings.check_staging()  # refuse a fast clock on a real campaign bot, before anything starts
     app = build_application(settings, core)
     services: Services = app.bot_data
     warm_up()  # the first member to type a date shouldn't wait for dateparser to load
@@ -165,6 +190,17 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
     # keep it out of the garbage collector's full passes, which otherwise pause every reply.
     gc.collect()
     gc.freeze()
+    set_training_mark(services.core.catalog.t("en", "staging.mark") if settings.staging else "")
+    if settings.staging:
+        logger.warning("staging bot: every message is marked as training; clock speed %g", settings.clock_speed)
+    health = None
+    if settings.health_port:
+        try:
+            health = await HealthServer(services.metrics, settings.db_path, clock=services.core.clock,
+                                        webhook=bool(settings.webhook_url)).start(settings.health_listen, settings.health_port)
+        except OSError as err:
+            logger.warning("health endpoint not started on %s:%s (%s)", settings.health_listen, settings.health_port,
+                           type(err).__name__)
     async with app:
         await app.start()
         intake = Intake(app, services.core)
@@ -183,6 +219,10 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
             daily_at = report_schedule(services.core.campaign).daily_at
             app.job_queue.run_daily(_daily_report, time=daily_at.replace(tzinfo=tz), name="daily-report")
             app.job_queue.run_daily(_nightly_purge, time=dtime(3, 30, tzinfo=tz), name="retention-purge")
+            backups = backup_schedule(services.core.campaign)
+            if backups is not None and settings.db_path != ":memory:":
+                hour, minute = (int(x) for x in backups.at.split(":"))
+                app.job_queue.run_daily(_nightly_backup, time=dtime(hour, minute, tzinfo=tz), name="nightly-backup")
             logger.info("carebot is running (%s)", "webhook" if settings.webhook_url else "polling")
             if ready is not None:
                 ready.set()
@@ -198,3 +238,5 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
             if dispatching is not None:
                 await dispatching
             await app.stop()
+            if health is not None:
+                await health.stop()

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from bot.cli_common import db_option, resolve_db
 from bot.settings import SETTINGS, Settings
 
 logger = logging.getLogger(__name__)
@@ -74,14 +75,16 @@ def demo(db_path: str | None, speed: float) -> None:
 
 
 @main.command()
-def migrate() -> None:
+@db_option
+def migrate(db_path: str | None) -> None:
     """Create or upgrade the database schema."""
     settings = Settings.from_env()
     configure_logging(settings.log_level)
     from storage.db import open_db, schema_version
 
-    db = open_db(settings.db_path)
-    click.echo(f"{settings.db_path}: schema version {schema_version(db)}")
+    path = resolve_db(settings)
+    db = open_db(path)
+    click.echo(f"{path}: schema version {schema_version(db)}")
 
 
 @main.command("settings")
@@ -98,7 +101,8 @@ def show_settings() -> None:
 @click.option("--as", "as_user", type=int, required=True, help="Your Telegram user id: only admins may read the audit log.")
 @click.option("--since", default=None, help="Only entries from this date on (YYYY-MM-DD).")
 @click.option("--case", "case_ref", default=None, help="Only entries about this case (e.g. KP-7F3K2).")
-def audit_log(as_user: int, since: str | None, case_ref: str | None) -> None:
+@db_option
+def audit_log(as_user: int, since: str | None, case_ref: str | None, db_path: str | None) -> None:
     """Print the audit log: who accessed which case and did what, when (admins only; the reading is logged too)."""
     from datetime import datetime, timezone
 
@@ -106,7 +110,7 @@ def audit_log(as_user: int, since: str | None, case_ref: str | None) -> None:
     from storage.db import open_db
 
     settings = Settings.from_env()
-    db = open_db(settings.db_path)
+    db = open_db(resolve_db(settings))
     now = datetime.now(timezone.utc)
     allowed = roles.has_role(db, as_user, "admin", admins=settings.admins)
     with db.atomic():
@@ -147,6 +151,56 @@ def kb_check(max_age_days: int, today_text: str | None) -> None:
     if problems:
         raise SystemExit(1)
     click.echo(f"✓ {len(knowledge.articles)} articles in English and Spanish, all cited and reviewed within {max_age_days} days.")
+
+
+@main.command("backup")
+@click.argument("dest", type=click.Path(path_type=str))
+@db_option
+def backup_command(dest: str, db_path: str | None) -> None:
+    """Copy the database to DEST (a file, or a directory for a timestamped file), safely while the bot runs."""
+    from storage.backup import BackupError, backup
+
+    settings = Settings.from_env()
+    try:
+        result = backup(resolve_db(settings), dest)
+    except BackupError as err:
+        click.echo(f"✗ {err}", err=True)
+        raise SystemExit(1)
+    click.echo(f"✓ Backup written to {result.path} ({result.bytes // 1024} KB, {result.cases} cases, "
+               f"schema {result.schema_version}); integrity check passed; readable only by you (0600).")
+
+
+@main.command("restore")
+@click.argument("src", type=click.Path(path_type=str))
+@click.option("--force", is_flag=True, help="Replace an existing database (stop the bot first).")
+@db_option
+def restore_command(src: str, force: bool, db_path: str | None) -> None:
+    """Put the backup SRC in place as the database (refuses to replace one without --force)."""
+    from storage.backup import BackupError, restore
+
+    settings = Settings.from_env()
+    try:
+        result = restore(src, resolve_db(settings), force=force)
+    except BackupError as err:
+        click.echo(f"✗ {err}", err=True)
+        raise SystemExit(1)
+    click.echo(f"✓ Restored {result.cases} cases (schema {result.schema_version}) into {result.path}. "
+               "Start the bot again; it applies any newer migrations.")
+
+
+@main.command("doctor")
+@db_option
+def doctor_command(db_path: str | None) -> None:
+    """Check that everything carebot needs is in place; each failure says how to fix it. Exit 0 only if all pass."""
+    from bot.doctor import run_doctor
+
+    settings = Settings.from_env()
+    configure_logging("WARNING")
+    path = resolve_db(settings)
+    from dataclasses import replace
+
+    ok = asyncio.run(run_doctor(replace(settings, db_path=path), echo=click.echo))
+    raise SystemExit(0 if ok else 1)
 
 
 from bot.cli_organizers import register as _register_organizer_commands  # noqa: E402

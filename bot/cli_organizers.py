@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from bot.cli_common import db_option
+
 logger = logging.getLogger(__name__)
 
 REFUSED = 2  # exit code when a role check or a filter fails
@@ -33,10 +35,13 @@ def _env() -> _Env:
     from knowledge.campaign import load_campaign
     from storage.db import open_db
 
+    from bot.cli_common import resolve_db
+
     settings = Settings.from_env()
     campaign = load_campaign(settings.campaign_path or None)
     if settings.timezone and settings.timezone != campaign.timezone:
         campaign = replace(campaign, timezone=settings.timezone)
+    settings = replace(settings, db_path=resolve_db(settings))
     db = open_db(settings.db_path)
     click.get_current_context().call_on_close(db.close)
     return _Env(settings=settings, db=db, campaign=campaign)
@@ -55,6 +60,7 @@ def _day(value: datetime | None) -> date | None:
 
 
 @click.command("export")
+@db_option
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True,
               help="File format.")
 @click.option("--since", type=_DATE, default=None, help="Only cases reported on or after this date (YYYY-MM-DD).")
@@ -69,7 +75,7 @@ def _day(value: datetime | None) -> date | None:
 @click.option("--as", "as_user", type=int, default=None, help="Your Telegram user id (required with --include-contact).")
 @click.option("--today", "today", type=_DATE, default=None,
               help="Count days waited and deadlines as of this date (default: today in the campaign time zone).")
-def export_command(fmt, since, until, facility, status, out, include_contact, as_user, today) -> None:
+def export_command(fmt, since, until, facility, status, out, include_contact, as_user, today, db_path=None) -> None:
     """Export the shared complaint records (pseudonymous unless --include-contact) with a data dictionary."""
     from storage import audit
     from storage.export import ExportError, can_include_contact, export_cases
@@ -108,12 +114,13 @@ def export_command(fmt, since, until, facility, status, out, include_contact, as
 
 
 @click.command("report")
+@db_option
 @click.option("--date", "day", type=_DATE, default=None, help="The day to report on (default: today in the campaign time zone).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory for report.txt and the charts (default: ./report-<date>).")
 @click.option("--public", is_flag=True, help="For publication: counts under the campaign's small_count show as <5.")
 @click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True, help="Language of the text.")
-def report_command(day, out_dir, public, lang) -> None:
+def report_command(day, out_dir, public, lang, db_path=None) -> None:
     """Write the daily monitoring report (report.txt and three PNG charts) and print its text."""
     from bot.charts import render_charts
     from storage.report import build_report, render_report_text, report_schedule
@@ -132,11 +139,12 @@ def report_command(day, out_dir, public, lang) -> None:
 
 
 @click.command("link")
+@db_option
 @click.option("--facility", required=True, help="The clinic: its id, name or alias, as in the campaign file.")
 @click.option("--source", default=None, help="A label for where the link is posted, e.g. 'lobby-flyer' (no personal data).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Flyer PNG to write (default: flyer-<facility>[-<source>].png here).")
-def link_command(facility, source, out) -> None:
+def link_command(facility, source, out, db_path=None) -> None:
     """Make a clinic deep link and a printable QR flyer (English and Spanish)."""
     from bot.qr import write_qr_png
     from storage.links import create_link, deep_link, match_facility
@@ -162,10 +170,11 @@ def link_command(facility, source, out) -> None:
 
 
 @click.command("purge")
+@db_option
 @click.option("--days", type=click.IntRange(min=1), default=None,
               help="Keep personal data of closed cases this many days (default: the campaign's [retention] days, else 180).")
 @click.option("--dry-run", is_flag=True, help="Only count what would be purged; change nothing.")
-def purge_command(days, dry_run) -> None:
+def purge_command(days, dry_run, db_path=None) -> None:
     """Remove personal data of cases closed longer ago than the retention period (counts only are printed)."""
     from storage.retention import purge, retention_days
 

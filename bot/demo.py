@@ -211,6 +211,7 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
         webhook_url="",
         poll_timeout=1,
         rate_limit=0,  # the stand-in has no flood limits; replies come at once
+        health_port=0,  # the demo serves no health endpoint
         desk_chat_id=str(DEMO_DESK),
         organizers_chat_id=str(DEMO_STAFF),
         admin_ids=",".join(filter(None, [settings.admin_ids, str(DEMO_STAFF)])),

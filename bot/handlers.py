@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from telegram import Update
@@ -23,6 +24,7 @@ class Services:
     core: Core | None = None
     dispatcher: "object | None" = None
     settings: "object | None" = None
+    metrics: "object | None" = None
 
 
 CareContext = CallbackContext[ExtBot, dict, dict, Services]
@@ -34,6 +36,7 @@ async def on_event(update: Update, context: CareContext) -> None:
     if event is None:
         return
     services = context.bot_data
+    started = time.perf_counter()
     try:
         outcome = services.core.handle(event)
     except Exception:
@@ -42,6 +45,8 @@ async def on_event(update: Update, context: CareContext) -> None:
     if update.callback_query is not None:
         await answer_button(update, outcome.toast, outcome.alert)
     await services.dispatcher.deliver_now(outcome.outbox_ids)
+    if services.metrics is not None:
+        services.metrics.observe_update(event.kind, time.perf_counter() - started)
     for job in outcome.jobs:
         context.application.create_task(run_job(services.core, services.dispatcher, services.settings.db_path, job),
                                         name=f"organizer-{job.kind}")

@@ -9,6 +9,20 @@ from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from storage.models import OutboxItem
 
 
+# A training bot (CAREBOT_STAGING=1) marks every message it sends; empty on a real bot.
+_training_mark = ""
+
+
+def set_training_mark(mark: str) -> None:
+    """Put `mark` before every text and caption this process sends (a training bot); '' for none."""
+    global _training_mark
+    _training_mark = mark
+
+
+def _marked(text: str | None) -> str | None:
+    return f"{_training_mark}\n{text}" if _training_mark and text else text
+
+
 def keyboard(rows: list) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
@@ -21,7 +35,7 @@ async def send_item(bot: Bot, item: OutboxItem) -> int | None:
     if item.action == "send":
         markup = ForceReply(selective=True) if p.get("force_reply") else keyboard(p.get("buttons"))
         reply = ReplyParameters(p["reply_to"], allow_sending_without_reply=True) if p.get("reply_to") else None
-        msg = await bot.send_message(item.chat_id, p["text"], reply_markup=markup, message_thread_id=item.thread_id,
+        msg = await bot.send_message(item.chat_id, _marked(p["text"]), reply_markup=markup, message_thread_id=item.thread_id,
                                      reply_parameters=reply)
         return msg.message_id
     if item.action == "copy":
@@ -34,7 +48,7 @@ async def send_item(bot: Bot, item: OutboxItem) -> int | None:
         await bot.edit_forum_topic(item.chat_id, p["thread_id"], name=p["name"])
         return None
     if item.action == "edit":
-        await bot.edit_message_text(p["text"], chat_id=item.chat_id, message_id=p["message_id"],
+        await bot.edit_message_text(_marked(p["text"]), chat_id=item.chat_id, message_id=p["message_id"],
                                     reply_markup=keyboard(p.get("buttons")))
         return p["message_id"]
     if item.action == "clear_buttons":
@@ -44,8 +58,8 @@ async def send_item(bot: Bot, item: OutboxItem) -> int | None:
         content = base64.b64decode(p["content_b64"]) if "content_b64" in p else p["content"].encode("utf-8")
         upload = InputFile(content, filename=p["filename"])
         if item.action == "photo":
-            msg = await bot.send_photo(item.chat_id, upload, caption=p.get("caption") or None, message_thread_id=item.thread_id)
+            msg = await bot.send_photo(item.chat_id, upload, caption=_marked(p.get("caption")) or None, message_thread_id=item.thread_id)
         else:
-            msg = await bot.send_document(item.chat_id, upload, caption=p.get("caption") or None, message_thread_id=item.thread_id)
+            msg = await bot.send_document(item.chat_id, upload, caption=_marked(p.get("caption")) or None, message_thread_id=item.thread_id)
         return msg.message_id
     raise ValueError(f"unknown outbox action {item.action}")

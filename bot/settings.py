@@ -46,6 +46,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("organizer_ids", "CAREBOT_ORGANIZER_IDS", "", "Telegram user ids of standing organizers, comma-separated."),
     Setting("desk_chat_id", "CAREBOT_DESK_CHAT_ID", "", "The volunteer desk: a Telegram supergroup id (forum topics used when enabled)."),
     Setting("organizers_chat_id", "CAREBOT_ORGANIZERS_CHAT_ID", "", "The organizers' chat id: daily reports, /export, /report."),
+    Setting("health_listen", "CAREBOT_HEALTH_LISTEN", "127.0.0.1", "Address of the /healthz and /metrics endpoint (loopback by default)."),
+    Setting("health_port", "CAREBOT_HEALTH_PORT", "9464", "Port of the /healthz and /metrics endpoint; 0 turns it off."),
+    Setting("clock_speed", "CAREBOT_CLOCK_SPEED", "1", "Run the bot's clock this many times faster (3600: an hour a second). Only with CAREBOT_STAGING=1: for training bots."),
+    Setting("staging", "CAREBOT_STAGING", "0", "1: a training bot. Every message it sends is marked as training; allows CAREBOT_CLOCK_SPEED."),
 )
 
 
@@ -71,6 +75,10 @@ class Settings:
     organizer_ids: str = ""
     desk_chat_id: str = ""
     organizers_chat_id: str = ""
+    health_listen: str = "127.0.0.1"
+    health_port: int = 9464
+    clock_speed: float = 1.0
+    staging: int = 0
 
     @staticmethod
     def _ids(text: str) -> frozenset[int]:
@@ -113,7 +121,13 @@ class Settings:
             raw = values.get(s.env, s.default)
             if raw is None or raw == "":
                 raw = s.default
-            kwargs[s.name] = int(raw) if types[s.name] in (int, "int") else raw
+            kind = types[s.name]
+            if kind in (int, "int"):
+                kwargs[s.name] = int(raw)
+            elif kind in (float, "float"):
+                kwargs[s.name] = float(raw)
+            else:
+                kwargs[s.name] = raw
         return cls(**kwargs)
 
     def __repr__(self) -> str:  # never print the token
@@ -121,6 +135,15 @@ class Settings:
             f"{s.name}={'***' if s.secret and getattr(self, s.name) else repr(getattr(self, s.name))}" for s in SETTINGS
         )
         return f"Settings({shown})"
+
+    def check_staging(self) -> None:
+        """A fast clock is for training bots only: refuse it on a real campaign bot."""
+        if self.clock_speed <= 0:
+            raise ValueError("CAREBOT_CLOCK_SPEED must be a positive number (1 is real time).")
+        if self.clock_speed != 1 and not self.staging:
+            raise ValueError(f"CAREBOT_CLOCK_SPEED={self.clock_speed:g} runs the clock fast, which would send real members "
+                             "check-ins early. It is only for training bots: set CAREBOT_STAGING=1 too (every message is "
+                             "then marked as training), or set CAREBOT_CLOCK_SPEED=1.")
 
     @property
     def offline(self) -> bool:

@@ -516,6 +516,27 @@ class StandIn:
         await self._record(s)
         return {"message_id": s.message_id}
 
+    # ---------------------------------------------------------- membership and rights (carebot doctor)
+    # getChatMember answers a ChatMemberAdministrator or ChatMemberMember for the bot
+    # (https://core.telegram.org/bots/api#chatmember); `FakeGroup.bot_admin` and
+    # `.bot_can_manage_topics` set what the test wants. getMe's can_read_all_group_messages
+    # is False while privacy mode is on, Telegram's default (https://core.telegram.org/bots/features#privacy-mode).
+
+    async def _m_getchatmember(self, p):
+        chat_id, user_id = int(p["chat_id"]), int(p["user_id"])
+        group = self._groups.get(chat_id)
+        if group is None:
+            raise LookupError("chat not found")
+        user = self._bot_user() if user_id == self.bot_id else {"id": user_id, "is_bot": False, "first_name": "Member"}
+        if user_id == self.bot_id and group.bot_admin:
+            return {"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False,
+                    "can_manage_chat": True, "can_delete_messages": True, "can_manage_video_chats": False,
+                    "can_restrict_members": False, "can_promote_members": False, "can_change_info": False,
+                    "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
+                    "can_delete_stories": False, "can_pin_messages": True,
+                    "can_manage_topics": group.bot_can_manage_topics}
+        return {"status": "member", "user": user}
+
     def group(self, chat_id: int, title: str = "Volunteer desk", *, forum: bool = True) -> "FakeGroup":
         """A supergroup the bot is in (the volunteer desk), with forum topics or without."""
         if chat_id not in self._groups:
@@ -722,6 +743,8 @@ class FakeGroup:
 
     def __init__(self, server: StandIn, chat_id: int, title: str, forum: bool):
         self.server, self.id, self.title, self.forum = server, chat_id, title, forum
+        self.bot_admin = True  # the bot is an admin of the group (what carebot's desk needs)
+        self.bot_can_manage_topics = True
         self.topics: dict[int, str] = {}
         self.users: dict[int, "FakeGroupUser"] = {}
 

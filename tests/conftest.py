@@ -45,7 +45,7 @@ async def standin():
 def bot_settings(standin: StandIn, db_path, **overrides) -> Settings:
     """Settings for a bot on the stand-in. Flood limits are off unless a test is about them."""
     values = {"token": standin.token, "api_base_url": standin.base_url, "db_path": str(db_path), "poll_timeout": 1,
-              "rate_limit": 0, **overrides}
+              "rate_limit": 0, "health_port": 0, **overrides}
     return Settings(**values)
 
 

@@ -21,6 +21,7 @@ async def start_bot_process(standin, db_path: Path, workdir: Path, extra_env: di
         "CAREBOT_POLL_TIMEOUT": "1",
         "CAREBOT_LOG_LEVEL": "WARNING",
         "CAREBOT_RATE_LIMIT": "0",
+        "CAREBOT_HEALTH_PORT": "0",
         "PYTHONPATH": str(ROOT),
         **(extra_env or {}),
     }
