@@ -143,7 +143,7 @@ async def test_question_typed_at_a_choice_step_is_answered_then_the_step_is_aske
 
 
 def test_kb_check_command_passes_on_the_shipped_knowledge_base():
-    newest = date(2026, 11, 28)
+    newest = date(2026, 12, 6)
     result = CliRunner().invoke(main, ["kb", "check", "--today", newest.isoformat()])
     assert result.exit_code == 0, result.output
     assert "articles in English and Spanish" in result.output
