@@ -134,12 +134,12 @@ def kb() -> None:
 @click.option("--max-age-days", default=180, show_default=True, help="Oldest acceptable last-reviewed date, in days.")
 @click.option("--today", "today_text", default=None, help="Check as of this date (YYYY-MM-DD); default: today.")
 def kb_check(max_age_days: int, today_text: str | None) -> None:
-    """Validate the articles: both languages, sources listed, review dates, unique example questions."""
+    """Validate the articles: both languages, sources listed, review dates, unique example questions, facts backed."""
     from datetime import date
 
     from knowledge.campaign import load_campaign
     from knowledge.kb import load_knowledge_base
-    from knowledge.kbcheck import check_knowledge_base
+    from knowledge.kbcheck import check_knowledge_base, source_warnings
 
     settings = Settings.from_env()
     today = date.fromisoformat(today_text) if today_text else date.today()
@@ -148,6 +148,8 @@ def kb_check(max_age_days: int, today_text: str | None) -> None:
                                     campaign=load_campaign(settings.campaign_path or None))
     for problem in problems:
         click.echo(f"✗ {problem}")
+    for warning in source_warnings(knowledge):  # worth fixing, not failing: prefer primary sources
+        click.echo(f"⚠ {warning}")
     if problems:
         raise SystemExit(1)
     click.echo(f"✓ {len(knowledge.articles)} articles in English and Spanish, all cited and reviewed within {max_age_days} days.")

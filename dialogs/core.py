@@ -34,7 +34,7 @@ from dialogs.report import REPORT, answer_column, case_fields
 from dialogs.state import State
 from knowledge import crisis
 from knowledge.campaign import Campaign
-from knowledge.complaint import complaint_document, complaint_text, rights_summary
+from knowledge.complaint import complaint_document, complaint_text, rights_brief, rights_headline, rights_summary
 from knowledge.dates import format_date
 from knowledge.deadlines import CaseFacts, compute_deadline
 from knowledge.facilities import match_choice, match_facility
@@ -569,6 +569,8 @@ class Core(Checkins, Desk, Organizers):
             self._how_they_are_button(turn)
         elif ns == "cs":
             self._complaint_sent_button(turn)
+        elif ns == "rt":
+            self._rights_button(turn)
         elif ns == "p":
             self._pause_button(turn)
         elif ns == "del":
@@ -690,7 +692,8 @@ class Core(Checkins, Desk, Organizers):
         return complaint_text(facts, compute_deadline(facts, self.campaign), self.campaign, lang, case.ref, late_on=late_on)
 
     def _filed(self, turn: Turn, case) -> None:
-        """Right after filing: the reference, their rights with their own dates, a complaint ready to send."""
+        """Right after filing, short for a phone: the reference, the one date and what to do next; then the
+        rights in brief, the complaint in brief and its file, each with the full text one tap away (rt:)."""
         lang = turn.state.lang
         facts = self._case_facts(case, reported_at=turn.now)
         deadline = compute_deadline(facts, self.campaign)
@@ -700,15 +703,46 @@ class Core(Checkins, Desk, Organizers):
         esc = escalations.open_for_member(self.db, turn.member.id)
         if esc is not None and esc.case_id == case.id:
             self._desk_refresh(esc)  # raised mid-report (a crisis, harm): its card and topic now carry the reference
-        rights = html.escape(rights_summary(facts, deadline, self.campaign, lang))
-        self._say(turn, self.t(turn, "filed.done", ref=case.ref) + "\n\n" + self.t(turn, "filed.rights_title") + "\n" + rights)
+        headline = html.escape(rights_headline(facts, deadline, self.campaign, lang))
+        self._say(turn, self.t(turn, "filed.done", ref=case.ref) + "\n\n" + headline)
+        brief = html.escape(rights_brief(facts, deadline, self.campaign, lang))
+        self._say(turn, self.t(turn, "filed.rights_title") + "\n" + brief,
+                  ((Button(self.t(turn, "filed.rights_full_button"), f"rt:full:{case.id}"),),))
         complaint = complaint_text(facts, deadline, self.campaign, lang, case.ref)
-        self._say(turn, self.t(turn, "filed.complaint_intro") + "\n\n" + html.escape(complaint.how_to_send))
-        self._say(turn, html.escape(f"{complaint.subject}\n\n{complaint.body}"[:3900]),
-                  ((Button(self.t(turn, "filed.complaint_sent_button"), f"cs:{case.id}"),),))
+        buttons = [(Button(self.t(turn, "filed.complaint_text_button"), f"rt:text:{case.id}"),)]
+        if lang != "en":
+            buttons.append((Button(self.t(turn, "filed.complaint_english_button"), f"rt:en:{case.id}"),))
+        buttons.append((Button(self.t(turn, "filed.how_to_send_button"), f"rt:send:{case.id}"),))
+        buttons.append((Button(self.t(turn, "filed.complaint_sent_button"), f"cs:{case.id}"),))
+        self._say(turn, self.t(turn, "filed.complaint_intro") + "\n" + html.escape(complaint.send_brief), tuple(buttons))
         caption_key = "filed.document_caption" if lang == "en" else "filed.document_caption_with_english"
         turn.replies.append(Document(f"complaint-{case.ref}.txt", complaint_document(complaint), self.t(turn, caption_key, ref=case.ref)))
         self._menu(turn, self.t(turn, "filed.next"))
+
+    def _rights_button(self, turn: Turn) -> None:
+        """rt:<what>:<case id>, under the filing messages: the full rights, the complaint text to copy (in the
+        member's language or the English filing copy), or every way to send it."""
+        parts = turn.ev.data.split(":")
+        case = cases.get(self.db, int(parts[2])) if len(parts) == 3 and parts[2].isdigit() else None
+        if (case is None or turn.member is None or case.member_id != turn.member.id  # callback data is not trusted
+                or case.filed_at is None or parts[1] not in ("full", "text", "en", "send")):
+            self._old_button(turn)
+            return
+        lang = turn.state.lang
+        if parts[1] == "full":
+            facts = self._case_facts(case, reported_at=case.filed_at)
+            rights = rights_summary(facts, compute_deadline(facts, self.campaign), self.campaign, lang)
+            self._say(turn, self.t(turn, "filed.rights_title") + "\n" + html.escape(rights))
+        else:
+            complaint = self._complaint_for(case, lang)
+            text = {
+                "text": f"{complaint.subject}\n\n{complaint.body}",
+                "en": f"{complaint.subject_en}\n\n{complaint.body_en}",
+                "send": complaint.how_to_send,
+            }[parts[1]]
+            self._say(turn, html.escape(text[:3900]))
+        if self._dialog(turn):
+            self._resume(turn, "commands.still_here")
 
     # ------------------------------------------------------------ safety and people
 

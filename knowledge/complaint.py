@@ -5,6 +5,10 @@ The words live in ``templates/rights.toml`` and ``templates/complaint.toml``
 module only chooses which strings apply to a case and fills them in. Output is
 plain text: the bot escapes it. Dates come from ``knowledge.dates`` in the
 member's language; the English filing copy always uses English dates.
+
+The rights come in three sizes for a phone: ``rights_headline`` (the one date
+that matters and what to do next: the first message after filing),
+``rights_brief`` (a short list) and ``rights_summary`` (the full text, on a tap).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class Complaint:
     subject_en: str  # the English filing copy's subject
     body_en: str  # the English filing copy (== body for English members)
     how_to_send: str  # in the member's language
+    send_brief: str = ""  # the two or three ways to send it, in one short paragraph
 
 
 @cache
@@ -93,6 +98,7 @@ def _values(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str,
         values["start_time"] = format_time(facts.reported_at.astimezone(tz), lang)
     if facts.offered_date is not None:
         values["offered_date"] = day(facts.offered_date)
+    values["skipped"] = "; ".join(day(d) for d in deadline.holidays_skipped)
     return values
 
 
@@ -100,8 +106,44 @@ def _offer_noun_key(facts: CaseFacts) -> str:
     return f"offer_noun_{facts.offered}"
 
 
+def rights_headline(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str) -> str:
+    """The one date that matters and what to do next: two sentences for the first message after filing."""
+    lang = _lang(lang)
+    t = _Text("rights", lang, _values(facts, deadline, campaign, lang, documents=False))
+    if deadline.is_urgent:
+        when = t("headline_urgent" if deadline.due_at else "headline_urgent_no_time")
+        return f"{when}\n{t('next_headline_urgent')}"
+    return f"{t(f'headline_{deadline.standard}')}\n{t('next_headline')}"
+
+
+def rights_brief(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str) -> str:
+    """What the plan owes this member, as a few short lines; the full text is rights_summary."""
+    lang = _lang(lang)
+    t = _Text("rights", lang, _values(facts, deadline, campaign, lang, documents=False))
+    lines: list[str] = []
+    if deadline.is_urgent:
+        lines += [t("brief_urgent"), t("brief_urgent_routes")]
+    elif deadline.standard == "mental_health_15bd":
+        lines.append(t("brief_mental_health_15bd"))
+    else:
+        lines.append(t("brief_business_days"))
+        if deadline.standard == "followup_10bd":
+            lines.append(t("brief_followup"))
+    if deadline.offer_within_deadline is not None:
+        noun = t(_offer_noun_key(facts))
+        lines.append(t("brief_offer_in_time" if deadline.offer_within_deadline else "brief_offer_late", offer_noun=noun))
+    elif facts.offered == "wait":
+        lines.append(t("brief_offer_wait"))
+    lines += [t("brief_out_of_network"), t("brief_strike")]
+    if deadline.is_urgent:
+        lines.append(t("brief_crisis"))
+    return "\n".join(lines)
+
+
 def rights_summary(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str) -> str:
-    """What the plan owes this member and by when: short, for a phone screen."""
+    """What the plan owes this member and by when, in full, with the counting convention and sources.
+
+    Shown on a tap, possibly days after filing, so it names dates rather than "today"."""
     lang = _lang(lang)
     t = _Text("rights", lang, _values(facts, deadline, campaign, lang, documents=False))
     paragraphs: list[str] = []
@@ -109,7 +151,11 @@ def rights_summary(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lan
     if deadline.is_urgent:
         paragraphs.append(t("standard_urgent" if deadline.due_at else "standard_urgent_no_time"))
     else:
-        paragraphs.append(f"{t(f'standard_{deadline.standard}')} {t('counting')}")
+        paragraphs.append(t(f"standard_{deadline.standard}"))
+        counting = t("counting")
+        if deadline.holidays_skipped:
+            counting = f"{counting} {t('counting_skipped')}"
+        paragraphs.append(counting)
 
     if deadline.offer_within_deadline is not None:
         noun = t(_offer_noun_key(facts))
@@ -168,7 +214,9 @@ def _subject_and_body(
     else:
         when, ask = t("when_business_days"), t("request_appointment")
     if late_on is not None:  # the deadline passed without care: ask for it now, dated today
-        when, ask = t("when_passed"), t("request_appointment_now")
+        # Something was offered (and said above): "still waiting to be seen", not "never offered one".
+        offered = facts.offered in ("new_appt", "out_of_network")
+        when, ask = t("when_passed_offered" if offered else "when_passed"), t("request_appointment_now")
     law = [t(f"standard_{deadline.standard}"), t("strike"), when]
 
     requests = [t("request_intro"), ask, t("request_out_of_network"), t("request_written")]
@@ -209,6 +257,17 @@ def _how_to_send(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang:
     return "\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:-1]) + "\n\n" + lines[-1]
 
 
+def _send_brief(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str) -> str:
+    t = _Text("complaint", lang, _values(facts, deadline, campaign, lang, documents=False))
+    ways = []
+    if campaign.phone("member_services"):
+        ways.append(t("send_brief_phone"))
+    if campaign.portal_complaint_path:
+        ways.append(t("send_brief_online"))
+    ways.append(t("send_brief_blanks"))
+    return " ".join(ways)
+
+
 def complaint_text(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, reference: str,
                    *, late_on: date | None = None) -> Complaint:
     """The complaint in the member's language, its English filing copy, and how to send it.
@@ -230,6 +289,7 @@ def complaint_text(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lan
         subject_en=subject_en,
         body_en=body_en,
         how_to_send=_how_to_send(facts, deadline, campaign, lang, late_on),
+        send_brief=_send_brief(facts, deadline, campaign, lang),
     )
 
 

@@ -16,6 +16,8 @@ from knowledge.complaint import (
     complaint_document,
     complaint_text,
     load_templates,
+    rights_brief,
+    rights_headline,
     rights_summary,
 )
 from knowledge.deadlines import KINDS, NOTIFIED, OFFERS, CaseFacts, compute_deadline
@@ -58,14 +60,20 @@ def spaced(text: str) -> str:
     return text.replace("\u202f", " ")
 
 
+def short_texts(facts, campaign, lang):
+    """The first message's rights line and the brief list that follows it."""
+    deadline = compute_deadline(facts, campaign)
+    return rights_headline(facts, deadline, campaign, lang), rights_brief(facts, deadline, campaign, lang)
+
+
 def all_text(rights: str, c: Complaint) -> str:
-    return "\n".join([rights, c.subject, c.body, c.subject_en, c.body_en, c.how_to_send])
+    return "\n".join([rights, c.subject, c.body, c.subject_en, c.body_en, c.how_to_send, c.send_brief])
 
 
 def test_english_complaint_names_the_clinic_dates_law_and_reference(campaign):
     rights, c = texts(case(), campaign, "en")
     assert "Tuesday, December 8" in rights
-    assert "counted from today" in rights
+    assert "counted from Friday, November 20, the day you reported" in rights
     for text in (c.body, c.body_en):
         assert "Los Angeles Medical Center" in text
         assert "individual therapy" in text
@@ -84,7 +92,7 @@ def test_english_complaint_names_the_clinic_dates_law_and_reference(campaign):
 def test_spanish_complaint_names_the_clinic_dates_law_and_reference(campaign):
     rights, c = texts(case(), campaign, "es")
     assert "martes, 8 de diciembre" in rights
-    assert "contados desde hoy" in rights
+    assert "contados desde el viernes, 20 de noviembre" in rights
     assert "Los Angeles Medical Center" in c.body
     assert "terapia individual" in c.body
     assert "miércoles, 18 de noviembre de 2026" in c.body
@@ -119,8 +127,9 @@ def test_texts_leave_no_placeholder_unfilled(campaign, lang):
 def test_every_kind_of_case_renders_in_both_languages(campaign, kind, urgency, offered, lang):
     offered_date = date(2026, 12, 1) if offered in ("new_appt", "out_of_network") else None
     reported_at = datetime(2026, 11, 20, 9, 15, tzinfo=LA) if urgency == "urgent" else None
-    rights, c = texts(case(kind, urgency, offered, offered_date, reported_at=reported_at), campaign, lang)
-    text = all_text(rights, c)
+    facts = case(kind, urgency, offered, offered_date, reported_at=reported_at)
+    rights, c = texts(facts, campaign, lang)
+    text = all_text(rights, c) + "\n".join(short_texts(facts, campaign, lang))
     assert not PLACEHOLDER.search(text)
     assert "<" not in text and ">" not in text  # plain text: the bot escapes it
     assert REF in c.body and REF in c.body_en
@@ -286,3 +295,79 @@ def test_a_complaint_after_the_deadline_is_dated_today_says_it_passed_and_asks_f
     assert "on or before" not in late.body_en  # no promise dated in the past
     assert late.body_en.rstrip().endswith("Friday, December 11, 2026")
     assert "has passed" in late.how_to_send or "ya pasó" in late.how_to_send
+
+
+# --- the short shape for a phone (issue 11) -------------------------------------
+
+
+@pytest.mark.parametrize("kind, due", [("individual", "Tuesday, December 8"), ("intake", "Tuesday, December 8"),
+                                       ("psychiatry", "Tuesday, December 15"), ("other", "Tuesday, December 15")])
+def test_headline_is_the_one_date_and_the_next_step(campaign, kind, due):
+    headline, _ = short_texts(case(kind=kind), campaign, "en")
+    assert f"by {due}." in headline
+    assert "Next: send Kaiser the complaint below today" in headline
+    assert len(headline.split()) <= 35
+
+
+def test_urgent_headline_has_the_hour_and_the_dmhc_at_once(campaign):
+    headline, brief = short_texts(case(urgency="urgent", reported_at=datetime(2026, 11, 20, 16, 30, tzinfo=LA)), campaign, "en")
+    assert "4:30 PM on Sunday, November 22" in spaced(headline)
+    assert "DMHC" in headline and "at once" in headline and "1-888-466-2219" in headline
+    assert "48 hours" in brief and "96 hours" in brief and "3 days" in brief and "911" in brief and "988" in brief
+
+
+def test_spanish_headline_and_brief(campaign):
+    headline, brief = short_texts(case(kind="psychiatry"), campaign, "es")
+    assert "psiquiatra a más tardar el martes, 15 de diciembre" in headline and "envíe hoy a Kaiser" in headline
+    assert "15 días hábiles" in brief and "médicamente necesaria" in brief and "huelga" in brief
+
+
+def test_brief_keeps_every_rights_fact_short(campaign):
+    _, brief = short_texts(case(kind="individual"), campaign, "en")
+    assert "10 business days" in brief and "carebot counts them from today" in brief
+    assert "within 10 business days of your last session" in brief  # SB 221
+    assert "medically necessary care" in brief and "in-network cost" in brief
+    assert "during a strike" in brief
+    assert len(brief.split()) <= 90
+
+
+@pytest.mark.parametrize("offered, said", [("new_appt", "The new appointment you were offered, on Thursday, December 10, is after this date"),
+                                           ("wait", "Being told to wait doesn't change this date")])
+def test_brief_says_what_the_offer_means(campaign, offered, said):
+    offered_date = date(2026, 12, 10) if offered == "new_appt" else None
+    _, brief = short_texts(case(offered=offered, offered_date=offered_date), campaign, "en")
+    assert said in brief
+
+
+def test_full_rights_present_the_count_as_carebots_convention_and_name_the_skipped_holidays(campaign):
+    rights, _ = texts(case(), campaign, "en")
+    assert "its own convention, not a rule from the law" in rights
+    assert "Holidays skipped in your count: Thursday, November 26; Friday, November 27." in rights
+    assert "California state holidays" not in rights
+    assert "One exception: a wait can be longer" in rights and "only if" not in rights
+    assert "medically necessary care" in rights
+    rights_es, _ = texts(case(), campaign, "es")
+    assert "convención propia" in rights_es and "jueves, 26 de noviembre; viernes, 27 de noviembre" in rights_es
+
+
+def test_complaint_asks_for_out_of_network_care_only_as_medically_necessary_care(campaign):
+    _, c = texts(case(), campaign, "es")
+    assert "this medically necessary care" in c.body_en and "atención médicamente necesaria" in c.body
+
+
+def test_send_brief_gives_the_phone_and_the_portal_in_one_short_paragraph(campaign):
+    _, c = texts(case(), campaign, "en")
+    assert "1-800-464-4000" in c.send_brief and "TTY 711" in c.send_brief and campaign.portal_complaint_path in c.send_brief
+    assert len(c.send_brief.split()) <= 45
+    _, c_es = texts(case(), campaign, "es")
+    assert "texto en inglés" in c_es.send_brief
+
+
+@pytest.mark.parametrize("offered", ["new_appt", "out_of_network"])
+@pytest.mark.parametrize("lang, waiting, never", [("en", "I am still waiting to be seen", "have not been offered"),
+                                                  ("es", "todavía estoy esperando que me atiendan", "no me han ofrecido")])
+def test_late_complaint_after_an_offer_does_not_say_nothing_was_offered(campaign, offered, lang, waiting, never):
+    facts = case(offered=offered, offered_date=date(2026, 12, 6))
+    late = complaint_text(facts, compute_deadline(facts, campaign), campaign, lang, REF, late_on=date(2026, 12, 11))
+    assert waiting in late.body and never not in late.body
+    assert "Sunday, December 6, 2026" in late.body_en and "still waiting to be seen" in late.body_en

@@ -23,7 +23,7 @@ from knowledge.kb import (
     placeholder_values,
     render_article,
 )
-from knowledge.kbcheck import ANSWER_MAX_CHARS, check_knowledge_base
+from knowledge.kbcheck import ANSWER_MAX_CHARS, SOURCES_FILE, check_knowledge_base, source_warnings
 from knowledge.matcher import Matcher
 from knowledge.text import normalize
 
@@ -92,7 +92,8 @@ def test_required_topics_are_covered(kb):
         "timely-access", "urgent-appointments", "canceled-appointment", "out-of-network",
         "out-of-network-request", "strike-rights", "file-grievance", "dmhc-complaint", "imr",
         "crisis-help", "free-help", "ppo-medicare-medi-cal", "privacy", "about-carebot",
-        "strike-2022-and-fine", "deadline-counting",
+        "strike-2022-and-fine", "deadline-counting", "no-appointments-available", "keep-records",
+        "california-only", "complaining-and-coverage",
     }  # fmt: skip
     assert required <= set(kb.ids)
 
@@ -116,6 +117,180 @@ def test_spanish_articles_use_the_official_agency_and_review_names(kb):
     assert "Departamento de Cuidado de Salud Administrado" not in texts
 
 
+# --- what the articles say (issue 11: content and truth) -----------------------
+
+NEW_ARTICLES = ("no-appointments-available", "keep-records", "california-only", "complaining-and-coverage")
+
+
+def _all_text(kb, campaign, lang):
+    return {a.id: render_article(a, lang, campaign) for a in kb.articles}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("article_id", NEW_ARTICLES)
+def test_new_article_renders_in_both_languages_with_its_source(kb, campaign, article_id, lang):
+    r = render_article(kb.get(article_id), lang, campaign)
+    assert r.lang == lang and r.title and r.answer and r.detail
+    assert r.source_line and r.source_line_short and r.reviewed_line
+    assert "{" not in r.answer + r.detail
+
+
+@pytest.mark.parametrize("article_id", NEW_ARTICLES)
+def test_new_articles_example_questions_are_found_by_the_matcher(kb, matcher, article_id):
+    article = kb.get(article_id)
+    for lang in LANGUAGES:
+        for q in article.texts[lang].questions:
+            assert matcher.match(q, lang).article_id == article_id, (lang, q)
+
+
+@pytest.mark.parametrize("text, lang", [("are you guys kaiser", "en"), ("ustedes trabajan para kaiser?", "es")])
+def test_asking_whether_carebot_is_kaiser_reaches_the_article_that_says_it_is_not(matcher, kb, campaign, text, lang):
+    m = matcher.match(text, lang)
+    assert m.article_id == "about-carebot"
+    answer = render_article(kb.get(m.article_id), lang, campaign).answer
+    assert ("not Kaiser" if lang == "en" else "no es Kaiser") in answer
+
+
+def test_grievance_answer_gives_kaisers_number_and_both_timelines_in_the_first_reply(kb, campaign):
+    for lang, urgent in (("en", "3 days (72 hours)"), ("es", "3 días (72 horas)")):
+        answer = render_article(kb.get("file-grievance"), lang, campaign).answer
+        assert "1-800-464-4000" in answer and "TTY 711" in answer and "30" in answer and urgent in answer
+        assert "kp.org" in answer
+
+
+def test_dmhc_answer_gives_the_website_the_phone_and_when_to_go(kb, campaign):
+    answer = render_article(kb.get("dmhc-complaint"), "en", campaign).answer
+    assert "www.dmhc.ca.gov" in answer and "1-888-466-2219" in answer and "1-877-688-9891" in answer
+    assert "urgent, you can go to the DMHC right away" in answer and "30 days" in answer
+
+
+def test_imr_six_month_window_is_in_the_first_reply(kb, campaign):
+    assert "within 6 months" in render_article(kb.get("imr"), "en", campaign).answer
+    assert "dentro de los 6 meses" in render_article(kb.get("imr"), "es", campaign).answer
+
+
+def test_988_in_spanish_is_in_the_first_reply_of_both_articles_that_mention_988(kb, campaign):
+    for article_id in ("crisis-help", "language-help"):
+        answer = render_article(kb.get(article_id), "en", campaign).answer
+        assert "press 2" in answer and "AYUDA" in answer, article_id
+
+
+@pytest.mark.parametrize("lang, words", [("en", "medically necessary"), ("es", "médicamente necesaria")])
+def test_every_out_of_network_answer_keeps_the_medically_necessary_condition(kb, campaign, lang, words):
+    for article_id in ("out-of-network", "strike-rights", "canceled-appointment", "paid-out-of-pocket",
+                       "no-appointments-available"):
+        assert words in render_article(kb.get(article_id), lang, campaign).answer, article_id
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_article_overstates_what_the_sources_say(kb, campaign, lang):
+    overstated = {
+        "en": ("allowed only if", "find a provider on your own", "California state holidays", "The law counts from",
+               "Business days are Monday to Friday"),
+        "es": ("Solo se permite", "buscar un proveedor por su cuenta", "festivos del estado de California", "La ley cuenta desde",
+               "Los días hábiles son de lunes a viernes"),
+    }[lang]
+    for article_id, r in _all_text(kb, campaign, lang).items():
+        for phrase in overstated:
+            assert phrase not in r.answer + r.detail, (article_id, phrase)
+
+
+def test_deadline_counting_is_presented_as_carebots_convention_with_the_holiday_list_explained(kb, campaign):
+    r = render_article(kb.get("deadline-counting"), "en", campaign)
+    assert "carebot's own convention" in r.answer and "1-888-466-2219" in r.answer
+    assert "not a list from the law" in r.detail and "Juneteenth" in r.detail and "observed" in r.detail
+    es = render_article(kb.get("deadline-counting"), "es", campaign)
+    assert "convención de carebot" in es.answer and "Juneteenth" in es.detail
+
+
+def test_the_111803_figure_is_the_unions_and_carries_its_period(kb, campaign):
+    for lang, period in (("en", "August to October 2022"), ("es", "agosto a octubre de 2022")):
+        detail = render_article(kb.get("strike-2022-and-fine"), lang, campaign).detail
+        assert "111,803" in detail and period in detail and "NUHW" in detail
+
+
+def test_complaining_article_admits_carebot_has_no_reliable_answer_and_points_to_the_dmhc(kb, campaign):
+    answer = render_article(kb.get("complaining-and-coverage"), "en", campaign).answer
+    assert "no reliable source" in answer and "1-888-466-2219" in answer
+
+
+# --- sources: primary first ------------------------------------------------------
+
+
+def test_shipped_knowledge_base_has_no_source_warnings(kb):
+    assert source_warnings(kb) == []
+
+
+def test_every_cited_source_says_its_kind_and_primary_sources_are_marked_primary():
+    with open(KNOWLEDGE_DIR / "sources.toml", "rb") as fh:
+        raw = tomllib.load(fh)
+    kinds = {k: v.get("kind") for k, v in raw.items() if k != "labels"}
+    assert set(kinds.values()) == {"primary", "secondary", "carebot"}
+    for key in ("SB225", "DMHC-FAC", "KP-NDN", "988", "1368.01"):
+        assert kinds[key] == "primary", key
+    for key in ("LAWINSIDER", "HNET", "NUHW-COMPLAINTS", "UCSF"):
+        assert kinds[key] == "secondary", key
+
+
+def _with_sources(tmp_path: Path, article_sources: str, facts: str, extra: str = "") -> Path:
+    root = _write_kb(tmp_path, {"alpha": _article("alpha").replace('sources = ["OPA"]',
+                                                                 f"sources = {article_sources}\nfacts = {facts}")})
+    with open(root / "sources.toml", "a", encoding="utf-8") as fh:
+        fh.write(textwrap.dedent('''
+            [PRIM]
+            url = "https://www.dmhc.ca.gov/example"
+            label = "A primary source"
+            kind = "primary"
+            supports = ["fact-a"]
+
+            [SEC]
+            url = "https://lawinsider.com/example"
+            label = "A secondary source"
+            kind = "secondary"
+            supports = ["fact-a"]
+            ''') + extra)
+    return root
+
+
+def test_check_warns_when_a_fact_rests_on_a_secondary_source_and_a_primary_one_exists(tmp_path):
+    kb = load_knowledge_base(_with_sources(tmp_path, '["SEC"]', '["fact-a"]'))
+    warnings = source_warnings(kb)
+    assert any("fact 'fact-a' rests on secondary source(s) SEC; primary source PRIM supports it" in w for w in warnings)
+    assert check_knowledge_base(kb, today=TODAY) == []  # a warning, not a failure
+
+
+def test_check_warns_about_a_secondary_source_a_cited_primary_makes_redundant(tmp_path):
+    kb = load_knowledge_base(_with_sources(tmp_path, '["PRIM", "SEC"]', '["fact-a"]'))
+    assert any("secondary source SEC backs only facts a cited primary source backs" in w for w in source_warnings(kb))
+
+
+def test_check_is_quiet_when_the_fact_rests_on_the_primary_source(tmp_path):
+    kb = load_knowledge_base(_with_sources(tmp_path, '["PRIM"]', '["fact-a"]'))
+    assert source_warnings(kb) == []
+
+
+def test_check_keeps_a_secondary_source_when_no_primary_one_backs_its_fact(tmp_path):
+    extra = '\n[SEC2]\nurl = "https://example.org/x"\nlabel = "Only source"\nkind = "secondary"\nsupports = ["fact-b"]\n'
+    kb = load_knowledge_base(_with_sources(tmp_path, '["PRIM", "SEC2"]', '["fact-a", "fact-b"]', extra))
+    assert source_warnings(kb) == []
+
+
+def test_check_fails_a_fact_no_cited_source_backs_and_an_unknown_fact(tmp_path):
+    kb = load_knowledge_base(_with_sources(tmp_path, '["OPA"]', '["fact-a", "made-up-fact"]'))
+    problems = check_knowledge_base(kb, today=TODAY)
+    assert any("states fact 'fact-a' but cites none of its sources (PRIM, SEC)" in p for p in problems)
+    assert any("'made-up-fact', which no source in knowledge/sources.toml supports" in p for p in problems)
+
+
+def test_check_messages_name_files_that_exist_in_the_repository(tmp_path):
+    old = (TODAY - timedelta(days=400)).isoformat()
+    kb = load_knowledge_base(_write_kb(tmp_path, {"alpha": _article("alpha", reviewed=old)}))
+    problems = check_knowledge_base(kb, today=TODAY)
+    assert problems and all("facts.md" not in p for p in problems)
+    assert any(SOURCES_FILE in p for p in problems)
+    assert (KNOWLEDGE_DIR.parent / SOURCES_FILE).is_file()
+
+
 # --- rendering ---------------------------------------------------------------
 
 
@@ -137,13 +312,13 @@ def test_english_source_line_names_the_agency_and_its_site(kb, campaign):
     assert r.source_line.startswith("Sources: California Office of the Patient Advocate")
     assert "(opa.ca.gov)" in r.source_line
     assert "https://www.opa.ca.gov/KnowYourRights/AccesstoCare/" in r.source_urls
-    assert r.reviewed_line == "Last reviewed: November 28, 2026"
+    assert r.reviewed_line == "Last reviewed: December 6, 2026"
 
 
 def test_spanish_render_uses_spanish_labels_and_campaign_values(kb, campaign):
     r = render_article(kb.get("file-grievance"), "es", campaign)
     assert r.source_line.startswith("Fuentes: ")
-    assert r.reviewed_line == "Revisado: 28 de noviembre de 2026"
+    assert r.reviewed_line == "Revisado: 6 de diciembre de 2026"
     assert campaign.portal_complaint_path_es in r.answer
     assert campaign.phone("member_services") in r.answer
 

@@ -55,21 +55,76 @@ async def test_rights_menu_opens_topics_in_the_members_language(running_bot):
     assert "10 días hábiles" in article.text and "15" in article.text
 
 
-async def test_filed_case_shows_the_members_own_deadline_and_a_complaint_to_send(running_bot):
+def words(text: str) -> int:
+    return len(re.sub(r"<[^>]+>", "", text).split())
+
+
+async def test_filed_case_first_message_is_short_with_the_reference_the_date_and_what_to_do(running_bot):
     # Reported Tuesday, Nov 24, 2026: ten business days, skipping Thanksgiving and the day after.
     member = running_bot.standin.user(6005)
     await file_case(member)
     texts = [m.text for m in member.messages]
-    filed = next(t for t in texts if "Your report is filed" in t)
+    first = next(i for i, t in enumerate(texts) if "Your report is filed" in t)
+    filed = texts[first]
     ref = REF.search(filed).group(1)
-    assert "Thursday, December 10" in filed and "10 business days" in filed
-    assert "out-of-network" in filed and "in-network cost" in filed
-    complaint = next(t for t in texts if "1374.72" in t and "Fontana" in t)
-    assert ref in complaint and "Monday, November 23" in complaint
+    assert "Thursday, December 10" in filed and "Next: send Kaiser the complaint below today" in filed
+    assert words(filed) < 80, words(filed)
+    rights, complaint = member.messages[first + 1], member.messages[first + 2]
+    assert "What Kaiser owes you" in rights.text and "10 business days" in rights.text
+    assert "medically necessary care" in rights.text and "in-network cost" in rights.text
+    assert "📜 Full rights and sources" in rights.labels()
+    assert "1-800-464-4000" in complaint.text and "kp.org" in complaint.text
+    assert {"📋 Show the text to copy", "📤 All the ways to send it", "✅ I sent it"} <= set(complaint.labels())
     document = next(m for m in member.messages if m.document)
     assert document.document["file_name"] == f"complaint-{ref}.txt"
+    # Everything after the first message is brief: the long texts are one tap away.
+    assert sum(words(t) for t in texts[first:]) < 300, [words(t) for t in texts[first:]]
     row = next(running_bot.db.query("SELECT deadline_standard, deadline_date FROM cases WHERE ref = ?", [ref]))
     assert row["deadline_date"] == "2026-12-10"
+
+
+async def test_full_rights_complaint_text_and_ways_to_send_are_each_one_tap_away(running_bot):
+    member = running_bot.standin.user(6017)
+    ref = await file_case(member)
+    full = await member.tap("📜 Full rights and sources")
+    assert "on or before Thursday, December 10" in full.text and "counted from Tuesday, November 24" in full.text
+    assert "its own convention" in full.text and "Thursday, November 26; Friday, November 27" in full.text
+    assert "One exception" in full.text and "Sources: Health and Safety Code" in full.text
+    text = await member.tap("📋 Show the text to copy")
+    assert "1374.72" in text.text and "Fontana" in text.text and ref in text.text and "Monday, November 23" in text.text
+    send = await member.tap("📤 All the ways to send it")
+    assert "How to send your complaint" in send.text and "1-877-688-9891" in send.text
+    done = await member.tap("✅ I sent it")
+    assert "I noted that you sent your complaint" in done.text
+
+
+async def test_spanish_member_gets_the_short_shape_and_both_texts_on_tap(running_bot):
+    member = running_bot.standin.user(6018, "Luz", "es")
+    await file_case_in_spanish(member)
+    texts = [m.text for m in member.messages]
+    first = next(i for i, t in enumerate(texts) if "Su reporte quedó registrado" in t)
+    assert "a más tardar el" in texts[first] and "envíe hoy a Kaiser" in texts[first]
+    assert words(texts[first]) < 80, words(texts[first])
+    spanish = await member.tap("📋 Ver el texto para copiar")
+    assert "Presento una queja formal" in spanish.text
+    english = await member.tap("📋 Texto en inglés para enviar")
+    assert "I am filing a formal grievance" in english.text
+    full = await member.tap("📜 Todos sus derechos y las fuentes")
+    assert "convención propia" in full.text and "médicamente necesaria" in full.text
+
+
+async def test_a_rights_button_for_someone_elses_case_shows_nothing_of_it(running_bot):
+    owner = running_bot.standin.user(6019)
+    await file_case(owner)
+    case_id = next(running_bot.db.query("SELECT id FROM cases WHERE status = 'open'"))["id"]
+    other = await idle_member(running_bot, 6020)
+    before = len(other.messages)
+    # Callback data is not trusted: a forged button naming the owner's case, pressed in another chat.
+    query = {"id": "cq-forged", "from": other.json(), "chat_instance": str(other.id), "data": f"rt:text:{case_id}",
+             "message": other.server._message_json(other.messages[-1])}
+    await other._push({"callback_query": query})
+    await other.settle()
+    assert all("Fontana" not in m.text and "1374.72" not in m.text for m in other.messages[before:])
 
 
 async def test_spanish_member_gets_complaint_in_spanish_and_an_english_filing_copy(running_bot):
@@ -143,7 +198,7 @@ async def test_question_typed_at_a_choice_step_is_answered_then_the_step_is_aske
 
 
 def test_kb_check_command_passes_on_the_shipped_knowledge_base():
-    newest = date(2026, 11, 28)
+    newest = date(2026, 12, 6)
     result = CliRunner().invoke(main, ["kb", "check", "--today", newest.isoformat()])
     assert result.exit_code == 0, result.output
     assert "articles in English and Spanish" in result.output
