@@ -418,3 +418,32 @@ async def test_crisis_caption_in_a_volunteer_chat_is_answered_and_the_photo_stil
     assert "988" in member.last.text or any("988" in m.text for m in member.messages[-2:])
     await wait_text(bot, group.id, "The member sent a photo")
     assert any(method == "copyMessage" for method, _ in bot.standin.calls)
+
+
+async def test_someone_else_in_danger_typed_for_real_gets_911_first_and_the_card_says_so(desk):  # noqa: F811
+    bot, group = desk
+    member = bot.standin.user(9106)
+    await consent(member)
+    await member.ask("/cancel")
+    reply = await member.ask("my sister says she wants to kill herself")
+    assert reply.text.index("911") < reply.text.index("988") and "can't send help" in reply.text
+    card = await card_for(bot, group, "needs help now")
+    assert "Safety screen: someone else in danger" in card.text and "sister" not in card.text
+
+
+async def test_asking_for_the_crisis_line_gives_the_lines_without_an_escalation(running_bot):
+    member = running_bot.standin.user(9107, "L", "es")
+    await consent(member, "es")
+    reply = await member.ask("cual es el numero de la linea de crisis")
+    assert "988" in reply.text and "911" in reply.text and "AYUDA" in reply.text
+    assert list(running_bot.db.query("SELECT * FROM escalations")) == []
+
+
+async def test_the_sos_button_leads_with_the_lines_through_telegram(running_bot):
+    member = running_bot.standin.user(9108)
+    await consent(member)
+    await member.ask("/cancel")
+    reply = await member.tap("🆘 I need help now")
+    assert reply.text.startswith("💛 Help is here") and "If you might act" not in reply.text
+    [row] = list(running_bot.db.query("SELECT reason, category FROM escalations"))
+    assert row == {"reason": "help_now", "category": None}
