@@ -73,8 +73,9 @@ SAFETY_ANSWERS = ("yes", "no", "person")
 # Full resources per kind of danger: these catalog keys, else crisis.category.<kind>.reply.
 CRISIS_TEXT = {"self_harm": "crisis.message", "someone_else": "crisis.other", "resource_request": "crisis.other",
                "help_now": "crisis.help_now"}
-# The cited article behind the other emergencies' lines (911, the DV hotline, Childhelp).
+# The cited article behind the other emergencies' lines (911, the DV hotline, Childhelp), and who gets it.
 OTHER_EMERGENCIES = "other-emergencies"
+OTHER_DANGERS = ("someone_else", "harm_others", "domestic_violence", "child_danger")
 
 
 def hint_language(code: str | None) -> str:
@@ -765,7 +766,7 @@ class Core(Checkins, Desk, Organizers):
                                   reason=reason, now=turn.now, category=kind if kind in CATEGORIES else None)
             logger.info("member %s: %s escalation (%s)", turn.member.id, reason, kind)
             text += "\n\n" + self.t(turn, "crisis.flagged")
-        if kind in ("someone_else", "harm_others", "domestic_violence", "child_danger") and self.kb.get(OTHER_EMERGENCIES):
+        if kind in OTHER_DANGERS and self.kb.get(OTHER_EMERGENCIES):
             buttons.append((Button(self.t(turn, "crisis.more"), f"kb:{OTHER_EMERGENCIES}"),))
         if self._dialog(turn):
             buttons.append((Button(self.t(turn, "crisis.continue"), "m:resume"),))

@@ -447,3 +447,24 @@ async def test_the_sos_button_leads_with_the_lines_through_telegram(running_bot)
     assert reply.text.startswith("💛 Help is here") and "If you might act" not in reply.text
     [row] = list(running_bot.db.query("SELECT reason, category FROM escalations"))
     assert row == {"reason": "help_now", "category": None}
+
+
+def _update(kind: str, message: dict) -> dict:
+    base = {"message_id": 5, "date": 0, "chat": {"id": 9109, "type": "private"},
+            "from": {"id": 9109, "is_bot": False, "first_name": "M"}}
+    return {"update_id": 1, kind: {**base, **message}}
+
+
+@pytest.mark.parametrize("kind,message,event_kind,text", [
+    ("message", {**PHOTO, "caption": "I want to kill myself"}, "unsupported", "I want to kill myself"),
+    ("message", {**VOICE, "caption": "no quiero vivir"}, "unsupported", "no quiero vivir"),
+    ("message", dict(PHOTO), "unsupported", ""),
+    ("edited_message", {**DOCUMENT, "caption": "I took all my pills", "edit_date": 1}, "edited", "I took all my pills"),
+])
+def test_captions_reach_the_screen_as_the_events_text(kind, message, event_kind, text):
+    from telegram import Bot, Update
+
+    from bot.convert import to_event
+    update = Update.de_json(_update(kind, message), Bot("1:x"))
+    ev = to_event(update)
+    assert (ev.kind, ev.text) == (event_kind, text)
