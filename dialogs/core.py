@@ -875,7 +875,10 @@ class Core(Checkins, Desk, Organizers):
         if turn.state.harm_offered_on == today or escalations.open_for_member(self.db, turn.member.id) is not None:
             return False
         turn.state = turn.state.with_(harm_offered_on=today)
-        self._say(turn, self.t(turn, "harm.offer"), ((Button(self.t(turn, "harm.offer_yes"), "m:harm"),),
+        text = self.t(turn, "harm.offer")
+        if self._sounds_distressed(turn.ev.text):
+            text += "\n\n" + self.t(turn, "crisis.distress_line")  # hard feelings in distress words: 988 too
+        self._say(turn, text, ((Button(self.t(turn, "harm.offer_yes"), "m:harm"),),
                                                      (Button(self.t(turn, "harm.offer_no"), "m:harm_no"),)))
         return True
 

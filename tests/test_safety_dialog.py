@@ -468,3 +468,13 @@ def test_captions_reach_the_screen_as_the_events_text(kind, message, event_kind,
     update = Update.de_json(_update(kind, message), Bot("1:x"))
     ev = to_event(update)
     assert (ev.kind, ev.text) == (event_kind, text)
+
+
+@pytest.mark.parametrize("lang,text", [("es", "estoy cansada de todo"), ("en", "im so overwhelmed and tired of everything")])
+def test_offer_of_a_volunteer_for_words_of_distress_carries_988_too(lang, text):
+    core = core_with(lambda t: NOTHING)  # the screen let it through; the harm screen offers a person
+    chat = Chat(core)
+    chat.join(lang)
+    chat.command("cancel")
+    said = texts(chat.say(text))
+    assert "988" in said
