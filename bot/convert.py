@@ -47,7 +47,8 @@ def to_event(update: Update) -> Event | None:
         extra = _thread_and_reply(q.message if isinstance(q.message, Message) else None)
         return Event(kind="button", data=q.data or "", message_id=message_id, thread_id=extra.get("thread_id"), **base)
     if update.edited_message is not None:
-        return Event(kind="edited", text=update.edited_message.text or "", **base)
+        edited = update.edited_message
+        return Event(kind="edited", text=edited.text or edited.caption or "", **base)
     msg = update.message
     if msg is None:
         return None
@@ -61,4 +62,6 @@ def to_event(update: Update) -> Event | None:
             return Event(kind="command", command=command, args=args.strip(), text=text, **base)
         return Event(kind="text", text=text, **base)
     media = next((m for m in _MEDIA if getattr(msg, m, None)), "other")
-    return Event(kind="unsupported", media=media, source_message_id=msg.message_id, **base)
+    # A photo's, file's, video's or voice note's caption travels as the event's text: the safety
+    # screen reads it like any message (design.md, guarantee 5); the media is handled as before.
+    return Event(kind="unsupported", media=media, text=msg.caption or "", source_message_id=msg.message_id, **base)

@@ -32,7 +32,6 @@ from dialogs.model import Button, ClearButtons, Copy, Document, Edit, Event, Out
 from dialogs.parsing import parse_date
 from dialogs.report import REPORT, answer_column, case_fields
 from dialogs.state import State
-from knowledge import crisis
 from knowledge.campaign import Campaign
 from knowledge.complaint import complaint_document, complaint_text, rights_brief, rights_headline, rights_summary
 from knowledge.dates import format_date
@@ -41,7 +40,8 @@ from knowledge.facilities import match_choice, match_facility
 from knowledge.harm import screen_harm
 from knowledge.kb import KnowledgeBase, load_knowledge_base
 from knowledge.matcher import Matcher
-from knowledge.text import guess_language, normalize
+from knowledge.screening import CATEGORIES, Assessment, assess
+from knowledge.text import guess_language, normalize, other_language
 from storage import cases, conversations, escalations, followups, members, outbox, updates
 from storage.models import Member, OutboxItem
 
@@ -65,6 +65,17 @@ RIGHTS_MENU = (
     "free-help",
 )
 LANGS = ("en", "es")
+
+# The safety screen's kinds of danger (knowledge/screening.py) that get a direct question in the
+# uncertain middle, and the answers its buttons carry.
+ASKED_CATEGORIES = tuple(c for c in CATEGORIES if c != "resource_request")
+SAFETY_ANSWERS = ("yes", "no", "person")
+# Full resources per kind of danger: these catalog keys, else crisis.category.<kind>.reply.
+CRISIS_TEXT = {"self_harm": "crisis.message", "someone_else": "crisis.other", "resource_request": "crisis.other",
+               "help_now": "crisis.help_now"}
+# The cited article behind the other emergencies' lines (911, the DV hotline, Childhelp), and who gets it.
+OTHER_EMERGENCIES = "other-emergencies"
+OTHER_DANGERS = ("someone_else", "harm_others", "domestic_violence", "child_danger")
 
 
 def hint_language(code: str | None) -> str:
@@ -99,6 +110,7 @@ class Core(Checkins, Desk, Organizers):
         *,
         clock: Callable[[], datetime] = utcnow,
         token: Callable[[], str] = lambda: secrets.token_hex(2),
+        screen: Callable[[str], Assessment] = assess,
     ):
         self.db = db
         self.campaign = campaign
@@ -112,6 +124,7 @@ class Core(Checkins, Desk, Organizers):
         )
         self.clock = clock
         self.token = token
+        self.screen = screen  # the safety screen: every text and caption passes it first
         self.kb: KnowledgeBase = load_knowledge_base()
         self.matcher = Matcher(self.kb)
         self.schedule = Schedule(campaign)
@@ -294,15 +307,15 @@ class Core(Checkins, Desk, Organizers):
 
     def _route(self, turn: Turn) -> None:
         ev = turn.ev
-        # Crisis first: every free text, whoever sends it and whatever step they are on.
+        # Crisis first: every free text and caption, whoever sends it and whatever step they are on.
         in_chat = self._in_chat(turn)
-        if ev.kind in ("text", "edited", "command") and ev.text:
-            found = crisis.screen(ev.text)
-            if found.is_crisis:
-                self._crisis(turn, found.signal)
-                if in_chat is not None and ev.kind == "text":
-                    self._relay_to_desk(turn, in_chat)  # the volunteer sees it too
-                return
+        if self._screen(turn, in_chat):
+            return
+        if ev.kind == "button" and ev.data.startswith("sa:"):
+            self._safety_button(turn)
+            return
+        if self._safety_typed_answer(turn):
+            return
         if turn.member is not None:
             self._welcome_back_if_unreachable(turn)
         if in_chat is not None and ev.kind in ("text", "unsupported", "edited"):
@@ -746,23 +759,137 @@ class Core(Checkins, Desk, Organizers):
 
     # ------------------------------------------------------------ safety and people
 
-    def _crisis(self, turn: Turn, signal: str | None) -> None:
-        """Crisis resources at once; an escalation for the volunteer desk; then carry on where they were."""
-        about_someone_else = signal in ("third_party_risk", "resource_request")
+    def _screen(self, turn: Turn, in_chat) -> bool:
+        """Screen the message or caption; True when the safety reply is all this turn says."""
+        ev = turn.ev
+        if ev.kind not in ("text", "edited", "command", "unsupported") or not ev.text:
+            return False
+        found = self.screen(ev.text)
+        if not found.needs_help:
+            return False
+        category = found.category if found.category in CATEGORIES else "self_harm"
+        # Ids, level and category only: never what the member wrote.
+        logger.info("update %s: screen %s/%s (%s), member %s", ev.update_id, found.level, category, found.source or "-",
+                    turn.member.id if turn.member else "-")
+        if category != "resource_request" and other_language(ev.text):
+            self._safety_in_both_languages(turn, found.level, category)
+        elif found.level == "crisis" or category == "resource_request":
+            self._crisis(turn, category)
+        else:
+            self._safety_ask(turn, category)
+        if in_chat is not None and ev.kind in ("text", "unsupported"):
+            self._relay_to_desk(turn, in_chat)  # the volunteer sees it too (a photo as a copy)
+        return True
+
+    def _crisis(self, turn: Turn, kind: str | None) -> None:
+        """Crisis resources at once, the right ones for the kind of danger; an escalation; then carry on where they were.
+
+        `kind` is a screen category (knowledge/screening.py) or "help_now" (the 🆘 button: the member said nothing yet).
+        """
+        kind = {"third_party_risk": "someone_else", None: "self_harm"}.get(kind, kind)
         phone = self.campaign.phone("mental_health_24_7")
         letters = self.campaign.phone("mental_health_24_7_letters")
         line = f"{letters} ({phone})" if letters and phone else (phone or letters)
-        text = self.t(turn, "crisis.other" if about_someone_else else "crisis.message", line=line)
+        key = CRISIS_TEXT.get(kind, f"crisis.category.{kind}.reply")
+        text = self.t(turn, key if self.catalog.has(turn.state.lang, key) else "crisis.message", line=line)
         buttons = []
-        if turn.member is not None and signal != "resource_request":
-            reason = "help_now" if signal in ("third_party_risk", "help_now") else "crisis"
+        self._forget_safety_question(turn)
+        if turn.member is not None and kind != "resource_request":
+            reason = "help_now" if kind in ("someone_else", "help_now") else "crisis"
             self.raise_escalation(member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn),
-                                  reason=reason, now=turn.now)
-            logger.info("member %s: %s escalation (%s)", turn.member.id, reason, signal)
+                                  reason=reason, now=turn.now, category=kind if kind in CATEGORIES else None)
+            logger.info("member %s: %s escalation (%s)", turn.member.id, reason, kind)
             text += "\n\n" + self.t(turn, "crisis.flagged")
+        if kind in OTHER_DANGERS and self.kb.get(OTHER_EMERGENCIES):
+            buttons.append((Button(self.t(turn, "crisis.more"), f"kb:{OTHER_EMERGENCIES}"),))
         if self._dialog(turn):
             buttons.append((Button(self.t(turn, "crisis.continue"), "m:resume"),))
         turn.replies.append(Reply(text, tuple(buttons)))
+
+    # The uncertain middle: the lines first, then one direct question (asking does not raise risk).
+
+    def _safety_ask(self, turn: Turn, category: str) -> None:
+        """A caring message that already carries 988 (and 911), and a direct question with buttons."""
+        category = category if category in ASKED_CATEGORIES else "self_harm"
+        token = self.token()
+        if turn.member is not None:
+            # A typed "yes"/"no" answers it; anything else moves on (see _safety_typed_answer).
+            turn.state = turn.state.with_(pending=f"ask:{category}", pending_token=token)
+        self._safety_record(turn, category, "asked")
+        text = (self.t(turn, f"crisis.category.{category}.ask") + "\n\n<b>"
+                + self.t(turn, f"crisis.category.{category}.question") + "</b>")
+        data = f"sa:{token}:{category}"
+        self._say(turn, text, ((Button(self.t(turn, "crisis.ask.yes"), f"{data}:yes"),
+                                Button(self.t(turn, f"crisis.category.{category}.no"), f"{data}:no")),
+                               (Button(self.t(turn, "crisis.ask.person"), f"{data}:person"),)))
+
+    def _safety_in_both_languages(self, turn: Turn, level: str, category: str) -> None:
+        """A message in a language carebot doesn't speak: 911 and 988 (which interprets) in English and Spanish, and a person."""
+        if level == "crisis" and turn.member is not None:
+            self.raise_escalation(member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn),
+                                  reason="help_now" if category == "someone_else" else "crisis", now=turn.now, category=category)
+            logger.info("member %s: crisis escalation (%s, another language)", turn.member.id, category)
+        self._safety_record(turn, category, "other_language")
+        text = "\n\n".join(self.catalog.t(lang, "crisis.foreign.text") for lang in LANGS)
+        label = " / ".join(self.catalog.t(lang, "crisis.foreign.person") for lang in LANGS)
+        self._say(turn, text, ((Button(label, f"sa:{self.token()}:{category}:person"),),))
+
+    def _safety_button(self, turn: Turn) -> None:
+        """Yes / No / Talk to a person under the question; old messages and restarts count the same."""
+        parts = turn.ev.data.split(":")
+        if len(parts) != 4 or parts[2] not in ASKED_CATEGORIES or parts[3] not in SAFETY_ANSWERS:
+            self._old_button(turn)
+            return
+        if turn.ev.message_id:
+            turn.replies.append(ClearButtons(turn.ev.message_id))  # the lines stay in the message
+        self._safety_answered(turn, parts[2], parts[3])
+
+    def _safety_typed_answer(self, turn: Turn) -> bool:
+        """A typed "yes", "si", "no" or "a person" right after the question answers it; anything else moves on."""
+        pending = turn.state.pending or ""
+        if turn.member is None or not pending.startswith("ask:"):
+            return False
+        category = pending.split(":", 1)[1]
+        self._forget_safety_question(turn)
+        if turn.ev.kind != "text" or category not in ASKED_CATEGORIES:
+            return False
+        said = normalize(turn.ev.text)
+        for answer in ("person", "no", "yes"):
+            if any(said in (normalize(w) for w in self.catalog.raw(lang, f"crisis.ask.typed.{answer}")) for lang in LANGS):
+                self._safety_answered(turn, category, answer)
+                return True
+        return False
+
+    def _safety_answered(self, turn: Turn, category: str, answer: str) -> None:
+        self._forget_safety_question(turn)
+        self._safety_record(turn, category, answer)
+        logger.info("member %s: safety question (%s) answered %s", turn.member.id if turn.member else "-", category, answer)
+        if answer != "no":
+            self._crisis(turn, category)  # the full lines, and an escalation for the desk
+            if turn.member is None and answer == "person":
+                self._say(turn, self.t(turn, "crisis.ask.stranger_person"))
+            return
+        if self._dialog(turn):
+            self._resume(turn, "crisis.ask.carry_on")  # exactly where they were: the step, asked again
+        elif turn.member is not None:
+            self._menu(turn, self.t(turn, "crisis.ask.carry_on") + "\n\n" + self.t(turn, "menu.intro"))
+        else:
+            self._say(turn, self.t(turn, "crisis.ask.carry_on"))
+
+    def _forget_safety_question(self, turn: Turn) -> None:
+        if turn.member is not None and (turn.state.pending or "").startswith("ask:"):
+            turn.state = turn.state.with_(pending=None, pending_token="")
+
+    def _safety_record(self, turn: Turn, category: str, what: str) -> None:
+        """The question and its answer, as an event without text or member: category and answer only."""
+        case_id = turn.state.case_id or self._latest_case_id(turn)
+        case = cases.get(self.db, case_id) if case_id else None
+        self._audit(None, "safety_question", case_ref=case.ref if case else None, detail=f"{category}:{what}")
+
+    def _sounds_distressed(self, text: str) -> bool:
+        """Words of distress (the catalogs' crisis.distress lists, both languages) in a message."""
+        said = f" {normalize(text)} "
+        return any(f" {normalize(w)} " in said for lang in LANGS for w in self.catalog.raw(lang, "crisis.distress.words"))
 
     def _harm(self, turn: Turn, *, case_id: int | None = None, always_say: bool = False) -> None:
         """A member telling of harm from missed care: an escalation, and they are told a person will write."""
@@ -782,7 +909,10 @@ class Core(Checkins, Desk, Organizers):
         if turn.state.harm_offered_on == today or escalations.open_for_member(self.db, turn.member.id) is not None:
             return False
         turn.state = turn.state.with_(harm_offered_on=today)
-        self._say(turn, self.t(turn, "harm.offer"), ((Button(self.t(turn, "harm.offer_yes"), "m:harm"),),
+        text = self.t(turn, "harm.offer")
+        if self._sounds_distressed(turn.ev.text):
+            text += "\n\n" + self.t(turn, "crisis.distress_line")  # hard feelings in distress words: 988 too
+        self._say(turn, text, ((Button(self.t(turn, "harm.offer_yes"), "m:harm"),),
                                                      (Button(self.t(turn, "harm.offer_no"), "m:harm_no"),)))
         return True
 
@@ -834,7 +964,10 @@ class Core(Checkins, Desk, Organizers):
         if turn.member is not None:
             buttons.append((Button(self.t(turn, "kb.ask_volunteer"), "m:volunteer"),))
             buttons.append((Button(self.t(turn, "menu.report"), "m:report"),))
-        self._say(turn, self.t(turn, "kb.unsure"), tuple(buttons))
+        unsure = self.t(turn, "kb.unsure")
+        if self._sounds_distressed(text):
+            unsure += "\n\n" + self.t(turn, "crisis.distress_line")  # not understood, but not left without 988
+        self._say(turn, unsure, tuple(buttons))
         return True
 
     def _rights_menu(self, turn: Turn, *, all_topics: bool = False, message_id: int | None = None) -> None:

@@ -74,11 +74,13 @@ class Desk:
 
     # ------------------------------------------------------------ escalations
 
-    def raise_escalation(self, *, member_id: str, case_id: int | None, reason: str, now: datetime) -> Escalation:
+    def raise_escalation(self, *, member_id: str, case_id: int | None, reason: str, now: datetime,
+                         category: str | None = None) -> Escalation:
         """Open (or raise) the member's escalation; a card already in the desk shows the new priority."""
         before = escalations.open_for_member(self.db, member_id)
-        esc = escalations.raise_(self.db, member_id=member_id, case_id=case_id, reason=reason, now=now)
-        if before is not None and (before.priority != esc.priority or before.case_id != esc.case_id):
+        esc = escalations.raise_(self.db, member_id=member_id, case_id=case_id, reason=reason, now=now, category=category)
+        if before is not None and (before.priority != esc.priority or before.case_id != esc.case_id
+                                   or before.category != esc.category):
             self._desk_refresh(esc)
         if (before is not None and self.desk is not None and case_id is not None and esc.case_id is not None
                 and case_id != esc.case_id):
@@ -104,6 +106,8 @@ class Desk:
         member = members.get(self.db, esc.member_id) if esc.member_id else None
         lines = [f"{ICONS.get(esc.priority, '⚪')} <b>{html.escape(self._ref(esc))}</b> · "
                  f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}"]
+        if esc.category and self.catalog.has(DESK_LANG, f"crisis.category.{esc.category}.desk"):  # the kind of danger, never the text
+            lines.append(self._dt("crisis.desk_card", category=self._dt(f"crisis.category.{esc.category}.desk")))
         if case is not None:
             facility = self.campaign.facility(case.facility_id)
             lines.append(self._dt("desk.card.clinic", clinic=facility.name if facility else self._dt("desk.card.unknown")))

@@ -71,3 +71,51 @@ def guess_language(text: str) -> str | None:
     if en > es:
         return "en"
     return None
+
+
+# A language carebot doesn't speak (not English or Spanish), told by its script or, for
+# Latin-script languages, by marks and words that English and Spanish don't use. A stopgap
+# until the screen's multilingual model says which language a message is in.
+_OTHER_SCRIPTS = (
+    (0x0370, 0x03FF),  # Greek
+    (0x0400, 0x052F),  # Cyrillic (Russian, Ukrainian...)
+    (0x0530, 0x058F),  # Armenian
+    (0x0590, 0x05FF),  # Hebrew
+    (0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF),  # Arabic, Persian
+    (0x0900, 0x0DFF),  # Indic scripts (Hindi, Punjabi, Bengali, Tamil...)
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x10A0, 0x10FF),  # Georgian
+    (0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF),  # Hangul (Korean)
+    (0x1780, 0x17FF),  # Khmer
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),  # CJK ideographs (Chinese)
+)
+# Letters Vietnamese writes and English/Spanish never do: đ ơ ư ă and the stacked-accent
+# block (U+1EA0-U+1EF9: ạ ả ấ ầ ẩ ẫ ậ ắ ằ ẳ ẵ ặ ẹ ẻ ẽ ế ề ể ễ ệ ỉ ị ọ ỏ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ụ ủ ứ ừ ử ữ ự ỳ ỵ ỷ ỹ).
+_VIETNAMESE = frozenset("đơưăĐƠƯĂ")
+# Tagalog's everyday words (after normalisation); none is an English or Spanish word ("ano",
+# "sino" and "pero" are left out: Spanish "año", "sino", "pero").
+_TAGALOG = frozenset("""ako ikaw siya kami tayo sila ang mga ng nang hindi gusto ayoko ayaw wala walang
+meron mayroon kasi naman talaga lang yung po opo ko mo niya namin natin nila ito iyan iyon dito diyan doon
+bakit paano kailan saan kung kapag gawin sarili buhay mamatay patayin tulong tulungan""".split())
+
+
+def _in_other_script(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _OTHER_SCRIPTS)
+
+
+def other_language(text: str) -> bool:
+    """True when a message is clearly in a language carebot doesn't speak (neither English nor Spanish)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    other = sum(_in_other_script(ch) for ch in letters)
+    if other * 2 >= len(letters):
+        return True  # Chinese, Korean, Russian, Armenian, Arabic...: mostly another script
+    if sum(ch in _VIETNAMESE or 0x1EA0 <= ord(ch) <= 0x1EF9 for ch in letters) >= 2:
+        return True  # Vietnamese
+    words = tokens(text)
+    tagalog = sum(w in _TAGALOG for w in words)
+    known = sum(w in _SPANISH or w in _ENGLISH for w in words)
+    return tagalog >= 2 and tagalog > known

@@ -39,6 +39,7 @@ class Escalation:
     announced_at: datetime | None = None
     last_volunteer_at: datetime | None = None
     claimed_by_name: str | None = None
+    category: str | None = None  # what kind of danger the safety screen found (knowledge/screening.py)
 
 
 def _escalation(row) -> Escalation:
@@ -48,7 +49,7 @@ def _escalation(row) -> Escalation:
         claimed_by=row.get("claimed_by"), claimed_at=dt(row.get("claimed_at")), resolved_at=dt(row.get("resolved_at")),
         resolution=row.get("resolution"), topic_id=row.get("topic_id"), card_message_id=row.get("card_message_id"),
         announced_at=dt(row.get("announced_at")), last_volunteer_at=dt(row.get("last_volunteer_at")),
-        claimed_by_name=row.get("claimed_by_name"),
+        claimed_by_name=row.get("claimed_by_name"), category=row.get("category"),
     )
 
 
@@ -61,17 +62,23 @@ def open_for_member(db: Database, member_id: str) -> Escalation | None:
     return _escalation(rows[0]) if rows else None
 
 
-def raise_(db: Database, *, member_id: str, case_id: int | None, reason: str, now: datetime) -> Escalation:
-    """Open an escalation, or raise the priority of the one already open (never a second one)."""
+def raise_(db: Database, *, member_id: str, case_id: int | None, reason: str, now: datetime,
+           category: str | None = None) -> Escalation:
+    """Open an escalation, or raise the priority of the one already open (never a second one).
+
+    `category` is what the safety screen found (the newest one is kept); None leaves it as it was.
+    """
     priority = PRIORITIES[reason]
     current = open_for_member(db, member_id)
     if current is None:
         cur = db.execute(
-            "INSERT INTO escalations (member_id, case_id, priority, reason, status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, 'open', ?, ?)",
-            [member_id, case_id, priority, reason, to_iso(now), to_iso(now)],
+            "INSERT INTO escalations (member_id, case_id, priority, reason, status, created_at, updated_at, category)"
+            " VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+            [member_id, case_id, priority, reason, to_iso(now), to_iso(now), category],
         )
         return get(db, cur.lastrowid)
+    if category is not None and category != current.category:
+        db.execute("UPDATE escalations SET category = ?, updated_at = ? WHERE id = ?", [category, to_iso(now), current.id])
     if priority < current.priority:
         db.execute("UPDATE escalations SET priority = ?, reason = ?, updated_at = ? WHERE id = ?",
                    [priority, reason, to_iso(now), current.id])

@@ -219,4 +219,11 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE announcements ADD COLUMN progress_at TEXT;
         """,
     ),
+    (
+        10,
+        "escalations say what kind of danger the screen found (the category, never the text)",
+        """
+        ALTER TABLE escalations ADD COLUMN category TEXT;  -- self_harm | someone_else | harm_others | domestic_violence | child_danger
+        """,
+    ),
 ]
