@@ -577,6 +577,7 @@ class Core(Checkins, Desk, Organizers):
                 self._old_button(turn)
             elif parts[2] == "yes":
                 lang = turn.state.lang
+                self._withdraw_before_erase(turn)
                 kept = members.erase(self.db, turn.member.id)
                 logger.info("member %s erased their data; %d case(s) kept as anonymous records", turn.member.id, kept)
                 turn.member, turn.save = None, False
@@ -592,6 +593,15 @@ class Core(Checkins, Desk, Organizers):
             self._resume(turn)
         else:
             self._old_button(turn)
+
+    def _withdraw_before_erase(self, turn: Turn) -> None:
+        """/delete means it: open cases close as withdrawn, their check-ins stop, the desk hears the member withdrew."""
+        closed = cases.withdraw_for_member(self.db, turn.member.id, turn.now)
+        followups.cancel_for_member(self.db, turn.member.id)
+        esc = escalations.open_for_member(self.db, turn.member.id)
+        if esc is not None:
+            self.desk_member_closed(esc, "deleted")
+        logger.info("member %s withdrew %d open case(s) before erasing", turn.member.id, len(closed))
 
     def _old_button(self, turn: Turn) -> None:
         if turn.ev.message_id:
