@@ -270,7 +270,7 @@ class Dispatcher:
             self.core.mark_sent(item.id, None)
             return
         trouble = topic_trouble(message) if item.ref_kind and item.ref_kind.startswith("esc_") else None
-        if trouble is not None and not (trouble == "topic_lost" and item.action in ("edit", "clear_buttons", "edit_topic")):
+        if trouble is not None:
             self._topic_trouble(item, trouble, err.message)
             return
         if item.action in ("edit", "clear_buttons", "edit_topic"):

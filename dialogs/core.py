@@ -611,8 +611,26 @@ class Core(Checkins, Desk, Organizers):
         else:
             self._menu(turn, self.t(turn, "old_button.idle") + " " + self.t(turn, "menu.intro"))
 
+    def _smalltalk(self, turn: Turn, dialog) -> bool:
+        """Outside a question, a greeting ("hola", "hi") gets a greeting and the menu, and emoji alone a kind
+        line and the menu (inside one, the step's own re-prompt answers). True when answered."""
+        text = turn.ev.text.strip()
+        if dialog is None and not any(ch.isalnum() for ch in text) and any(ord(ch) > 0x2000 for ch in text):
+            self._say(turn, self.t(turn, "smalltalk.emoji"))
+            self._resume(turn)
+            return True
+        said = normalize(text.strip("!¡.?¿ "))
+        if dialog is None and said and any(said == normalize(g) for lang in self.catalog.strings
+                                           if self.catalog.has(lang, "smalltalk.greetings")
+                                           for g in self.catalog.raw(lang, "smalltalk.greetings")):
+            self._menu(turn, self.t(turn, "smalltalk.greeting") + "\n\n" + self.t(turn, "menu.intro"))
+            return True
+        return False
+
     def _text(self, turn: Turn) -> None:
         dialog = self._dialog(turn)
+        if self._smalltalk(turn, dialog):
+            return
         if dialog is None:
             if not self._checkin_text(turn):
                 # Hard news already answered: only a confident answer, no "I'm not sure I understood".

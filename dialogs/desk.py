@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from dialogs import engine
 from dialogs.model import Button, Edit, Reply, keyboard_json
+from dialogs.plurals import counted
 from dialogs.textlimits import MESSAGE, TOPIC_NAME, fit, split_text, utf16_len, visible_text
 from knowledge.dates import format_date
 from storage import audit, cases, conversations, escalations, followups, members, outbox, roles
@@ -117,7 +118,7 @@ class Desk:
             lines.append(self._dt("desk.card.appointment", kind=kind, date=when))
             waited = (today - case.filed_at.astimezone(self.campaign.tz).date()).days if case.filed_at else 0
             deadline = format_date(case.deadline_date, DESK_LANG, today=today) if case.deadline_date else "-"
-            lines.append(self._dt("desk.card.waiting", days=waited, deadline=deadline))
+            lines.append(self._dt("desk.card.waiting", days=counted(self.catalog, DESK_LANG, "days", waited), deadline=deadline))
             offered = self.catalog.t(DESK_LANG, f"choice.offered.{case.offered}") if case.offered else "-"
             lines.append(self._dt("desk.card.offered", offered=offered))
             last = followups.last_sent_for_case(self.db, case.id)
@@ -288,7 +289,8 @@ class Desk:
                     self._audit(None, "auto_release", case_ref=self._ref(esc), detail="no volunteer message")
                     esc = escalations.get(self.db, esc.id)
                     hours = round(self.desk.idle_release.total_seconds() / 3600, 1)
-                    self._desk_say(esc, self._dt("desk.auto_released", ref=self._ref(esc), hours=f"{hours:g}"))
+                    said = counted(self.catalog, DESK_LANG, "hours", int(hours)) if hours == int(hours) else f"{hours:g} h"
+                    self._desk_say(esc, self._dt("desk.auto_released", ref=self._ref(esc), hours=said))
                     self._desk_refresh(esc)
                     self._tell_member(esc, "desk.member_released")
                     acted += 1
