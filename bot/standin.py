@@ -96,7 +96,7 @@ class Switches:
     blocked: set = field(default_factory=set)  # chats that blocked the bot: 403
     seed: int = 1
     # Fidelity (see "Telegram as Telegram behaves" below): what real Telegram refuses that a kind stand-in would let by.
-    group_fixed_window: bool = True  # a group's 20 counted in any `group_window` seconds, not a refilling bucket
+    group_sliding_window: bool = True  # a group's 20 counted in ANY `group_window` seconds (stricter than a fixed window), not a refilling bucket
     topic_rights: bool = True  # False: the bot isn't an admin with can_manage_topics
     topics_method: bool = True  # False: a Bot API server without createForumTopic (404 Not Found)
 
@@ -179,7 +179,7 @@ class StandIn:
             self._overall = Bucket(sw.overall_per_second, sw.overall_per_second)
         wait = self._overall.take()
         if chat_id is not None and not wait:
-            if chat_id < 0 and sw.group_fixed_window:
+            if chat_id < 0 and sw.group_sliding_window:
                 wait = self._group_window_wait(chat_id)
                 if wait:
                     self._overall.tokens = min(self._overall.capacity, self._overall.tokens + 1)  # not spent
