@@ -1,10 +1,12 @@
 """The daily report's charts as PNG files (matplotlib, Agg canvas; no pyplot, so no global state).
 
 Drawn for a phone screen: about 1000x700 px, large fonts, a title, labelled
-axes with units. `chart_data` returns exactly the series each chart is drawn
-from. In a public report a bar for a count from 1 to small_count - 1 is drawn
-at small_count, hatched, and labelled "<5", so its height reveals no more than
-the text does.
+axes with units, in the organizer's language (the catalog's [chart] strings).
+`chart_data` returns exactly the series each chart is drawn from. In a public
+report a count from 1 to small_count - 1 is drawn as suppressed: no bar at all
+(a bar of any height says something), only its "<5" label on the axis and a
+footnote saying why. A chart with nothing to show says "No data yet" on a bare
+frame instead of empty 0.0-1.0 axes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from dialogs.catalog import Catalog
+from knowledge.dates import format_date, format_short_date
 from storage.report import Report
 
 WIDTH_IN, HEIGHT_IN, DPI = 10, 7, 100  # 1000 x 700 px
@@ -64,11 +68,26 @@ def chart_data(db: Database, report: Report) -> ChartData:
                      histogram=_histogram(report.days_to_restored))
 
 
+class _Words:
+    """The charts' words in one language."""
+
+    def __init__(self, lang: str, catalog: Catalog | None = None):
+        self.lang = lang
+        self.catalog = catalog or Catalog.load()
+
+    def __call__(self, key: str, **params) -> str:
+        return self.catalog.raw(self.lang, f"chart.{key}").format(**params)
+
+    def short(self, d: date) -> str:
+        return format_short_date(d, self.lang)
+
+
 def _guarded(report: Report, counts) -> tuple[list[int], list[str], list[bool]]:
+    """Heights, labels and which are suppressed: a public "<5" has no bar (height 0), only its label."""
     heights, labels, hidden = [], [], []
     for n in counts:
         small = report.public and 0 < n < report.small_count
-        heights.append(report.small_count if small else n)
+        heights.append(0 if small else n)
         labels.append(report.shown(n) if n else "")
         hidden.append(small)
     return heights, labels, hidden
@@ -83,88 +102,104 @@ def _figure():
     return fig, fig.add_subplot()
 
 
-def _hatch(bars, hidden) -> None:
-    for bar, small in zip(bars, hidden):
-        if small:
-            bar.set_hatch("//")
-            bar.set_alpha(0.5)
+def _hatch(fig, report: Report, hidden, words: _Words) -> None:
+    """A footnote when some counts are suppressed: what "<5" means and why it has no bar."""
+    if any(hidden):
+        fig.text(0.01, 0.005, words("suppressed", n=report.small_count), fontsize=12, color="#555555",
+                 ha="left", va="bottom")
 
 
 def _empty(ax, message: str) -> None:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=18, color="#555555")
+    """No data: a bare frame and a sentence, not axes from 0.0 to 1.0."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=18, color="#555555", wrap=True)
 
 
-def _daily(report: Report, data: ChartData, path: Path) -> None:
+def _daily(report: Report, data: ChartData, words: _Words):
     import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
 
     fig, ax = _figure()
     days = [d for d, _ in data.daily]
     heights, labels, hidden = _guarded(report, [n for _, n in data.daily])
+    ax.set_title(words("daily_title", start=words.short(days[0]), end=format_date(days[-1], words.lang, year=True))
+                 if days else words("daily_title_plain"))
+    ax.set_xlabel(words("daily_x"))
+    ax.set_ylabel(words("daily_y"))
+    if not any(n for _, n in data.daily):
+        _empty(ax, words("daily_empty"))
+        return fig
     bars = ax.bar(days, heights, width=0.8, color=_BAR)
-    _hatch(bars, hidden)
-    if len(days) <= 31:
+    _hatch(fig, report, hidden, words)
+    if len(days) <= 31 or any(hidden):
         ax.bar_label(bars, labels=labels, padding=2, fontsize=11)
-    # A tick a week ("Nov 3"), whole words: easier on a phone than Concise's "08".
+    # A tick a week ("Nov 3" / "3 nov"), whole words: easier on a phone than Concise's "08".
     ax.xaxis.set_major_locator(mdates.DayLocator(interval=7) if len(days) <= 62 else mdates.AutoDateLocator(maxticks=8))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %-d"))
-    ax.set_title(f"Cancellations reported per day, {days[0]:%b %d} – {days[-1]:%b %d, %Y}" if days else
-                 "Cancellations reported per day")
-    ax.set_xlabel("Day reported (campaign time zone)")
-    ax.set_ylabel("Cancellations reported (cases)")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: words.short(mdates.num2date(x).date())))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    if not any(heights):
-        _empty(ax, "No cancellations reported in this period")
-    fig.savefig(path, dpi=DPI)
+    ax.set_ylim(bottom=0, top=max(max(heights), report.small_count if any(hidden) else 1) * 1.15)
+    return fig
 
 
-def _past_deadline(report: Report, data: ChartData, path: Path) -> None:
+def _past_deadline(report: Report, data: ChartData, words: _Words):
     fig, ax = _figure()
     rows = list(reversed(data.past_deadline))  # largest at the top
     if rows:
         heights, labels, hidden = _guarded(report, [n for _, n in rows])
         bars = ax.barh([name for name, _ in rows], heights, color=_ALERT)
-        _hatch(bars, hidden)
+        _hatch(fig, report, hidden, words)
         ax.bar_label(bars, labels=labels, padding=4, fontsize=13)
         ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlim(left=0, right=max(max(heights), report.small_count if any(hidden) else 1) * 1.15)
     else:
-        ax.set_yticks([])
-        _empty(ax, "No open case is past the legal deadline")
-    ax.set_title(f"Open cases past the legal deadline, {report.day:%b %d, %Y}")
-    ax.set_xlabel("Open cases past the deadline (cases)")
-    ax.set_ylabel("Clinic")
-    fig.savefig(path, dpi=DPI)
+        _empty(ax, words("past_empty"))
+    ax.set_title(words("past_title", date=format_date(report.day, words.lang, year=True)))
+    ax.set_xlabel(words("past_x"))
+    ax.set_ylabel(words("past_y"))
+    return fig
 
 
-def _restored(report: Report, data: ChartData, path: Path) -> None:
+def _restored(report: Report, data: ChartData, words: _Words):
     fig, ax = _figure()
     if data.histogram:
         heights, labels, hidden = _guarded(report, [n for _, _, n in data.histogram])
         width = data.histogram[0][1] - data.histogram[0][0]
         bars = ax.bar([lo for lo, _, _ in data.histogram], heights, width=width * 0.9, align="edge", color=_RESTORED)
-        _hatch(bars, hidden)
+        _hatch(fig, report, hidden, words)
         ax.bar_label(bars, labels=labels, padding=2, fontsize=11)
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_ylim(bottom=0, top=max(max(heights), report.small_count if any(hidden) else 1) * 1.15)
         median = report.shown_median(report.totals.median_days_to_restored, report.totals.restored)
-        ax.set_title(f"Days from report to care restored (median {median} days)")
+        ax.set_title(words("restored_title", median=median))
     else:
-        _empty(ax, "No case has care restored yet")
-        ax.set_title("Days from report to care restored")
-    ax.set_xlabel("Days from report to care restored (days)")
-    ax.set_ylabel("Cases")
-    fig.savefig(path, dpi=DPI)
+        _empty(ax, words("restored_empty"))
+        ax.set_title(words("restored_title_plain"))
+    ax.set_xlabel(words("restored_x"))
+    ax.set_ylabel(words("restored_y"))
+    return fig
 
 
-def render_charts(db: Database, report: Report, out_dir: str | Path) -> list[Path]:
-    """Draw the three charts into out_dir; return their paths (per day, past deadline by clinic, days to restored)."""
+def draw_charts(db: Database, report: Report, *, lang: str = "en", catalog: Catalog | None = None) -> list:
+    """The three charts as matplotlib Figures, in `lang` (per day, past deadline by clinic, days to restored)."""
+    from matplotlib import rc_context
+
+    words = _Words(lang, catalog)
+    data = chart_data(db, report)
+    with rc_context(_RC):
+        return [_daily(report, data, words), _past_deadline(report, data, words), _restored(report, data, words)]
+
+
+def render_charts(db: Database, report: Report, out_dir: str | Path, *, lang: str = "en",
+                  catalog: Catalog | None = None) -> list[Path]:
+    """Draw the three charts into out_dir in `lang`; return their paths (per day, past deadline by clinic, days to restored)."""
     from matplotlib import rc_context
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    data = chart_data(db, report)
     paths = [out / name for name in FILES]
     with rc_context(_RC):
-        _daily(report, data, paths[0])
-        _past_deadline(report, data, paths[1])
-        _restored(report, data, paths[2])
+        for fig, path in zip(draw_charts(db, report, lang=lang, catalog=catalog), paths):
+            fig.savefig(path, dpi=DPI)
     return paths

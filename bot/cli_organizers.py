@@ -133,7 +133,7 @@ def report_command(day, out_dir, public, lang, db_path=None) -> None:
     out_dir = out_dir or Path(f"report-{day.isoformat()}")
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.txt").write_text(text, encoding="utf-8")
-    charts = render_charts(env.db, report, out_dir)
+    charts = render_charts(env.db, report, out_dir, lang=lang)
     click.echo(text)
     click.echo(f"✓ {out_dir / 'report.txt'}, " + ", ".join(p.name for p in charts))
 
@@ -165,7 +165,9 @@ def link_command(facility, source, out, db_path=None) -> None:
         return
     slug = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (source or ""))[:32]
     out = out or Path(f"flyer-{found.id}{'-' + slug if slug else ''}.png")
-    write_qr_png(url, found.name, out)
+    from knowledge.facilities import matched_place
+
+    write_qr_png(url, found.name, out, known_as=matched_place(facility, found))
     click.echo(f"✓ flyer → {out}")
 
 

@@ -1,9 +1,11 @@
 """The dispatcher: sends the outbox at Telegram's speed limit, interactive replies first.
 
 Telegram allows about 30 messages a second across chats, about one a second into
-one chat (short bursts tolerated) and about 20 a minute into one group. The
-limits are leaky buckets (aiolimiter, which python-telegram-bot's rate-limiter
-extra brings). Background work (check-ins, desk cards, announcements) only takes
+one chat (short bursts tolerated) and 20 a minute into one group. The overall
+and private-chat limits are leaky buckets (aiolimiter); a group's is a sliding
+window (`GroupWindow`), because Telegram refuses the 21st message inside any
+minute however evenly a bucket would have spread them. A 429 pauses only the
+chat it came from (`ScopedPauses`), so the desk waiting never makes a member wait. Background work (check-ins, desk cards, announcements) only takes
 a slot while a reserve is left for replies to members, so a backlog never makes
 a member wait for their answer.
 
@@ -19,11 +21,12 @@ import asyncio
 import logging
 import random
 import time
+from collections import deque
 from datetime import timedelta
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from bot.sender import send_item
 from dialogs.core import Core
@@ -32,33 +35,100 @@ from storage.models import OutboxItem
 logger = logging.getLogger(__name__)
 
 
+class GroupWindow:
+    """At most `limit` messages in ANY `window` seconds into one group: a sliding log, not a leaky bucket.
+
+    Telegram's FAQ: "your bot will not be able to send more than 20 messages per
+    minute to the same group" (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
+    A leaky bucket refilling at 20/60 s lets 20 out at once and then one every
+    3 s: 26 in the first minute, and the 21st is refused. A log of send times
+    never lets the 21st through while 20 are inside the window. `margin` keeps
+    a second between our clock and Telegram's (the request's travel time).
+    """
+
+    def __init__(self, limit: float, window: float, *, margin: float = 1.0, clock=time.monotonic):
+        self.limit, self.window, self.margin, self.clock = int(limit), window, margin, clock
+        self._sent: deque[float] = deque()
+
+    def wait_time(self) -> float:
+        """Seconds until one more message fits (0 when it fits now)."""
+        now = self.clock()
+        horizon = self.window + self.margin
+        while self._sent and now - self._sent[0] >= horizon:
+            self._sent.popleft()
+        if len(self._sent) < self.limit:
+            return 0.0
+        return horizon - (now - self._sent[0])
+
+    def take(self) -> None:
+        self._sent.append(self.clock())
+
+    async def acquire(self) -> None:
+        while (wait := self.wait_time()) > 0:
+            await asyncio.sleep(wait)
+        self.take()
+
+
+class ScopedPauses:
+    """A 429 pauses the scope it came from: one group, or one chat. Everyone waits only when Telegram's
+    refusals come from several scopes at once (the bot's overall limit), or when there is no scope."""
+
+    def __init__(self, *, several: int = 3, span: float = 10.0, clock=time.monotonic):
+        self.several, self.span, self.clock = several, span, clock
+        self._until: dict[int, float] = {}
+        self._global_until = 0.0
+        self._recent: dict[int, float] = {}
+
+    def pause(self, seconds: float, chat_id: int | None = None) -> bool:
+        """Record a 429; True when it became a pause for everyone."""
+        now = self.clock()
+        if chat_id is None:
+            self._global_until = max(self._global_until, now + seconds)
+            return True
+        self._until[chat_id] = max(self._until.get(chat_id, 0.0), now + seconds)
+        self._recent = {c: at for c, at in self._recent.items() if now - at <= self.span}
+        self._recent[chat_id] = now
+        if len(self._recent) >= self.several:
+            self._global_until = max(self._global_until, now + seconds)
+            return True
+        return False
+
+    def wait_time(self, chat_id: int) -> float:
+        now = self.clock()
+        return max(0.0, self._global_until - now, self._until.get(chat_id, 0.0) - now)
+
+
 class TelegramLimits:
     """Telegram's flood limits on our side, with a reserve that only replies to members may use."""
 
     def __init__(self, *, per_second: float = 29, chat_burst: float = 4, chat_period: float = 4.0,
-                 group_messages: float = 19, group_window: float = 60, reserve: float = 5):
+                 group_messages: float = 19, group_window: float = 60, reserve: float = 5, group_margin: float = 1.0):
         self.overall = AsyncLimiter(per_second, 1)
         self.chat_burst, self.chat_period = chat_burst, chat_period
-        self.group_messages, self.group_window = group_messages, group_window
+        self.group_messages, self.group_window, self.group_margin = group_messages, group_window, group_margin
         self.reserve = reserve
-        self._chats: dict[int, AsyncLimiter] = {}
-        self._paused_until = 0.0
+        self._chats: dict[int, AsyncLimiter | GroupWindow] = {}
+        self.pauses = ScopedPauses()
 
-    def _chat(self, chat_id: int) -> AsyncLimiter:
+    def _chat(self, chat_id: int) -> AsyncLimiter | GroupWindow:
         limiter = self._chats.get(chat_id)
         if limiter is None:
-            limiter = (AsyncLimiter(self.group_messages, self.group_window) if chat_id < 0
-                       else AsyncLimiter(self.chat_burst, self.chat_period))
+            limiter = (GroupWindow(self.group_messages, self.group_window, margin=min(self.group_margin, self.group_window / 10))
+                       if chat_id < 0 else AsyncLimiter(self.chat_burst, self.chat_period))
             self._chats[chat_id] = limiter
         return limiter
 
-    def pause(self, seconds: float) -> None:
-        """Telegram said 429: everyone waits that long."""
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+    def pause(self, seconds: float, chat_id: int | None = None) -> bool:
+        """Telegram said 429 for `chat_id`: that chat waits (everyone, when the refusals are everywhere)."""
+        return self.pauses.pause(seconds, chat_id)
+
+    def paused_for(self, chat_id: int) -> float:
+        """Seconds `chat_id` must still wait after a 429 (0 if none)."""
+        return self.pauses.wait_time(chat_id)
 
     async def acquire(self, chat_id: int, *, background: bool, new_message: bool = True) -> None:
         """Wait for a slot. Edits of a message already there count only toward the overall limit."""
-        while (wait := self._paused_until - time.monotonic()) > 0:
+        while (wait := self.pauses.wait_time(chat_id)) > 0:
             await asyncio.sleep(wait)
         if new_message:
             await self._chat(chat_id).acquire()
@@ -149,6 +219,10 @@ class Dispatcher:
         if item.ref_kind == "followup" and self.core.in_quiet_hours():
             self.core.retry_later(item.id, self.core.next_morning())
             return False
+        if self.enforce_limits and background and (paused := self.limits.paused_for(item.chat_id)) > 1:
+            # That chat (the desk, after a 429) is waiting: the worker moves on to other chats.
+            self.core.retry_later(item.id, self.core.clock() + timedelta(seconds=paused))
+            return False
         if self.enforce_limits:
             await self.limits.acquire(item.chat_id, background=background,
                                       new_message=item.action not in ("edit", "clear_buttons", "edit_topic"))
@@ -156,10 +230,18 @@ class Dispatcher:
             message_id = await send_item(self.bot, item)
         except RetryAfter as err:
             wait = err.retry_after if isinstance(err.retry_after, (int, float)) else err.retry_after.total_seconds()
-            self.limits.pause(wait)
+            everyone = self.limits.pause(wait, item.chat_id)
             self.core.retry_later(item.id, self.core.clock() + timedelta(seconds=wait))
-            logger.warning("outbox %s: 429, retrying after %ss", item.id, wait)
+            logger.warning("outbox %s: 429 in chat %s, %s wait(s) %ss", item.id, item.chat_id,
+                           "everyone" if everyone else "that chat", wait)
             return False
+        except (InvalidToken, EndPointNotFound) as err:
+            # Telegram answers 404 "Not Found" for a method it doesn't know (an older Bot API server,
+            # an emulator): for topics that is "no topics here", not a reason to try again.
+            if item.action in ("create_topic", "edit_topic") and item.ref_kind and item.ref_kind.startswith("esc_"):
+                self._topic_trouble(item, "method_missing", str(err))
+                return True
+            raise
         except BadRequest as err:  # before NetworkError: PTB makes it a subclass
             self._refused(item, err)
             return True
@@ -187,15 +269,9 @@ class Dispatcher:
             # The edit is already there (a resend after a crash, a refresh that changed nothing): done.
             self.core.mark_sent(item.id, None)
             return
-        if "not a forum" in message and item.ref_kind and item.ref_kind.startswith("esc_"):
-            self.core.desk_not_a_forum()
-            self.core.mark_failed(item.id)
-            self.wake()
-            return
-        lost_topic = "thread not found" in message or "topic" in message
-        if item.ref_kind and item.ref_kind.startswith("esc_") and lost_topic:
-            self.core.desk_place_lost(item)
-            self.wake()
+        trouble = topic_trouble(message) if item.ref_kind and item.ref_kind.startswith("esc_") else None
+        if trouble is not None:
+            self._topic_trouble(item, trouble, err.message)
             return
         if item.action in ("edit", "clear_buttons", "edit_topic"):
             # An edit of a message that changed or vanished: nothing is lost, the next message carries on.
@@ -203,3 +279,35 @@ class Dispatcher:
         else:
             logger.error("outbox %s: Telegram refused a %s: %s", item.id, item.action, err.message)
         self.core.mark_failed(item.id)
+
+    def _topic_trouble(self, item: OutboxItem, trouble: str, description: str) -> None:
+        """Each kind of topic failure gets its own answer (see `topic_trouble`); none of them loops."""
+        logger.warning("outbox %s (%s): desk topics: %s (%s)", item.id, item.action, trouble, description)
+        if trouble == "topic_lost":
+            self.core.desk_place_lost(item)
+        else:
+            # Rights missing, topics off, or no such method: plain cards from now on, the admins told once.
+            self.core.desk_without_topics(trouble)
+            if item.action == "create_topic":
+                self.core.mark_failed(item.id)
+            else:
+                self.core.desk_place_lost(item)
+        self.wake()
+
+
+def topic_trouble(description: str) -> str | None:
+    """What a refusal says about the desk's forum topics, from Telegram's own error text.
+
+    "Bad Request: not enough rights to create a topic" (the bot lacks can_manage_topics),
+    "Bad Request: the chat is not a forum" (topics are off), "Bad Request: message thread
+    not found" / "TOPIC_DELETED" / "TOPIC_ID_INVALID" (the topic was deleted). Anything else
+    mentioning a topic is not a lost topic: recreating it would only loop.
+    """
+    text = description.lower()
+    if "not enough rights" in text and ("topic" in text or "manage" in text):
+        return "no_rights"
+    if "not a forum" in text or "channel_forum_missing" in text:
+        return "not_a_forum"
+    if "thread not found" in text or "topic_deleted" in text or "topic_id_invalid" in text:
+        return "topic_lost"
+    return None

@@ -1,4 +1,6 @@
-"""Clinic flyers: a QR code for a deep link, the clinic's name and a call to action in English and Spanish under it.
+"""Clinic flyers: a QR code for a deep link, the link itself printed under it (for someone who can't scan),
+the clinic's name as members know it ("South Bay — Harbor City"), a call to action in English and Spanish, and a
+line saying the code opens Telegram.
 
 The words come from bot/flyer.toml ([link]). The font is DejaVu Sans, which
 matplotlib (a dependency) ships, so a fresh machine needs no system fonts and
@@ -19,15 +21,40 @@ MIN_WIDTH = 900  # pixels: room for the words under a small code
 BORDER = 4  # modules of quiet zone (the QR standard's minimum)
 NAME_SIZE = 48
 TEXT_SIZE = 30
+URL_SIZE = 26
 MARGIN = 40
 LINE_GAP = 8
 
 
+def _link_table(path: Path = FLYER_TEXT) -> dict:
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)["link"]
+
+
 def flyer_lines(path: Path = FLYER_TEXT) -> tuple[str, str]:
     """The English and Spanish calls to action from the flyer text file."""
-    with open(path, "rb") as fh:
-        link = tomllib.load(fh)["link"]
+    link = _link_table(path)
     return link["call_to_action_en"], link["call_to_action_es"]
+
+
+def telegram_lines(path: Path = FLYER_TEXT) -> tuple[str, ...]:
+    """What scanning does (it opens Telegram), in English and Spanish: nobody should be surprised by an app."""
+    link = _link_table(path)
+    return tuple(line for line in (link.get("opens_telegram_en"), link.get("opens_telegram_es")) if line)
+
+
+def flyer_title(facility_name: str, known_as: str | None) -> str:
+    """The clinic as members know it: "South Bay — Harbor City" when the flyer was asked for by a town."""
+    if known_as and known_as.casefold() not in facility_name.casefold():
+        return f"{facility_name} — {known_as}"
+    return facility_name
+
+
+def flyer_text(url: str, facility_name: str, *, known_as: str | None = None,
+               lines: tuple[str, ...] | None = None) -> list[str]:
+    """Every line printed under the QR code, in order (the flyer's words, to check without reading pixels)."""
+    calls = lines if lines is not None else flyer_lines()
+    return [url, flyer_title(facility_name, known_as), *calls, *telegram_lines()]
 
 
 def qr_image(url: str):
@@ -77,8 +104,10 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
     return lines
 
 
-def write_qr_png(url: str, facility_name: str, out_path: str | Path, *, lines: tuple[str, ...] | None = None) -> Path:
-    """Write a flyer PNG: the QR code for url, the clinic's name, and the calls to action (English, then Spanish)."""
+def write_qr_png(url: str, facility_name: str, out_path: str | Path, *, lines: tuple[str, ...] | None = None,
+                 known_as: str | None = None) -> Path:
+    """Write a flyer PNG: the QR code for url, the link in print, the clinic's name as members know it, and the
+    calls to action (English, then Spanish) with what scanning does."""
     from PIL import Image, ImageDraw
 
     code, modules = qr_image(url)
@@ -87,8 +116,12 @@ def write_qr_png(url: str, facility_name: str, out_path: str | Path, *, lines: t
     text_font = _font(TEXT_SIZE)
     scratch = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     usable = width - 2 * MARGIN
-    blocks = [(line, name_font) for line in _wrap(scratch, facility_name, name_font, usable)]
-    for sentence in lines if lines is not None else flyer_lines():
+    url_font = _font(URL_SIZE)
+    # The link in print right under the code: typed by hand when a phone can't scan.
+    blocks = [(line, url_font) for line in _wrap(scratch, url, url_font, usable)]
+    blocks.append(("", text_font))
+    blocks += [(line, name_font) for line in _wrap(scratch, flyer_title(facility_name, known_as), name_font, usable)]
+    for sentence in [*(lines if lines is not None else flyer_lines()), *telegram_lines()]:
         blocks.append(("", text_font))  # a little air between the name and each language
         blocks += [(line, text_font) for line in _wrap(scratch, sentence, text_font, usable)]
 

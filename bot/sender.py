@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import base64
+import logging
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ReplyParameters
 
+from dialogs.textlimits import CAPTION, MESSAGE, split_text, utf16_len, visible_text
 from storage.models import OutboxItem
+
+logger = logging.getLogger(__name__)
+
+
+def parts_of(text: str, limit: int) -> list[str]:
+    """A text Telegram would refuse (over `limit` UTF-16 units as the reader sees it) in parts it takes.
+
+    The core splits what it knows may be long (relays); this is the net under everything
+    else, so nothing is ever refused as "message is too long" or cut off silently.
+    """
+    if utf16_len(visible_text(text)) <= limit:
+        return [text]
+    logger.warning("a %d-unit message is sent in parts", utf16_len(visible_text(text)))
+    return split_text(text, limit)
 
 
 # A training bot (CAREBOT_STAGING=1) marks every message it sends; empty on a real bot.
@@ -35,8 +51,11 @@ async def send_item(bot: Bot, item: OutboxItem) -> int | None:
     if item.action == "send":
         markup = ForceReply(selective=True) if p.get("force_reply") else keyboard(p.get("buttons"))
         reply = ReplyParameters(p["reply_to"], allow_sending_without_reply=True) if p.get("reply_to") else None
-        msg = await bot.send_message(item.chat_id, _marked(p["text"]), reply_markup=markup, message_thread_id=item.thread_id,
-                                     reply_parameters=reply)
+        parts = parts_of(_marked(p["text"]) or "", MESSAGE)
+        for n, part in enumerate(parts):
+            last = n == len(parts) - 1
+            msg = await bot.send_message(item.chat_id, part, reply_markup=markup if last else None,
+                                         message_thread_id=item.thread_id, reply_parameters=reply if n == 0 else None)
         return msg.message_id
     if item.action == "copy":
         copied = await bot.copy_message(item.chat_id, p["from_chat_id"], p["message_id"], message_thread_id=item.thread_id)
@@ -57,9 +76,12 @@ async def send_item(bot: Bot, item: OutboxItem) -> int | None:
     if item.action in ("document", "photo"):
         content = base64.b64decode(p["content_b64"]) if "content_b64" in p else p["content"].encode("utf-8")
         upload = InputFile(content, filename=p["filename"])
+        caption, *rest = parts_of(_marked(p.get("caption")) or "", CAPTION)
         if item.action == "photo":
-            msg = await bot.send_photo(item.chat_id, upload, caption=_marked(p.get("caption")) or None, message_thread_id=item.thread_id)
+            msg = await bot.send_photo(item.chat_id, upload, caption=caption or None, message_thread_id=item.thread_id)
         else:
-            msg = await bot.send_document(item.chat_id, upload, caption=_marked(p.get("caption")) or None, message_thread_id=item.thread_id)
+            msg = await bot.send_document(item.chat_id, upload, caption=caption or None, message_thread_id=item.thread_id)
+        for more in rest:  # a caption longer than 1,024 units goes on below the file
+            await bot.send_message(item.chat_id, more, message_thread_id=item.thread_id)
         return msg.message_id
     raise ValueError(f"unknown outbox action {item.action}")

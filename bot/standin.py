@@ -50,6 +50,14 @@ def check_html(markup: str) -> None:
             raise BadMarkup(f"Can't parse entities: unsupported start tag at byte offset {m.start()}")
 
 
+MESSAGE_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT, TOPIC_NAME_LIMIT = 4096, 1024, 64, 128
+
+
+def utf16_len(text: str) -> int:
+    """Telegram measures text in UTF-16 code units: an emoji beyond U+FFFF is two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 # Methods that put a message into a chat: these count against Telegram's limits.
 _LIMITED = {"sendmessage", "senddocument", "sendphoto", "copymessage", "forwardmessage", "editmessagetext",
             "editmessagereplymarkup", "createforumtopic", "editforumtopic"}
@@ -87,6 +95,10 @@ class Switches:
     hang_seconds: float = 2.0  # how long a "timeout" holds the request before dropping it
     blocked: set = field(default_factory=set)  # chats that blocked the bot: 403
     seed: int = 1
+    # Fidelity (see "Telegram as Telegram behaves" below): what real Telegram refuses that a kind stand-in would let by.
+    group_sliding_window: bool = True  # a group's 20 counted in ANY `group_window` seconds (stricter than a fixed window), not a refilling bucket
+    topic_rights: bool = True  # False: the bot isn't an admin with can_manage_topics
+    topics_method: bool = True  # False: a Bot API server without createForumTopic (404 Not Found)
 
 
 @dataclass
@@ -149,6 +161,8 @@ class StandIn:
         self._overall: Bucket | None = None
         self._chat_buckets: dict[int, Bucket] = {}
         self.refused = {"429": 0, "5xx": 0, "timeout": 0, "403": 0}
+        self._group_sends: dict[int, list[float]] = {}
+        self.errors: list[tuple[str, int, str]] = []  # (method, code, description) of every refusal
 
     def configure(self, **switches) -> None:
         """Turn on limits, failures or blocked chats (see `Switches`)."""
@@ -157,6 +171,7 @@ class StandIn:
         self._rng = random.Random(self.switches.seed)
         self._overall = None
         self._chat_buckets = {}
+        self._group_sends = {}
 
     def _over_limit(self, chat_id: int | None) -> float:
         sw = self.switches
@@ -164,6 +179,11 @@ class StandIn:
             self._overall = Bucket(sw.overall_per_second, sw.overall_per_second)
         wait = self._overall.take()
         if chat_id is not None and not wait:
+            if chat_id < 0 and sw.group_sliding_window:
+                wait = self._group_window_wait(chat_id)
+                if wait:
+                    self._overall.tokens = min(self._overall.capacity, self._overall.tokens + 1)  # not spent
+                return wait
             bucket = self._chat_buckets.get(chat_id)
             if bucket is None:
                 bucket = (Bucket(sw.group_per_minute, sw.group_per_minute / sw.group_window) if chat_id < 0
@@ -203,6 +223,47 @@ class StandIn:
                 return web.json_response({"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {retry}",
                                           "parameters": {"retry_after": retry}}, status=429)
         return None
+
+    # ---------------------------------------------------------- Telegram as Telegram behaves (fidelity)
+    #
+    # Each behaviour here is Telegram's documented (or reported) behaviour, so a test fails
+    # where only real Telegram would have refused:
+    # - Lengths are UTF-16 code units of the text as the reader sees it: sendMessage `text`
+    #   "1-4096 characters after entities parsing", `caption` "0-1024 characters after entities
+    #   parsing", entity offsets "in UTF-16 code units" (https://core.telegram.org/bots/api#sendmessage,
+    #   #messageentity); over the limit: 400 "Bad Request: message is too long" (reported verbatim in
+    #   github.com/appleboy/telegram-action/issues/43 and tdlib/telegram-bot-api/issues/655).
+    # - callback_data "1-64 bytes" (https://core.telegram.org/bots/api#inlinekeyboardbutton):
+    #   400 "BUTTON_DATA_INVALID"; a topic `name` is "1-128 characters" (#createforumtopic).
+    # - "your bot will not be able to send more than 20 messages per minute to the same group"
+    #   (https://core.telegram.org/bots/faq, "My bot is hitting limits"): counted here over any
+    #   `group_window` seconds (a log of sends), so a bot that bursts 20 and then trickles is refused
+    #   the 21st, as the real API refused carebot's leaky bucket ("429 retry after 40").
+    # - A 429 carries `parameters.retry_after`, "the number of seconds left to wait before the
+    #   request can be repeated" (https://core.telegram.org/bots/api#responseparameters).
+    # - createForumTopic: "The bot must be an administrator in the chat for this to work and must
+    #   have the can_manage_topics administrator rights" (#createforumtopic); without them:
+    #   400 "Bad Request: not enough rights to create a topic"; in a group without topics:
+    #   400 "Bad Request: the chat is not a forum"; into a deleted topic: 400 "Bad Request:
+    #   message thread not found" (tdlib/telegram-bot-api/issues/854, ruitunion-org/feedback-bot/issues/1).
+    # - An unknown method (an older server, or an emulator without topics): 404 "Not Found"
+    #   (https://core.telegram.org/bots/api#making-requests; python-telegram-bot maps 404 to InvalidToken).
+
+    def _check_length(self, text: str, limit: int, description: str) -> None:
+        """Telegram's length check: UTF-16 code units of what the reader sees."""
+        if utf16_len(text) > limit:
+            raise LookupError(description)
+
+    def _group_window_wait(self, chat_id: int) -> float:
+        """Seconds until a group may take one more message: at most `group_per_minute` in any `group_window` s."""
+        sw = self.switches
+        now = time.monotonic()
+        sends = [t for t in self._group_sends.get(chat_id, []) if now - t < sw.group_window]
+        self._group_sends[chat_id] = sends
+        if len(sends) >= sw.group_per_minute:
+            return sw.group_window - (now - sends[0])
+        sends.append(now)
+        return 0.0
 
     # ---------------------------------------------------------- server
 
@@ -261,14 +322,17 @@ class StandIn:
             return trouble
         self.calls.append((method, params))
         handler = getattr(self, "_m_" + method.lower(), None)
+        if method.lower() in ("createforumtopic", "editforumtopic") and not self.switches.topics_method:
+            handler = None
         if handler is None:
-            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found: method not found"}, status=404)
+            self.errors.append((method, 404, "Not Found"))
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         try:
             result = await handler(params)
-        except BadMarkup as err:
-            return web.json_response({"ok": False, "error_code": 400, "description": f"Bad Request: {err}"}, status=400)
-        except LookupError as err:
-            return web.json_response({"ok": False, "error_code": 400, "description": f"Bad Request: {err}"}, status=400)
+        except (BadMarkup, LookupError) as err:
+            description = f"Bad Request: {err.args[0] if err.args else err}"
+            self.errors.append((method, 400, description))
+            return web.json_response({"ok": False, "error_code": 400, "description": description}, status=400)
         return web.json_response({"ok": True, "result": result})
 
     # ---------------------------------------------------------- Bot API methods
@@ -375,7 +439,7 @@ class StandIn:
         rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
         for row in rows:
             for b in row:
-                if len(b.get("callback_data", "").encode()) > 64:
+                if len(b.get("callback_data", "").encode("utf-8")) > CALLBACK_DATA_LIMIT:
                     raise LookupError("BUTTON_DATA_INVALID")
         return rows
 
@@ -422,8 +486,7 @@ class StandIn:
         html_text, text = self._markup(p)
         if not text.strip():
             raise LookupError("message text is empty")
-        if len(text) > 4096:
-            raise LookupError("message is too long")
+        self._check_length(text, MESSAGE_LIMIT, "message is too long")
         s = Sent(self._next_message_id(chat_id), chat_id, True, text=text, html=html_text, buttons=self._keyboard(p),
                  date=int(time.time()), thread_id=self._thread(chat_id, p), reply_to=self._reply_to(chat_id, p))
         s.raw = self._message_json(s)
@@ -436,6 +499,7 @@ class StandIn:
         if not isinstance(doc, dict):
             raise LookupError("document is missing")
         html_text, text = self._markup(p)
+        self._check_length(text, CAPTION_LIMIT, "message caption is too long")
         content = doc.get("content", b"")
         s = Sent(self._next_message_id(chat_id), chat_id, True, text=text, html=html_text, buttons=self._keyboard(p),
                  date=int(time.time()),
@@ -454,6 +518,7 @@ class StandIn:
     async def _m_editmessagetext(self, p):
         s = self.find(int(p["chat_id"]), int(p["message_id"]))
         html_text, text = self._markup(p)
+        self._check_length(text, MESSAGE_LIMIT, "MESSAGE_TOO_LONG")
         buttons = self._keyboard(p)
         if html_text == s.html and buttons == s.buttons:
             raise LookupError("message is not modified: specified new message content and reply markup are exactly the same")
@@ -490,6 +555,11 @@ class StandIn:
         group = self._groups.get(chat_id)
         if group is None or not group.forum:
             raise LookupError("the chat is not a forum")
+        if not self.switches.topic_rights:
+            raise LookupError("not enough rights to create a topic")
+        name = p.get("name", "")
+        if not 1 <= utf16_len(name) <= TOPIC_NAME_LIMIT:
+            raise LookupError("TOPIC_NAME_INVALID")
         thread = self._next_message_id(chat_id)
         group.topics[thread] = p.get("name", "")
         await self._notify(chat_id)
@@ -502,6 +572,8 @@ class StandIn:
         if group is None or thread not in group.topics:
             raise LookupError("TOPIC_ID_INVALID")
         if "name" in p:
+            if not 1 <= utf16_len(p["name"]) <= TOPIC_NAME_LIMIT:
+                raise LookupError("TOPIC_NAME_INVALID")
             group.topics[thread] = p["name"]
         await self._notify(chat_id)
         return True
@@ -553,6 +625,7 @@ class StandIn:
         if not isinstance(photo, dict):
             raise LookupError("photo is missing")
         html_text, text = self._markup(p)
+        self._check_length(text, CAPTION_LIMIT, "message caption is too long")
         s = Sent(self._next_message_id(chat_id), chat_id, True, text=text, html=html_text, date=int(time.time()),
                  thread_id=self._thread(chat_id, p),
                  document={"file_id": f"ph{len(self.calls)}", "file_unique_id": f"u{len(self.calls)}",

@@ -592,6 +592,7 @@ class Core(Checkins, Desk, Organizers):
                 self._old_button(turn)
             elif parts[2] == "yes":
                 lang = turn.state.lang
+                self._withdraw_before_erase(turn)
                 kept = members.erase(self.db, turn.member.id)
                 logger.info("member %s erased their data; %d case(s) kept as anonymous records", turn.member.id, kept)
                 turn.member, turn.save = None, False
@@ -608,6 +609,15 @@ class Core(Checkins, Desk, Organizers):
         else:
             self._old_button(turn)
 
+    def _withdraw_before_erase(self, turn: Turn) -> None:
+        """/delete means it: open cases close as withdrawn, their check-ins stop, the desk hears the member withdrew."""
+        closed = cases.withdraw_for_member(self.db, turn.member.id, turn.now)
+        followups.cancel_for_member(self.db, turn.member.id)
+        esc = escalations.open_for_member(self.db, turn.member.id)
+        if esc is not None:
+            self.desk_member_closed(esc, "deleted")
+        logger.info("member %s withdrew %d open case(s) before erasing", turn.member.id, len(closed))
+
     def _old_button(self, turn: Turn) -> None:
         if turn.ev.message_id:
             turn.replies.append(ClearButtons(turn.ev.message_id))
@@ -616,8 +626,26 @@ class Core(Checkins, Desk, Organizers):
         else:
             self._menu(turn, self.t(turn, "old_button.idle") + " " + self.t(turn, "menu.intro"))
 
+    def _smalltalk(self, turn: Turn, dialog) -> bool:
+        """Outside a question, a greeting ("hola", "hi") gets a greeting and the menu, and emoji alone a kind
+        line and the menu (inside one, the step's own re-prompt answers). True when answered."""
+        text = turn.ev.text.strip()
+        if dialog is None and not any(ch.isalnum() for ch in text) and any(ord(ch) > 0x2000 for ch in text):
+            self._say(turn, self.t(turn, "smalltalk.emoji"))
+            self._resume(turn)
+            return True
+        said = normalize(text.strip("!¡.?¿ "))
+        if dialog is None and said and any(said == normalize(g) for lang in self.catalog.strings
+                                           if self.catalog.has(lang, "smalltalk.greetings")
+                                           for g in self.catalog.raw(lang, "smalltalk.greetings")):
+            self._menu(turn, self.t(turn, "smalltalk.greeting") + "\n\n" + self.t(turn, "menu.intro"))
+            return True
+        return False
+
     def _text(self, turn: Turn) -> None:
         dialog = self._dialog(turn)
+        if self._smalltalk(turn, dialog):
+            return
         if dialog is None:
             if not self._checkin_text(turn):
                 # Hard news already answered: only a confident answer, no "I'm not sure I understood".

@@ -16,7 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from dialogs import engine
-from dialogs.model import Button, Copy, Edit, Reply, keyboard_json
+from dialogs.model import Button, Edit, Reply, keyboard_json
+from dialogs.plurals import counted
+from dialogs.textlimits import MESSAGE, TOPIC_NAME, fit, split_text, utf16_len, visible_text
 from knowledge.dates import format_date
 from storage import audit, cases, conversations, escalations, followups, members, outbox, roles
 from storage.escalations import Escalation
@@ -96,7 +98,7 @@ class Desk:
 
     def _topic_name(self, esc: Escalation) -> str:
         icon = "✅" if esc.status in ("resolved", "withdrawn") else ICONS.get(esc.priority, "⚪")
-        return f"{icon} {self._ref(esc)} · {self._dt('desk.status.' + esc.status)}"[:128]
+        return fit(f"{icon} {self._ref(esc)} · {self._dt('desk.status.' + esc.status)}", TOPIC_NAME)
 
     def _card(self, esc: Escalation) -> Reply:
         """What a volunteer needs and no more."""
@@ -108,6 +110,10 @@ class Desk:
                  f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}"]
         if esc.category and self.catalog.has(DESK_LANG, f"crisis.category.{esc.category}.desk"):  # the kind of danger, never the text
             lines.append(self._dt("crisis.desk_card", category=self._dt(f"crisis.category.{esc.category}.desk")))
+        if esc.status == "withdrawn" or esc.closed_because:
+            # The member closed it (or erased their data): the card keeps only why.
+            lines.append(self._dt("desk.closed_by_member." + (esc.closed_because or "deleted")))
+            return Reply("\n".join(lines))
         if case is not None:
             facility = self.campaign.facility(case.facility_id)
             lines.append(self._dt("desk.card.clinic", clinic=facility.name if facility else self._dt("desk.card.unknown")))
@@ -116,7 +122,7 @@ class Desk:
             lines.append(self._dt("desk.card.appointment", kind=kind, date=when))
             waited = (today - case.filed_at.astimezone(self.campaign.tz).date()).days if case.filed_at else 0
             deadline = format_date(case.deadline_date, DESK_LANG, today=today) if case.deadline_date else "-"
-            lines.append(self._dt("desk.card.waiting", days=waited, deadline=deadline))
+            lines.append(self._dt("desk.card.waiting", days=counted(self.catalog, DESK_LANG, "days", waited), deadline=deadline))
             offered = self.catalog.t(DESK_LANG, f"choice.offered.{case.offered}") if case.offered else "-"
             lines.append(self._dt("desk.card.offered", offered=offered))
             last = followups.last_sent_for_case(self.db, case.id)
@@ -133,9 +139,9 @@ class Desk:
             lines.append(self._dt("desk.card.member_gone"))
         if esc.status == "claimed":
             lines.append(self._dt("desk.card.claimed_by", name=esc.claimed_by_name or "?"))
-        if esc.status in ("resolved", "withdrawn"):
+        if esc.status == "resolved":
             lines.append(self._dt("desk.card.resolved", resolution=self._dt("desk.resolution." + (esc.resolution or "no_action"))))
-            return Reply("\n".join(lines))
+            return Reply("\n".join(lines), ((Button(self._dt("desk.resolved_topic.reopen"), f"d:{esc.id}:reopen"),),))
         if esc.status == "open":
             buttons = ((Button(self._dt("desk.button.claim"), f"d:{esc.id}:claim"),
                         Button(self._dt("desk.button.note"), f"d:{esc.id}:note")),)
@@ -207,6 +213,10 @@ class Desk:
             esc = escalations.get(self.db, esc.id)
             self._desk_row(self._card(esc), ref_kind="esc_card", ref_id=esc.id, thread_id=message_id,
                            priority=min(esc.priority, PRIORITY_DESK))
+        elif item.ref_kind == "esc_note_prompt" and message_id:
+            data = next((b["data"] for row in item.payload.get("buttons") or [] for b in row), "")
+            if ":nc" in data:
+                escalations.set_note_prompt(self.db, int(data.rsplit(":nc", 1)[1]), esc.id, message_id)
         elif item.ref_kind == "esc_card" and message_id:
             escalations.set_posted(self.db, esc.id, card_message_id=message_id)
             escalations.mark_announced(self.db, esc.id, self.clock())
@@ -219,6 +229,8 @@ class Desk:
         with self.db.atomic():
             esc = escalations.get(self.db, item.ref_id) if item.ref_id else None
             if esc is not None and esc.status in ("open", "claimed"):
+                if self.desk is not None and self.desk.is_forum and self._place_lost_again(esc.id):
+                    self.desk_without_topics("topics_unreliable")
                 escalations.forget_desk_place(self.db, esc.id)
                 logger.warning("escalation %s lost its place in the desk; it will be posted again", esc.id)
             if esc is not None and esc.status in ("open", "claimed") and item.ref_kind == "esc_relay":
@@ -228,16 +240,41 @@ class Desk:
 
     def desk_not_a_forum(self) -> None:
         """Topics were turned off in the desk group: cards and reply-threads from now on."""
-        if self.desk is not None and self.desk.is_forum:
+        self.desk_without_topics("not_a_forum")
+
+    def desk_without_topics(self, why: str) -> None:
+        """The desk can't use topics (no right to create them, topics off, no such method, topics that keep
+        vanishing): plain cards with reply-threads from now on, and the admins are told once, in the desk."""
+        if self.desk is None:
+            return
+        if self.desk.is_forum:
             self.desk = replace(self.desk, is_forum=False)
-            logger.warning("the desk group has no forum topics any more: posting cards with reply-threads")
+            logger.warning("desk topics unavailable (%s): posting cards with reply-threads", why)
+        told = getattr(self, "_desk_told", set())
+        self._desk_told = told
+        if why in told:
+            return
+        told.add(why)
+        with self.db.atomic():
+            outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="send", now=self.clock(), kind="desk",
+                           priority=PRIORITY_DESK, ref_kind="desk_notice", ref_id=None,
+                           payload={"text": self._dt("desk.topics_off." + why), "buttons": []})
+
+    def _place_lost_again(self, esc_id: int) -> bool:
+        """True when an escalation lost its topic twice within ten minutes: topics aren't holding; stop recreating."""
+        now = self.clock()
+        lost = getattr(self, "_desk_lost", {})
+        self._desk_lost = lost
+        recent = [t for t in lost.get(esc_id, []) if now - t < timedelta(minutes=10)] + [now]
+        lost[esc_id] = recent
+        return len(recent) >= 3
 
     def desk_timers(self) -> int:
         """Re-announce unclaimed escalations; return quiet claims to the queue."""
         if self.desk is None:
             return 0
         now = self.clock()
-        acted = 0
+        acted = self.desk_follow_cases()
         with self.db.atomic():
             for esc in escalations.open_escalations(self.db):
                 if not esc.card_message_id:
@@ -256,11 +293,43 @@ class Desk:
                     self._audit(None, "auto_release", case_ref=self._ref(esc), detail="no volunteer message")
                     esc = escalations.get(self.db, esc.id)
                     hours = round(self.desk.idle_release.total_seconds() / 3600, 1)
-                    self._desk_say(esc, self._dt("desk.auto_released", ref=self._ref(esc), hours=f"{hours:g}"))
+                    said = counted(self.catalog, DESK_LANG, "hours", int(hours)) if hours == int(hours) else f"{hours:g} h"
+                    self._desk_say(esc, self._dt("desk.auto_released", ref=self._ref(esc), hours=said))
                     self._desk_refresh(esc)
                     self._tell_member(esc, "desk.member_released")
                     acted += 1
         return acted
+
+    # ------------------------------------------------------------ the desk follows the case
+
+    def desk_follow_cases(self) -> int:
+        """Escalations whose case the member closed (seen, withdrawn) end: their timers stop, the card says why."""
+        rows = list(self.db.query(
+            "SELECT e.id, c.close_reason FROM escalations e JOIN cases c ON c.id = e.case_id"
+            " WHERE e.status IN ('open', 'claimed') AND c.status = 'closed'"))
+        for row in rows:
+            because = "seen" if row["close_reason"] in ("seen", "restored", "care_restored") else (
+                "deleted" if row["close_reason"] == "deleted" else "withdrawn")
+            with self.db.atomic():
+                esc = escalations.get(self.db, row["id"])
+                self.desk_member_closed(esc, because)
+        return len(rows)
+
+    def desk_member_closed(self, esc: Escalation | None, because: str) -> None:
+        """The member closed the case this escalation is about (or erased their data): close it and say why."""
+        if esc is None or esc.status not in ("open", "claimed"):
+            return
+        escalations.close_for_member_case(self.db, member_id=esc.member_id, case_id=esc.case_id, because=because,
+                                          now=self.clock())
+        self._audit(None, "member_closed", case_ref=self._ref(esc), detail=because)
+        escalations.end_note_modes_for(self.db, esc.id)
+        esc = escalations.get(self.db, esc.id)
+        if self.desk is None:
+            return
+        if esc.card_message_id or esc.topic_id:
+            self._desk_say(esc, self._dt("desk.closed_by_member.line", ref=self._ref(esc),
+                                         why=self._dt("desk.closed_by_member." + because)))
+        self._desk_refresh(esc)
 
     # ------------------------------------------------------------ the member's side
 
@@ -283,9 +352,9 @@ class Desk:
         """The member's message, into the escalation's thread (text, or a copy of a photo or file)."""
         ev = turn.ev
         if ev.kind == "unsupported" and ev.media in ("photo", "document") and ev.source_message_id:
-            turn.replies.append(Copy(from_chat_id=ev.chat_id, message_id=ev.source_message_id, chat_id=self.desk.chat_id,
-                                     thread_id=esc.topic_id))
+            # The line first, then the copy: both queued for the desk, so they arrive in that order.
             self._desk_relay_line(esc, self._dt("desk.member_sent_file", media=self._dt("desk.media." + ev.media)))
+            self._desk_relay_copy(esc, ev.chat_id, ev.source_message_id, member_id=turn.member.id)
             self._audit(None, "relay_to_desk", case_ref=self._ref(esc), detail=ev.media)
             return
         if ev.kind == "unsupported":
@@ -293,8 +362,31 @@ class Desk:
             self._say(turn, self.t(turn, "desk.member_text_only"))
             return
         key = "desk.from_member_edited" if ev.kind == "edited" else "desk.from_member"
-        self._desk_relay_line(esc, self._dt(key, text=ev.text[:3500]), member_id=turn.member.id)
+        for text in self._split_relay(DESK_LANG, key, ev.text):
+            self._desk_relay_line(esc, text, member_id=turn.member.id)
         self._audit(None, "relay_to_desk", case_ref=self._ref(esc))
+
+    def _split_relay(self, lang: str, key: str, text: str) -> list[str]:
+        """A relayed message as Telegram will take it: whole if it fits 4,096 UTF-16 units after the prefix,
+        else in numbered parts cut at paragraphs and sentences. Nothing is cut off."""
+        prefix = utf16_len(visible_text(self.catalog.t(lang, key, text="")))
+        marker = self.catalog.t(lang, "desk.relay.part", n=99, total=99)
+        room = MESSAGE - prefix - utf16_len(visible_text(marker)) - 2
+        parts = split_text(text, room) or [text]
+        if len(parts) == 1:
+            return [self.catalog.t(lang, key, text=parts[0])]
+        total = len(parts)
+        return [self.catalog.t(lang, key, text=part) + " " + self.catalog.t(lang, "desk.relay.part", n=n, total=total)
+                for n, part in enumerate(parts, 1)]
+
+    def _desk_relay_copy(self, esc: Escalation, from_chat_id: int, message_id: int, member_id: str | None) -> None:
+        item = outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="copy", now=self.clock(), kind="desk",
+                              priority=min(esc.priority, PRIORITY_DESK), ref_kind="esc_relay", ref_id=esc.id,
+                              thread_id=esc.topic_id, payload={"from_chat_id": from_chat_id, "message_id": message_id})
+        if member_id:
+            outbox.set_member(self.db, item.id, member_id)
+        if not (esc.topic_id if self.desk.is_forum else esc.card_message_id):
+            outbox.hold(self.db, item.id)
 
     def _desk_relay_line(self, esc: Escalation, text: str, member_id: str | None = None) -> None:
         reply = Reply(text, reply_to=None if esc.topic_id else esc.card_message_id)
@@ -397,12 +489,72 @@ class Desk:
             card = self._card(esc)
             turn.replies.append(Edit(ev.message_id, card.text, card.buttons, chat_id=self.desk.chat_id))
         elif action == "note":
-            name = ev.user_name or "?"
-            reply = Reply(self._dt("desk.note_prompt", name=name, ref=ref), force_reply=True,
-                          reply_to=None if esc.topic_id else esc.card_message_id)
-            self._desk_row(reply, ref_kind="esc_note_prompt", ref_id=esc.id, thread_id=esc.topic_id, priority=1)
+            self._start_note_mode(turn, esc)
+        elif action.startswith("nc"):
+            self._cancel_note_mode(turn, esc, action)
+        elif action == "reopen":
+            self._reopen(turn, esc)
         else:
             turn.toast = self._dt("desk.old_button")
+
+    # ------------------------------------------------------------ note mode: a note can't reach the member
+
+    def _start_note_mode(self, turn, esc: Escalation) -> None:
+        """The volunteer's next message in this thread is a private note, reply or not; a Cancel button ends it."""
+        ev = turn.ev
+        escalations.start_note_mode(self.db, ev.user_id, esc.id, turn.now)
+        self._audit(ev.user_id, "note_mode", case_ref=self._ref(esc))
+        reply = Reply(self._dt("desk.notemode.on", name=ev.user_name or "?", ref=self._ref(esc)),
+                      ((Button(self._dt("desk.notemode.cancel"), f"d:{esc.id}:nc{ev.user_id}"),),),
+                      reply_to=None if esc.topic_id else esc.card_message_id)
+        self._desk_row(reply, ref_kind="esc_note_prompt", ref_id=esc.id, thread_id=esc.topic_id, priority=1)
+        turn.toast = self._dt("desk.notemode.toast")
+
+    def _cancel_note_mode(self, turn, esc: Escalation, action: str) -> None:
+        ev = turn.ev
+        if action != f"nc{ev.user_id}":
+            turn.toast, turn.alert = self._dt("desk.notemode.not_yours"), True
+            return
+        if escalations.note_mode(self.db, ev.user_id) == esc.id:
+            escalations.end_note_mode(self.db, ev.user_id)
+        self._audit(ev.user_id, "note_mode_cancel", case_ref=self._ref(esc))
+        turn.replies.append(Edit(ev.message_id, self._dt("desk.notemode.cancelled", ref=self._ref(esc)), (),
+                                 chat_id=self.desk.chat_id))
+
+    def _note_mode_for(self, ev, esc: Escalation | None) -> Escalation | None:
+        """The escalation this message is a note about, when its author is in note mode for this thread."""
+        mode = escalations.note_mode(self.db, ev.user_id)
+        if mode is None:
+            return None
+        if esc is not None:
+            return esc if esc.id == mode else None
+        if not self.desk.is_forum and not ev.reply_to and not ev.thread_id:
+            # Plain cards: a message that replies to nothing, typed right after "Add note", is that note.
+            return escalations.get(self.db, mode)
+        return None
+
+    def _save_note(self, turn, esc: Escalation, text: str) -> None:
+        ev = turn.ev
+        escalations.add_note(self.db, esc.id, ev.user_id, text[:2000], turn.now)
+        self._audit(ev.user_id, "note", case_ref=self._ref(esc))
+        prompt = escalations.end_note_mode(self.db, ev.user_id)
+        if prompt:
+            turn.replies.append(Edit(prompt, self._dt("desk.notemode.done", ref=self._ref(esc)), (),
+                                     chat_id=self.desk.chat_id))
+        turn.replies.append(Reply(self._dt("desk.note_saved"), chat_id=self.desk.chat_id, thread_id=ev.thread_id,
+                                  reply_to=ev.message_id))
+
+    def _reopen(self, turn, esc: Escalation) -> None:
+        ev = turn.ev
+        if esc.status != "resolved":
+            turn.toast = self._dt("desk.resolved_topic.cannot_reopen")
+            return
+        escalations.reopen(self.db, esc.id, turn.now)
+        self._audit(ev.user_id, "reopen", case_ref=self._ref(esc))
+        esc = escalations.get(self.db, esc.id)
+        self._desk_refresh(esc)
+        self._desk_say(esc, self._dt("desk.resolved_topic.reopened", name=ev.user_name or "?", ref=self._ref(esc)))
+        turn.toast = self._dt("desk.resolved_topic.reopened_toast", ref=self._ref(esc))
 
     def _tell_member_chat_over(self, esc: Escalation) -> None:
         """The volunteer resolved it: the member hears the conversation ended, and their dialog comes back."""
@@ -441,6 +593,14 @@ class Desk:
     def _desk_text(self, turn) -> None:
         ev = turn.ev
         esc = self._escalation_for_message(ev)
+        noted = self._note_mode_for(ev, esc) if self.has_role(ev.user_id, "volunteer") else None
+        if noted is not None:
+            # Note mode: whatever they type next in this thread stays in the desk, reply or no reply.
+            text = ev.text.strip()
+            if text.lower().startswith(NOTE_MARKER):
+                text = text[len(NOTE_MARKER):].strip()
+            self._save_note(turn, noted, text)
+            return
         if esc is None:
             return  # volunteers talking among themselves
         ref = self._ref(esc)
@@ -453,10 +613,19 @@ class Desk:
             text = ev.text.strip()
             if text.lower().startswith(NOTE_MARKER):
                 text = text[len(NOTE_MARKER):].strip()
-            escalations.add_note(self.db, esc.id, ev.user_id, text[:2000], turn.now)
-            self._audit(ev.user_id, "note", case_ref=ref)
-            turn.replies.append(Reply(self._dt("desk.note_saved"), chat_id=self.desk.chat_id, thread_id=ev.thread_id,
-                                      reply_to=ev.message_id))
+            self._save_note(turn, esc, text)
+            return
+        if esc.status in ("resolved", "withdrawn"):
+            # Nothing goes to the member from a closed case; say so, and offer to reopen a resolved one.
+            self._audit(ev.user_id, "desk_relay", case_ref=ref, detail=f"case {esc.status}", allowed=False)
+            if esc.status == "resolved":
+                turn.replies.append(Reply(self._dt("desk.resolved_topic.text", ref=ref),
+                                          ((Button(self._dt("desk.resolved_topic.reopen"), f"d:{esc.id}:reopen"),),),
+                                          chat_id=self.desk.chat_id, thread_id=ev.thread_id, reply_to=ev.message_id))
+            else:
+                turn.replies.append(Reply(self._dt("desk.closed_by_member.text", ref=ref,
+                                                   why=self._dt("desk.closed_by_member." + (esc.closed_because or "deleted"))),
+                                          chat_id=self.desk.chat_id, thread_id=ev.thread_id, reply_to=ev.message_id))
             return
         if esc.status != "claimed" or esc.claimed_by != ev.user_id:
             self._refuse(turn, "desk_relay", "desk.claim_first" if esc.status == "open" else "desk.claimer_only", case_ref=ref)
@@ -467,8 +636,8 @@ class Desk:
             return
         escalations.touch_volunteer(self.db, esc.id, turn.now)
         self._audit(ev.user_id, "relay_to_member", case_ref=ref)
-        turn.replies.append(Reply(self.catalog.t(member.lang, "desk.from_volunteer", text=ev.text[:3500]),
-                                  chat_id=member.chat_id, member_id=member.id))
+        for text in self._split_relay(member.lang, "desk.from_volunteer", ev.text):
+            turn.replies.append(Reply(text, chat_id=member.chat_id, member_id=member.id))
 
     def _desk_command(self, turn) -> None:
         ev = turn.ev
@@ -496,6 +665,11 @@ class Desk:
                 # Another case of a member who is at the desk now: shown on their escalation's card.
                 current = escalations.open_for_member(self.db, case.member_id)
                 esc = replace(current, case_id=case.id) if current is not None else None
+            if esc is None and case is not None:
+                # A case the desk already closed: its claimer and the admins can look it up.
+                past = escalations.resolved_for_case(self.db, case.id)
+                if past is not None and (past.claimed_by == ev.user_id or self.has_role(ev.user_id, "admin")):
+                    esc = past
             self._audit(ev.user_id, "case_view", case_ref=case.ref if case else (args[0].upper() if args else None),
                         detail=None if esc else "not at the desk")
             if esc is None:

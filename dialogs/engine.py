@@ -25,6 +25,7 @@ from dialogs.model import Button, Edit, Keyboard, Reply
 from dialogs.state import State
 from knowledge.campaign import Campaign
 from knowledge.dates import format_date, format_short_date
+from knowledge.facilities import matched_place
 from knowledge.text import normalize
 
 NS = "r"  # callback namespace of dialog buttons
@@ -49,6 +50,7 @@ class Step:
     quick: tuple[str, ...] = ()  # date steps: today, yesterday, tomorrow, recent, coming, pick
     past_days: int = 365
     future_days: int = 180
+    confirm_past: bool = False  # date steps: a date already gone is checked with the member before it's saved
 
     def next_names(self) -> tuple[str, ...]:
         if self.next is None:
@@ -336,6 +338,12 @@ def _in_window(step: Step, d: date, today: date) -> None:
 
 
 def _prompt_date(dialog, step, state, ctx) -> Reply:
+    past = state.view.get("past")
+    if past:
+        d = date.fromisoformat(past)
+        return Reply(ctx.t(state, "date_past.confirm", date=_date_label(d, state, ctx)),
+                     ((Button(ctx.t(state, "date_past.yes"), _data(state, "pastok", past)),),
+                      (Button(ctx.t(state, "date_past.change"), _data(state, "back")),)))
     view = state.view.get("date")
     question = ctx.t(state, f"ask.{step.name}")
     if view == "recent" or view == "coming":
@@ -386,6 +394,9 @@ def _calendar(step: Step, state: State, ctx: Ctx, month: str) -> Keyboard:
 
 def _text_date(dialog, step, state, text, ctx) -> Result:
     d = ctx.parse_date(text, today=ctx.today, lang=state.lang, past_days=step.past_days, future_days=step.future_days)
+    if step.confirm_past and d < ctx.today:
+        new_state = state.with_(view={"past": d.isoformat()})
+        return Result(new_state, (prompt(dialog, new_state, ctx),))
     return answer(dialog, step, state, d.isoformat(), _date_label(d, state, ctx), ctx)
 
 
@@ -413,12 +424,21 @@ def _button_date(dialog, step, state, action, rest, message_id, ctx) -> Result:
         except ValueError:
             raise InvalidAnswer("choose_button") from None
         return _refresh(dialog, state.with_(view={"date": f"cal:{year:04d}-{mon:02d}"}), ctx, message_id)
+    if action == "pastok" and rest and step.confirm_past:
+        try:
+            d = date.fromisoformat(rest[0])
+        except ValueError:
+            raise InvalidAnswer("choose_button") from None
+        _in_window(step, d, ctx.today)
+        return answer(dialog, step, state, d.isoformat(), _date_label(d, state, ctx), ctx, message_id=message_id)
     if action == "d" and rest:
         try:
             d = date.fromisoformat(rest[0])
         except ValueError:
             raise InvalidAnswer("choose_button") from None
         _in_window(step, d, ctx.today)
+        if step.confirm_past and d < ctx.today:
+            return _refresh(dialog, state.with_(view={"past": d.isoformat()}), ctx, message_id)
         return answer(dialog, step, state, d.isoformat(), _date_label(d, state, ctx), ctx, message_id=message_id)
     raise InvalidAnswer("choose_button")
 
@@ -439,17 +459,32 @@ def _facility_label(answers: Mapping, state: State, ctx: Ctx) -> str:
 
 def _prompt_facility(dialog, step, state, ctx) -> Reply:
     view = state.view
+    if view.get("list"):
+        # Every clinic the campaign knows, and a way out: for "not sure", or a place we didn't find.
+        cands = list(ctx.campaign.facilities)
+        buttons = list(_grid([Button(f.name, _data(state, "f", f.id)) for f in cands], 2))
+        buttons.append((Button(ctx.t(state, "facility.button_not_listed"), _data(state, "none")),))
+        buttons.append((Button(ctx.t(state, "facility.button_retype"), _data(state, "retype")),))
+        return Reply(ctx.t(state, "facility_list.text"), tuple(buttons))
     if view.get("candidates") is not None:
         cands = [ctx.campaign.facility(fid) for fid in view["candidates"]]
         cands = [f for f in cands if f]
-        buttons = [(Button(f.name, _data(state, "f", f.id)),) for f in cands]  # labels are plain text
+        typed = view.get("typed", "")
+        places = {f.id: matched_place(typed, f) for f in cands}
+        # Labels are plain text; a clinic found through a town says so ("South Bay — in Harbor City").
+        buttons = [(Button(ctx.catalog.raw(state.lang, "facility_list.label").format(name=f.name, place=places[f.id])
+                           if places[f.id] else f.name, _data(state, "f", f.id)),) for f in cands]
+        if not cands:
+            buttons.append((Button(ctx.t(state, "facility_list.button"), _data(state, "list")),))
         buttons.append((Button(ctx.t(state, "facility.button_not_listed"), _data(state, "none")),))
         buttons.append((Button(ctx.t(state, "facility.button_retype"), _data(state, "retype")),))
-        if cands:
-            text = ctx.t(state, "facility.did_you_mean", typed=view.get("typed", ""),
-                         name=cands[0].name) if len(cands) == 1 else ctx.t(state, "facility.which_one", typed=view.get("typed", ""))
+        if len(cands) == 1 and places[cands[0].id]:
+            text = ctx.t(state, "facility_list.did_you_mean_place", name=cands[0].name, place=places[cands[0].id])
+        elif cands:
+            text = ctx.t(state, "facility.did_you_mean", typed=typed,
+                         name=cands[0].name) if len(cands) == 1 else ctx.t(state, "facility.which_one", typed=typed)
         else:
-            text = ctx.t(state, "facility.no_match", typed=view.get("typed", ""))
+            text = ctx.t(state, "facility_list.no_match", typed=typed)
         return Reply(text, tuple(buttons))
     pre = ctx.campaign.facility(state.prefill.get("facility")) if not view.get("asked") else None
     if pre is not None:
@@ -467,6 +502,10 @@ def _text_facility(dialog, step, state, text, ctx) -> Result:
         raise InvalidAnswer("facility_too_long", max=FACILITY_TEXT_MAX)
     if not any(ch.isalnum() for ch in typed):
         raise InvalidAnswer("facility_no_words")
+    if _means(typed, ctx, "synonyms.facility_unsure.words"):
+        # "not sure" / "no sé" is not a clinic: show the list, with "It's not listed".
+        new_state = state.with_(view={"list": True, "asked": True})
+        return Result(new_state, (prompt(dialog, new_state, ctx),))
     found = ctx.match_facility(typed, ctx.campaign)
     ids = [f.id for f, _ in found.candidates]
     if found.exact and found.best is not None and _is_name(found.best, typed):
@@ -495,6 +534,8 @@ def _button_facility(dialog, step, state, action, rest, message_id, ctx) -> Resu
     if action == "retype":
         new_state = state.with_(view={"asked": True})
         return _refresh(dialog, new_state, ctx, message_id)
+    if action == "list":
+        return _refresh(dialog, state.with_(view={"list": True, "asked": True}), ctx, message_id)
     raise InvalidAnswer("choose_button")
 
 
@@ -516,6 +557,13 @@ def _text_text(dialog, step, state, text, ctx) -> Result:
         return answer(dialog, step, state, None, ctx.t(state, "button.skip"), ctx)
     shown = text if len(text) <= 60 else text[:57] + "…"
     return answer(dialog, step, state, text, ctx.t(state, "note.saved", preview=shown), ctx)
+
+
+def _means(text: str, ctx: Ctx, key: str) -> bool:
+    """The text is one of a synonyms list's words, in either language."""
+    said = normalize(text)
+    return any(said == normalize(word) for lang in ctx.catalog.strings if ctx.catalog.has(lang, key)
+               for word in ctx.catalog.raw(lang, key))
 
 
 def _means_skip(text: str, ctx: Ctx) -> bool:

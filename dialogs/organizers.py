@@ -16,7 +16,9 @@ from datetime import date, datetime, timedelta
 
 from dialogs.model import Button, ClearButtons, Edit, Reply
 from knowledge.dates import format_date
+from knowledge.facilities import match_facility as match_facility_fuzzy
 from storage import announcements, audit, cases, links, members, outbox
+from storage.links import match_facility as match_facility_exactly
 from storage.outbox import PRIORITY_ANNOUNCEMENT, PRIORITY_INTERACTIVE
 
 logger = logging.getLogger(__name__)
@@ -118,8 +120,15 @@ class Organizers:
 
     def _export_command(self, turn) -> None:
         params: dict = {"fmt": "csv"}
-        for word in turn.ev.args.split():
+        words = turn.ev.args.replace("“", '"').replace("”", '"').split()
+        collecting = False
+        for word in words:
             key, _, value = word.partition("=")
+            if collecting and "=" not in word and word.lower() not in EXPORT_FORMATS + ("contact", "--include-contact"):
+                # facility=south bay: a clinic's name may have spaces.
+                params["facility"] = f"{params['facility']} {word}".strip('"')
+                continue
+            collecting = False
             if word.lower() in EXPORT_FORMATS:
                 params["fmt"] = word.lower()
             elif word.lower() in ("contact", "--include-contact"):
@@ -130,16 +139,33 @@ class Organizers:
                 except ValueError:
                     self._staff_say(turn, self._st("organizers.bad_date", value=value))
                     return
-            elif key in ("facility", "status") and value:
-                params[key] = value.replace("_", " ")
+            elif key == "facility" and value:
+                params["facility"] = value.replace("_", " ").strip('"')
+                collecting = True
+            elif key == "status" and value:
+                params[key] = value
             else:
                 self._staff_say(turn, self._st("organizers.export_usage"))
                 return
+        if params.get("facility"):
+            found = self._export_facility(params["facility"])
+            if found is None:
+                names = ", ".join(f.name for f in self.campaign.facilities)
+                self._staff_say(turn, self._st("organizers_facility.unknown", name=params["facility"], names=names))
+                return
+            params["facility"] = found.id
         action = "export_with_contact" if params.get("include_contact") else "export"
         detail = " ".join(f"{k}={v}" for k, v in sorted(params.items()))
         audit.record(self.db, actor=turn.ev.user_id, action=action, now=turn.now, detail=f"telegram {detail}")
         self._staff_say(turn, self._st("organizers.export_started", fmt=params["fmt"].upper()))
         turn.jobs.append(Job("export", turn.ev.chat_id, turn.ev.user_id, params))
+
+    def _export_facility(self, text: str):
+        """The clinic an organizer named: its id, name or alias exactly, else a confident match ("south bay", "harbor city")."""
+        found = match_facility_exactly(self.campaign, text)
+        if found is None:
+            found = match_facility_fuzzy(text, self.campaign).best
+        return found
 
     def _report_command(self, turn) -> None:
         args = turn.ev.args.split()

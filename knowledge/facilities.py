@@ -264,6 +264,20 @@ def match_facility(text: str, campaign: Campaign, *, limit: int = 3) -> Facility
     )
 
 
+def matched_place(text: str, facility: Facility) -> str | None:
+    """The alias (a town or neighbourhood) through which `text` found `facility`, so the member sees why:
+    "harber city" -> "Harbor City" for South Bay. None when the name itself is the better match."""
+    typed = " ".join(_core(_words(text)))
+    if not typed or not facility.aliases:
+        return None
+
+    def score(name: str) -> float:
+        return fuzz.ratio(typed, " ".join(_core(_words(name))))
+
+    best = max(facility.aliases, key=score)
+    return best if score(best) >= CANDIDATE_CUTOFF and score(best) > score(facility.name) else None
+
+
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,

@@ -212,3 +212,12 @@ def open_for_member(db: Database, member_id: str) -> list[Case]:
 def set_link(db: Database, case_id: int, link_code: str | None) -> None:
     """The deep link the member came from (for the report's funnel)."""
     db.execute("UPDATE cases SET link_code = ? WHERE id = ?", [link_code, case_id])
+
+
+def withdraw_for_member(db: Database, member_id: str, now: datetime) -> list[int]:
+    """The member erased their data (/delete): their open cases close as withdrawn ('deleted'), so no check-in,
+    timer or export treats them as live. Returns the ids closed. Call before erasing the member, in one transaction."""
+    ids = [r["id"] for r in db.query("SELECT id FROM cases WHERE member_id = ? AND status = 'open'", [member_id])]
+    for case_id in ids:
+        close(db, case_id, reason="deleted", restored_on=None, now=now)
+    return ids

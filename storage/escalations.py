@@ -40,6 +40,7 @@ class Escalation:
     last_volunteer_at: datetime | None = None
     claimed_by_name: str | None = None
     category: str | None = None  # what kind of danger the safety screen found (knowledge/screening.py)
+    closed_because: str | None = None  # seen | withdrawn | deleted: the member closed their case
 
 
 def _escalation(row) -> Escalation:
@@ -49,7 +50,7 @@ def _escalation(row) -> Escalation:
         claimed_by=row.get("claimed_by"), claimed_at=dt(row.get("claimed_at")), resolved_at=dt(row.get("resolved_at")),
         resolution=row.get("resolution"), topic_id=row.get("topic_id"), card_message_id=row.get("card_message_id"),
         announced_at=dt(row.get("announced_at")), last_volunteer_at=dt(row.get("last_volunteer_at")),
-        claimed_by_name=row.get("claimed_by_name"), category=row.get("category"),
+        claimed_by_name=row.get("claimed_by_name"), category=row.get("category"), closed_because=row.get("closed_because"),
     )
 
 
@@ -186,3 +187,72 @@ def add_note(db: Database, escalation_id: int, author: int, text: str, now: date
 
 def notes(db: Database, escalation_id: int) -> list[dict]:
     return list(db.query("SELECT author, text, at FROM desk_notes WHERE escalation_id = ? ORDER BY id", [escalation_id]))
+
+
+# ---------------------------------------------------------------- the member closed it
+
+
+def close_for_member_case(db: Database, *, member_id: str | None, case_id: int | None, because: str,
+                          now: datetime) -> list[int]:
+    """The member closed their case (seen, withdrawn) or erased their data (deleted): the escalation about it
+    ends, its timers with it. Returns the ids of the escalations closed."""
+    if case_id is not None:
+        rows = db.query("SELECT id FROM escalations WHERE status IN ('open', 'claimed') AND (case_id = ? OR"
+                        " (case_id IS NULL AND member_id = ?))", [case_id, member_id])
+    else:
+        rows = db.query("SELECT id FROM escalations WHERE status IN ('open', 'claimed') AND member_id = ?", [member_id])
+    ids = [r["id"] for r in rows]
+    for esc_id in ids:
+        db.execute("UPDATE escalations SET status = 'withdrawn', resolution = 'member_closed', closed_because = ?,"
+                   " resolved_at = ?, updated_at = ? WHERE id = ?", [because, to_iso(now), to_iso(now), esc_id])
+    return ids
+
+
+def resolved_for_case(db: Database, case_id: int) -> Escalation | None:
+    """The case's latest escalation, whatever its status (for /case on a resolved one)."""
+    rows = list(db.query("SELECT * FROM escalations WHERE case_id = ? ORDER BY id DESC LIMIT 1", [case_id]))
+    return _escalation(rows[0]) if rows else None
+
+
+def reopen(db: Database, escalation_id: int, now: datetime) -> bool:
+    """A resolved escalation back in the queue (its topic and card stay)."""
+    return db.execute(
+        "UPDATE escalations SET status = 'open', claimed_by = NULL, claimed_by_name = NULL, claimed_at = NULL,"
+        " resolution = NULL, resolved_at = NULL, closed_because = NULL, announced_at = ?, updated_at = ?"
+        " WHERE id = ? AND status = 'resolved'", [to_iso(now), to_iso(now), escalation_id]).rowcount == 1
+
+
+# ---------------------------------------------------------------- note mode
+
+
+def start_note_mode(db: Database, user_id: int, escalation_id: int, now: datetime) -> None:
+    """The volunteer pressed "Add note": their next message in that thread is a private note."""
+    db.execute("INSERT OR REPLACE INTO desk_note_modes (user_id, escalation_id, started_at) VALUES (?, ?, ?)",
+               [user_id, escalation_id, to_iso(now)])
+
+
+def note_mode(db: Database, user_id: int | None) -> int | None:
+    """The escalation a volunteer is writing a note about, if any."""
+    if user_id is None:
+        return None
+    row = db.execute("SELECT escalation_id FROM desk_note_modes WHERE user_id = ?", [user_id]).fetchone()
+    return row[0] if row else None
+
+
+def set_note_prompt(db: Database, user_id: int, escalation_id: int, message_id: int) -> None:
+    db.execute("UPDATE desk_note_modes SET prompt_message_id = ? WHERE user_id = ? AND escalation_id = ?",
+               [message_id, user_id, escalation_id])
+
+
+def end_note_mode(db: Database, user_id: int) -> int | None:
+    """Leave note mode; returns the note-mode message's id (to edit it), or None if they weren't in it."""
+    row = db.execute("SELECT prompt_message_id FROM desk_note_modes WHERE user_id = ?", [user_id]).fetchone()
+    if row is None:
+        return None
+    db.execute("DELETE FROM desk_note_modes WHERE user_id = ?", [user_id])
+    return row[0] or 0
+
+
+def end_note_modes_for(db: Database, escalation_id: int) -> int:
+    """The case closed: nobody is writing a note about it any more."""
+    return db.execute("DELETE FROM desk_note_modes WHERE escalation_id = ?", [escalation_id]).rowcount

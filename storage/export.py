@@ -75,7 +75,9 @@ COLUMNS: tuple[Column, ...] = (
            "met: a new appointment (reported at a check-in, offered at filing, or care restored) on or before the "
            "legal deadline; missed: the deadline has passed without one; pending: the deadline has not passed yet; "
            "unknown: no deadline was recorded.", "met | missed | pending | unknown"),
-    Column("status", "c.status", "text", "The case's status.", "open | closed"),
+    Column("status", "c.status", "text",
+           "The case's status. A case whose member erased their data with /delete is not exported at all "
+           "(it is closed as withdrawn and counted only in the report's anonymous totals).", "open | closed"),
     Column("care_restored_on", "c.restored_on", "date", "The day the member confirmed they were seen again."),
     Column("checkins", "(SELECT count(*) FROM followups fu WHERE fu.case_id = c.id AND fu.status IN ('sent', 'answered'))",
            "integer", "Check-in messages sent to the member for this case (sent or answered)."),
@@ -189,7 +191,8 @@ def _query(campaign: Campaign, columns: tuple[Column, ...], fmt: str, *, since, 
     for i, f in enumerate(campaign.facilities):
         params[f"fid{i}"], params[f"fname{i}"] = f.id, f.name
         names.append(f"(:fid{i}, :fname{i})")
-    where = ["c.status != 'draft'", "c.share_ok = 1"]
+    # A case whose member erased their data (/delete) leaves the export: only the report's anonymous counts keep it.
+    where = ["c.status != 'draft'", "c.share_ok = 1", "coalesce(c.close_reason, '') != 'deleted'"]
     if since is not None:
         params["since"] = since.isoformat()
         where.append(f"{LOCAL_DATE_FUNCTION}(c.filed_at) >= :since")

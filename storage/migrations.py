@@ -220,6 +220,19 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        9,
+        "the desk: a volunteer's note mode, and why an escalation closed when the member closed their case",
+        """
+        CREATE TABLE desk_note_modes (
+            user_id INTEGER PRIMARY KEY,      -- the volunteer: their next message in the thread is a note
+            escalation_id INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            prompt_message_id INTEGER         -- the "note mode" message, edited when the note is saved
+        );
+        ALTER TABLE escalations ADD COLUMN closed_because TEXT;  -- seen | withdrawn | deleted, when the member closed it
+        """,
+    ),
+    (
         10,
         "escalations say what kind of danger the screen found (the category, never the text)",
         """

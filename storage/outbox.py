@@ -210,3 +210,4 @@ def by_message(db: Database, chat_id: int, message_id: int) -> OutboxItem | None
 def set_member(db: Database, item_id: int, member_id: str) -> None:
     """Tie a row to a member (it carries their words: /delete removes it)."""
     db.execute("UPDATE outbox SET member_id = ? WHERE id = ?", [member_id, item_id])
+

@@ -45,7 +45,7 @@ EMOJI = {
     "offered": "I can't read emoji as an answer",
     "offered_date": "couldn't read that as a date",
     "urgency": "I can't read emoji as an answer",
-    "note": "couldn't find any words",
+    "note": "A note needs a few words",
     "share": "I can't read emoji as an answer",
     "contact": "I can't read emoji as an answer",
     "summary": "Please use the buttons below",

@@ -203,7 +203,8 @@ async def test_member_photo_is_copied_into_the_topic_as_evidence(desk):
     member, card = await claimed(bot, group, 8009)
     await member.photo()
     await wait_text(bot, group.id, "sent a photo")
-    assert any(s.document and s.document.get("copied_from") == member.id for s in group.in_topic(card.thread_id))
+    await bot.standin.wait_for(lambda: any(s.document and s.document.get("copied_from") == member.id
+                                           for s in group.in_topic(card.thread_id)), 10)
 
 
 async def test_admin_grants_and_revokes_roles_and_it_is_audited(desk):

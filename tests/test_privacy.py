@@ -53,9 +53,10 @@ async def test_delete_leaves_no_name_note_chat_id_or_free_text_in_the_database_f
         assert packed not in raw
     wal = Path(running_bot.settings.db_path + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
-    # The anonymous record survives for the counts.
-    rows = list(db.query("SELECT member_id, note, facility_text, kind, status FROM cases"))
-    assert rows == [{"member_id": None, "note": None, "facility_text": None, "kind": "individual", "status": "open"}]
+    # The anonymous record survives for the counts, closed as withdrawn: /delete means it (no check-ins, no desk).
+    rows = list(db.query("SELECT member_id, note, facility_text, kind, status, close_reason FROM cases"))
+    assert rows == [{"member_id": None, "note": None, "facility_text": None, "kind": "individual", "status": "closed",
+                     "close_reason": "deleted"}]
 
 
 async def test_deleted_member_starts_fresh_and_sees_no_old_cases(running_bot):
