@@ -23,6 +23,8 @@ class Services:
     core: Core | None = None
     dispatcher: "object | None" = None
     settings: "object | None" = None
+    intake: "object | None" = None
+    last_truncate: float = 0.0
 
 
 CareContext = CallbackContext[ExtBot, dict, dict, Services]

@@ -219,4 +219,20 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE announcements ADD COLUMN progress_at TEXT;
         """,
     ),
+    (
+        8,
+        "updates the library cannot read are set aside; handled update ids and sent messages pruned by age",
+        """
+        CREATE TABLE quarantined_updates (
+            update_id INTEGER PRIMARY KEY,
+            chat_id INTEGER,                  -- best effort, so /delete can erase it too
+            payload TEXT,                     -- the raw update as received (never logged)
+            reason TEXT NOT NULL,             -- the parser's exception type, not its message
+            received_at TEXT NOT NULL
+        );
+        CREATE INDEX quarantined_chat ON quarantined_updates(chat_id);
+        CREATE INDEX processed_updates_done ON processed_updates(done_at);
+        CREATE INDEX outbox_sent ON outbox(status, sent_at);
+        """,
+    ),
 ]

@@ -210,3 +210,15 @@ def by_message(db: Database, chat_id: int, message_id: int) -> OutboxItem | None
 def set_member(db: Database, item_id: int, member_id: str) -> None:
     """Tie a row to a member (it carries their words: /delete removes it)."""
     db.execute("UPDATE outbox SET member_id = ? WHERE id = ?", [member_id, item_id])
+
+
+def prune_sent(db: Database, now: datetime, keep_days: int = 30) -> int:
+    """Forget messages sent (or refused for good) more than `keep_days` ago.
+
+    Their text is already gone (`_finish` clears it); the rows only map a Telegram
+    message back to a desk card or a member's reply, which stops mattering after a month.
+    """
+    return db.execute(
+        "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND sent_at IS NOT NULL AND sent_at < ?",
+        [to_iso(now - timedelta(days=keep_days))],
+    ).rowcount
