@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dialogs.organizers import Job
 from knowledge.campaign import Campaign
-from storage.db import open_db
+from storage.db import close_db, open_db
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def _purge(db_path: str, campaign: Campaign) -> str:
         return (f"{result.cases_scrubbed} case(s) scrubbed, {result.events_scrubbed} log entries, "
                 f"{result.desk_notes_deleted} desk note(s), {result.members_erased} member(s) erased")
     finally:
-        db.conn.close()
+        close_db(db, db_path)  # TRUNCATE: the purged rows' old versions leave the -wal too
 
 
 async def run_job(core, dispatcher, db_path: str, job: Job) -> None:
