@@ -32,6 +32,7 @@ class Backoff:
         self._rng = rng
         self.failures = 0
         self.waits: list[float] = []  # every wait, for tests and the log
+        self.children: list[Backoff] = []
 
     def next_delay(self) -> float:
         raw = min(self.cap, self.base * 2 ** min(self.failures, 30))
@@ -43,7 +44,9 @@ class Backoff:
 
     def child(self) -> "Backoff":
         """A fresh backoff with the same settings (one per kind of fault)."""
-        return Backoff(self.base, self.cap, sleep=self._sleep, rng=self._rng)
+        child = Backoff(self.base, self.cap, sleep=self._sleep, rng=self._rng)
+        self.children.append(child)
+        return child
 
     async def wait(self, stop: asyncio.Event | None = None, *, at_least: float = 0.0) -> float:
         """Wait the next delay (or `at_least`, e.g. Telegram's retry_after, if longer); return it."""

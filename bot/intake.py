@@ -68,6 +68,7 @@ class Intake:
         self._queues: dict[Any, collections.deque] = {}
         self._workers: dict[Any, asyncio.Task] = {}
         self._scrubbing: asyncio.Task | None = None
+        self.poll_backoff: Backoff | None = None
 
     # ------------------------------------------------------------ receiving
 
@@ -231,6 +232,7 @@ async def poll(intake: Intake, stop: asyncio.Event, *, timeout: int = 25, backof
     """Long polling: fetch, record, then confirm by asking for the next offset. Only `stop` (or a bad token) ends it."""
     bot = intake.app.bot
     backoff = backoff or intake.backoff
+    intake.poll_backoff = backoff
     await call_until_it_works("deleteWebhook", bot.delete_webhook, stop, backoff)
     offset = 0
     conflicted = False
