@@ -45,7 +45,8 @@ async def wait_until(predicate, timeout: float = 10.0) -> None:
 
 @contextlib.asynccontextmanager
 async def faulty_bot(standin, tmp_path, *, wait_ready: bool = True, core_setup=None, **overrides):
-    settings = bot_settings(standin, tmp_path / "carebot.db", **overrides)
+    db_path = overrides.pop("db_path", tmp_path / "carebot.db")
+    settings = bot_settings(standin, db_path, **overrides)
     core = build_core(settings)
     core.clock = FakeClock(TUESDAY_MORNING)
     if core_setup:
