@@ -9,9 +9,10 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.convert import to_event
+from bot.convert import refused_button, to_event
 from bot.jobs import run_job
 from dialogs.core import Core
+from storage import audit
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +33,20 @@ CareContext = CallbackContext[ExtBot, dict, dict, Services]
 
 async def on_event(update: Update, context: CareContext) -> None:
     """Every private-chat update: one event for the core, then its replies."""
+    services = context.bot_data
+    refusal = refused_button(update)
+    if refusal is not None:
+        # Nothing reaches the core; the attempt is audited (who, and why: never the data itself).
+        core = services.core
+        with core.db.atomic():
+            audit.record(core.db, actor=update.effective_user.id if update.effective_user else None,
+                         action="button_refused", now=core.clock(), detail=refusal, allowed=False)
+        logger.warning("update %s: a button press was refused (%s)", update.update_id, refusal)
+        await answer_button(update, "")
+        return
     event = to_event(update)
     if event is None:
         return
-    services = context.bot_data
     try:
         outcome = services.core.handle(event)
     except Exception:
