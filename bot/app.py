@@ -26,7 +26,7 @@ from bot.backoff import Backoff
 from bot.concurrency import PerChatUpdateProcessor
 from bot.handlers import Services, on_error, on_event
 from bot.http import AiohttpRequest
-from bot.intake import Intake, call_until_it_works, poll, serve_webhook, webhook_secret
+from bot.intake import Intake, call_until_it_works, poll, serve_webhook, truncate_wal, webhook_secret
 from bot.jobs import run_job, run_purge
 from bot.dispatch import Dispatcher, TelegramLimits
 from bot.settings import Settings
@@ -46,7 +46,7 @@ from storage.db import (JOURNAL_SIZE_LIMIT, checkpoint_passive, checkpoint_trunc
 logger = logging.getLogger(__name__)
 
 DISPATCH_TICK_SECONDS = 1.0
-CHECKPOINT_SECONDS = 5.0
+CHECKPOINT_SECONDS = 2.0
 # A TRUNCATE checkpoint at least this often (and at once after an erasure, or when the WAL passes its limit).
 TRUNCATE_SECONDS = 60.0
 PRUNE_SECONDS = 3600.0
@@ -164,8 +164,13 @@ async def _checkpoint(context) -> None:
     loop = asyncio.get_running_loop()
     last = getattr(services, "last_truncate", 0.0)
     scrub = take_scrub_request(services.core.db)
-    if scrub or wal_size(path) > JOURNAL_SIZE_LIMIT or loop.time() - last >= TRUNCATE_SECONDS:
-        if await asyncio.to_thread(checkpoint_truncate, path):
+    size = wal_size(path)
+    if scrub or size > JOURNAL_SIZE_LIMIT or loop.time() - last >= TRUNCATE_SECONDS:
+        started = loop.time()
+        done = await truncate_wal(path)
+        logger.debug("WAL checkpoint (TRUNCATE) of %.1f MB: %s in %.0f ms", size / 2**20, "done" if done else "busy",
+                     (loop.time() - started) * 1000)
+        if done:
             services.last_truncate = loop.time()
         elif scrub:
             from storage.db import request_scrub

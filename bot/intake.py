@@ -31,6 +31,7 @@ import logging
 import re
 import secrets
 import sqlite3
+import time
 from typing import Any
 
 from aiohttp import web
@@ -42,7 +43,8 @@ from bot.backoff import Backoff, transient_db_error
 from bot.concurrency import chat_key
 from dialogs.core import Core
 from storage import updates as updates_repo
-from storage.db import checkpoint_truncate, request_scrub, take_scrub_request
+from storage.db import (JOURNAL_SIZE_LIMIT, checkpoint_passive, checkpoint_truncate, request_scrub, take_scrub_request,
+                        wal_size)
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,22 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # What Telegram accepts as a webhook secret_token.
 SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+async def truncate_wal(path: str) -> bool:
+    """Empty the -wal: copy it into the database off the event loop, then finish with a TRUNCATE on it.
+
+    Under steady writes a checkpoint from another thread never catches up (the bot keeps appending), so the
+    WAL would never restart. The last step runs on the event loop, where none of the bot's own writes can
+    start meanwhile; it has only the frames written since the first step to copy. A reader elsewhere (an
+    export thread) makes it give up within 50 ms; the caller tries again later.
+    """
+    await asyncio.to_thread(checkpoint_passive, path)
+    started = time.perf_counter()
+    done = checkpoint_truncate(path, busy_ms=50)
+    logger.debug("WAL truncated (%s); the event loop waited %.0f ms", "done" if done else "busy",
+                 (time.perf_counter() - started) * 1000)
+    return done
 
 
 class BadUpdate(ValueError):
@@ -69,6 +87,7 @@ class Intake:
         self._workers: dict[Any, asyncio.Task] = {}
         self._scrubbing: asyncio.Task | None = None
         self.poll_backoff: Backoff | None = None
+        self._scrub_backoff = self.backoff.child()
 
     # ------------------------------------------------------------ receiving
 
@@ -161,23 +180,37 @@ class Intake:
                            type(err).__name__)
         if take_scrub_request(self.core.db):
             self.scrub_soon()
+        elif self.db_path and self.db_path != ":memory:" and wal_size(self.db_path) > JOURNAL_SIZE_LIMIT:
+            # Under load the WAL grows by megabytes a second: checkpoint as it grows, not only on the timer.
+            self.scrub_soon(erasure=False)
 
-    def scrub_soon(self) -> None:
-        """Someone's data was erased: truncate the WAL now, off the event loop (retried by the periodic checkpoint)."""
+    def scrub_soon(self, *, erasure: bool = True) -> None:
+        """Truncate the WAL now, mostly off the event loop: after an erasure (retried until it works), or when
+        it has grown past its limit (the periodic checkpoint catches any it misses)."""
         if not self.db_path or self.db_path == ":memory:":
             return
         if self._scrubbing is not None and not self._scrubbing.done():
-            request_scrub(self.core.db)  # one more after the current one
+            if erasure:
+                request_scrub(self.core.db)  # one more after the current one
             return
 
         async def scrub() -> None:
+            wanted = erasure
             while True:
-                if await asyncio.to_thread(checkpoint_truncate, self.db_path):
+                done = await truncate_wal(self.db_path)
+                # An erasure committed while this one ran may postdate it: one more pass then.
+                later = take_scrub_request(self.core.db)
+                if done:
                     self.counters["wal_truncations"] += 1
-                    if not take_scrub_request(self.core.db):
+                    self._scrub_backoff.reset()
+                    if not later:
                         return
+                    wanted = True
+                elif not (wanted or later):
+                    return  # only the size: the next update or the periodic checkpoint tries again
                 else:
-                    await self.backoff.child().wait()
+                    wanted = True
+                    await self._scrub_backoff.wait()
 
         self._scrubbing = asyncio.create_task(scrub(), name="wal-scrub")
 
