@@ -27,7 +27,7 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.handlers import Services, on_error, on_event
 from bot.http import AiohttpRequest
 from bot.intake import Intake, call_until_it_works, poll, serve_webhook, truncate_wal, webhook_secret
-from bot.jobs import run_job, run_purge
+from bot.jobs import run_job, run_purge, unfinished_jobs
 from bot.dispatch import Dispatcher, TelegramLimits
 from bot.settings import Settings
 from dialogs.catalog import LANGUAGES
@@ -251,6 +251,10 @@ async def _serve(app: Application, settings: Settings, stop: asyncio.Event, read
         try:
             await call_until_it_works("setMyCommands", lambda: _post_init(app), stop, backoff.child())
             intake.replay_unhandled()
+            for job_id, job in unfinished_jobs(services.core):
+                logger.info("delivering a %s interrupted by the last stop", job.kind)
+                app.create_task(run_job(services.core, services.dispatcher, settings.db_path, job, job_id),
+                                name=f"organizer-{job.kind}")
             dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=DISPATCH_TICK_SECONDS))
             app.job_queue.run_repeating(_wake_dispatcher, interval=DISPATCH_TICK_SECONDS, first=DISPATCH_TICK_SECONDS,
                                         name="wake-dispatcher")

@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.convert import refused_button, to_event
-from bot.jobs import run_job
+from bot.jobs import record_job, run_job
 from dialogs.core import Core
 from storage import audit
 
@@ -52,11 +52,13 @@ async def on_event(update: Update, context: CareContext) -> None:
     except Exception:
         logger.exception("update %s (%s) failed in the core", update.update_id, event.kind)
         outcome = services.core.handle_failure(event)
+    # Written down before anything awaits: a stop from here on still delivers them at the next start.
+    jobs = [(record_job(services.core, job), job) for job in outcome.jobs]
     if update.callback_query is not None:
         await answer_button(update, outcome.toast, outcome.alert)
     await services.dispatcher.deliver_now(outcome.outbox_ids)
-    for job in outcome.jobs:
-        context.application.create_task(run_job(services.core, services.dispatcher, services.settings.db_path, job),
+    for job_id, job in jobs:
+        context.application.create_task(run_job(services.core, services.dispatcher, services.settings.db_path, job, job_id),
                                         name=f"organizer-{job.kind}")
 
 

@@ -221,7 +221,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         8,
-        "updates the library cannot read are set aside; handled update ids and sent messages pruned by age",
+        "updates the library cannot read are set aside; organizers' jobs survive a restart; pruning by age",
         """
         CREATE TABLE quarantined_updates (
             update_id INTEGER PRIMARY KEY,
@@ -231,6 +231,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             received_at TEXT NOT NULL
         );
         CREATE INDEX quarantined_chat ON quarantined_updates(chat_id);
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,               -- export | report: an organizer's file, made off the event loop
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER,
+            params TEXT NOT NULL,             -- JSON: filters, day (never member text)
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0
+        );
         CREATE INDEX processed_updates_done ON processed_updates(done_at);
         CREATE INDEX outbox_sent ON outbox(status, sent_at);
         """,
