@@ -128,3 +128,43 @@ async def test_a_full_disk_is_waited_out(standin, tmp_path, monkeypatch):
         await standin.wait_for(lambda: bool(member.messages), 10)
         assert "Choose your language" in member.last.text
         assert len(failures) == 4 and bot.intake.counters["poll_db"] == 4
+
+
+async def test_replies_held_back_by_an_outage_go_out_as_soon_as_the_api_answers_again(standin, tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from telegram.error import NetworkError
+
+    from bot import dispatch
+
+    outage = {"on": True}
+    send = dispatch.send_item
+
+    async def unreachable_while_out(bot, item):
+        if outage["on"]:
+            raise NetworkError("aiohttp.ClientConnectorError: cannot connect")
+        return await send(bot, item)
+
+    monkeypatch.setattr(dispatch, "send_item", unreachable_while_out)
+    async with faulty_bot(standin, tmp_path) as bot:
+        core, first = bot.core, standin.user(8108)
+        await first.command("start")
+
+        def attempts() -> int:
+            row = core.db.execute("SELECT max(attempts) FROM outbox WHERE chat_id = ?", [first.id]).fetchone()
+            return row[0] or 0
+
+        # A long outage: each retry fails and the reply's backoff grows to half a minute.
+        while attempts() < 7:
+            seen = attempts()
+            core.clock.advance(timedelta(seconds=70))
+            await wait_until(lambda: attempts() > seen, 10)
+        waiting = core.db.execute("SELECT not_before FROM outbox WHERE chat_id = ? AND status = 'pending'",
+                                  [first.id]).fetchone()[0]
+        assert waiting > (core.clock() + timedelta(seconds=20)).isoformat()
+        outage["on"] = False
+        second = standin.user(8109)
+        await second.command("start")  # the first message through after the outage...
+        await standin.wait_for(lambda: bool(second.messages), 10)
+        await standin.wait_for(lambda: bool(first.messages), 10)  # ...and the held reply follows, not 30 s later
+        assert "Choose your language" in first.last.text
