@@ -42,10 +42,12 @@ class Backoff:
     def reset(self) -> None:
         self.failures = 0
 
-    def child(self) -> "Backoff":
-        """A fresh backoff with the same settings (one per kind of fault)."""
-        child = Backoff(self.base, self.cap, sleep=self._sleep, rng=self._rng)
-        self.children.append(child)
+    def child(self, *, base: float | None = None, cap: float | None = None, track: bool = True) -> "Backoff":
+        """A fresh backoff with the same sleep (one per kind of fault); `track=False` for short-lived ones."""
+        child = Backoff(self.base if base is None else base, self.cap if cap is None else cap, sleep=self._sleep,
+                        rng=self._rng)
+        if track:
+            self.children.append(child)
         return child
 
     async def wait(self, stop: asyncio.Event | None = None, *, at_least: float = 0.0) -> float:

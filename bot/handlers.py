@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.backoff import Backoff, transient_db_error
 from bot.convert import refused_button, to_event
 from bot.jobs import record_job, run_job
 from dialogs.core import Core
@@ -47,11 +48,7 @@ async def on_event(update: Update, context: CareContext) -> None:
     event = to_event(update)
     if event is None:
         return
-    try:
-        outcome = services.core.handle(event)
-    except Exception:
-        logger.exception("update %s (%s) failed in the core", update.update_id, event.kind)
-        outcome = services.core.handle_failure(event)
+    outcome = await handle_patiently(services, event)
     # Written down before anything awaits: a stop from here on still delivers them at the next start.
     jobs = [(record_job(services.core, job), job) for job in outcome.jobs]
     if update.callback_query is not None:
@@ -60,6 +57,26 @@ async def on_event(update: Update, context: CareContext) -> None:
     for job_id, job in jobs:
         context.application.create_task(run_job(services.core, services.dispatcher, services.settings.db_path, job, job_id),
                                         name=f"organizer-{job.kind}")
+
+
+# A database another process holds locked (past SQLite's own 5 s wait) or a full disk: the turn is rolled
+# back whole, so it is tried again after a backoff (about 30 s in all) before the member is told sorry.
+DB_RETRIES = 7
+
+
+async def handle_patiently(services: Services, event):
+    """The core's outcome for an event; transient database faults are waited out without blocking anyone else."""
+    backoff = services.intake.backoff.child(base=0.25, cap=10.0, track=False) if services.intake else Backoff(0.25, 10.0)
+    for attempt in range(DB_RETRIES + 1):
+        try:
+            return services.core.handle(event)
+        except Exception as err:  # noqa: BLE001 - a bug must still end in an apology, never in silence
+            if transient_db_error(err) and attempt < DB_RETRIES:
+                delay = await backoff.wait()
+                logger.warning("update %s: database unavailable (%s); trying again in %.1fs", event.update_id, err, delay)
+                continue
+            logger.exception("update %s (%s) failed in the core", event.update_id, event.kind)
+            return services.core.handle_failure(event)
 
 
 async def answer_button(update: Update, toast: str, alert: bool = False) -> None:

@@ -168,3 +168,24 @@ async def test_replies_held_back_by_an_outage_go_out_as_soon_as_the_api_answers_
         await standin.wait_for(lambda: bool(second.messages), 10)
         await standin.wait_for(lambda: bool(first.messages), 10)  # ...and the held reply follows, not 30 s later
         assert "Choose your language" in first.last.text
+
+
+async def test_a_turn_that_meets_a_locked_database_is_tried_again_and_the_member_gets_the_real_answer(standin, tmp_path,
+                                                                                                      monkeypatch):
+    async with faulty_bot(standin, tmp_path) as bot:
+        core = bot.core
+        original = type(core).handle
+        locked = []
+
+        def locked_twice(self, ev):
+            if ev.kind == "command" and len(locked) < 2:
+                locked.append(ev.update_id)
+                raise sqlite3.OperationalError("database is locked")  # past SQLite's own 5 s wait
+            return original(self, ev)
+
+        monkeypatch.setattr(type(core), "handle", locked_twice)
+        member = standin.user(8110)
+        await member.command("start")
+        await standin.wait_for(lambda: bool(member.messages), 10)
+        assert "Choose your language" in member.last.text  # not "something went wrong"
+        assert len(locked) == 2 and len(member.messages) == 1
