@@ -156,14 +156,16 @@ class Intake:
         queue = self._queues[key]
         try:
             while queue:
-                await self._process(queue.popleft())
+                update = queue.popleft()
+                try:
+                    await self._process(update)
+                except Exception as err:  # noqa: BLE001 - one update's trouble never stalls the chat's queue
+                    logger.error("update %s: %s after handling", update.update_id, type(err).__name__)
         finally:
             # No await between the last check and here: an update accepted now starts a new worker.
             del self._workers[key]
-            if not queue:
+            if not queue:  # else cancelled with work left (shutdown): replayed at the next start
                 del self._queues[key]
-            else:  # cancelled with work left (shutdown): replayed at the next start
-                pass
 
     async def _process(self, update: Update) -> None:
         processor = self.app.update_processor
