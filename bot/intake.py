@@ -119,27 +119,24 @@ class Intake:
         logger.info("update %s was delivered again; ignored", update.update_id)
         return False
 
-    def accept(self, update: Update) -> None:
-        """Record an update already parsed and start handling it (a re-delivered one is dropped here)."""
-        if self.core.record_update(update.update_id, update.to_dict()):
-            self._enqueue(update)
-        else:
-            logger.info("update %s was delivered again; ignored", update.update_id)
-
     def _parse(self, raw: dict) -> Update | None:
         """The update, or None after setting it aside in quarantine (content never logged)."""
         try:
             return Update.de_json(raw, self.app.bot)
         except Exception as err:  # noqa: BLE001 - whatever the library chokes on
-            reason = type(err).__name__
-            with self.core.db.atomic():
-                updates_repo.quarantine(self.core.db, raw["update_id"], raw, reason, self.core.clock())
-                # A recorded-but-unreadable update must not be replayed at every start.
-                updates_repo.mark_done(self.core.db, raw["update_id"], self.core.clock(), status="failed")
-            self.counters["quarantined"] += 1
-            logger.warning("update %s could not be read (%s); set aside in quarantined_updates (%d so far)",
-                           raw["update_id"], reason, self.counters["quarantined"])
+            self.set_aside(raw, err)
             return None
+
+    def set_aside(self, raw: dict, err: BaseException) -> None:
+        """Quarantine one update: stored raw, counted, logged by id and exception type only."""
+        reason = type(err).__name__
+        with self.core.db.atomic():
+            updates_repo.quarantine(self.core.db, raw["update_id"], raw, reason, self.core.clock())
+            # A recorded-but-unreadable update must not be replayed at every start.
+            updates_repo.mark_done(self.core.db, raw["update_id"], self.core.clock(), status="failed")
+        self.counters["quarantined"] += 1
+        logger.warning("update %s could not be read (%s); set aside in quarantined_updates (%d so far)",
+                       raw["update_id"], reason, self.counters["quarantined"])
 
     # ------------------------------------------------------------ handling, in order per chat
 
@@ -311,6 +308,10 @@ async def poll(intake: Intake, stop: asyncio.Event, *, timeout: int = 25, backof
                     intake.counters["not_an_update"] += 1
                     logger.warning("getUpdates returned something that is not an update; skipped")
                     continue
+                except sqlite3.OperationalError:
+                    raise
+                except Exception as err:  # noqa: BLE001 - a bug with one update must not stop the others
+                    intake.set_aside(raw, err)
                 offset = max(offset, raw["update_id"] + 1)
         except sqlite3.OperationalError as err:
             if not transient_db_error(err):
