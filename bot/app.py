@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import time as dtime
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -232,6 +232,9 @@ async def _serve(app: Application, settings: Settings, stop: asyncio.Event, read
     # The Bot API may be unreachable at start (network down, a restart of a local server): wait for it.
     try:
         await call_until_it_works("getMe", app.initialize, stop, backoff.child())
+    except InvalidToken:
+        # The library's message quotes the token: never let it reach a traceback.
+        raise SystemExit("Telegram rejected the bot token (TELEGRAM_BOT_TOKEN): check it with @BotFather.") from None
     finally:
         if not app._initialized:  # noqa: SLF001 - stopped before the API was ever reached: close our HTTP sessions
             for request in (app.bot.request, app.bot._request[0]):  # noqa: SLF001

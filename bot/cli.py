@@ -68,9 +68,15 @@ def run() -> None:
         asyncio.run(run_demo(settings, speed=float(os.environ.get("CAREBOT_DEMO_SPEED", "1"))))
         return
     configure_logging(settings.log_level)
-    from bot.app import serve
+    try:
+        asyncio.run(_serve_until_signal(settings))
+    except Exception as err:  # noqa: BLE001 - the traceback goes out redacted: a library's text may quote the token
+        import traceback
 
-    asyncio.run(_serve_until_signal(settings))
+        from bot.http import redact
+
+        sys.stderr.write(redact("".join(traceback.format_exception(err))))
+        raise SystemExit(1) from None
 
 
 async def _serve_until_signal(settings: Settings) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 import traceback
 
 import pytest
@@ -60,6 +62,19 @@ def test_log_lines_and_tracebacks_are_redacted_whatever_logs_them():
         raise RuntimeError(f"failed to reach https://api.telegram.org/bot{TOKEN}/getMe")
     except RuntimeError:
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "call to %s failed", (f"/bot{TOKEN}/x",),
-                                   exc_info=__import__("sys").exc_info())
+                                   exc_info=sys.exc_info())
     line = RedactingFormatter("%(message)s").format(record)
     assert "<token>" in line and TOKEN.split(":")[1] not in line
+
+
+async def test_a_rejected_token_stops_the_start_with_a_message_that_does_not_quote_it(standin_with_real_looking_token,
+                                                                                     tmp_path):
+    from bot.app import build_core, serve
+    from tests.conftest import bot_settings
+
+    wrong = "8123456789:AAH-not-the-right-one-but-looks-real-99"
+    settings = bot_settings(standin_with_real_looking_token, tmp_path / "carebot.db", token=wrong)
+    with pytest.raises(SystemExit) as stopped:
+        await serve(settings, asyncio.Event(), core=build_core(settings))
+    shown = str(stopped.value) + "".join(traceback.format_exception(stopped.value))
+    assert "rejected the bot token" in shown and wrong.split(":")[1] not in shown
