@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import time as dtime
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -22,12 +22,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.backoff import Backoff
 from bot.concurrency import PerChatUpdateProcessor
 from bot.handlers import Services, on_error, on_event
 from bot.health import HealthServer, MeteredRequest, Metrics
 from bot.sender import set_training_mark
-from bot.intake import Intake, poll, serve_webhook
-from bot.jobs import run_job, run_purge
+from bot.intake import Intake, call_until_it_works, poll, serve_webhook, truncate_wal, webhook_secret
+from bot.jobs import run_job, run_purge, unfinished_jobs
 from bot.dispatch import Dispatcher, TelegramLimits
 from bot.settings import Settings
 from dialogs.catalog import LANGUAGES
@@ -39,12 +40,18 @@ from storage.report import report_schedule
 from dialogs.core import Core
 from dialogs.parsing import warm_up
 from knowledge.campaign import load_campaign
-from storage.db import checkpoint_passive, open_db, stop_auto_checkpoints
+from storage import outbox as outbox_repo
+from storage import updates as updates_repo
+from storage.db import (JOURNAL_SIZE_LIMIT, checkpoint_passive, checkpoint_truncate, close_db, open_db,
+                        stop_auto_checkpoints, take_scrub_request, wal_size)
 
 logger = logging.getLogger(__name__)
 
 DISPATCH_TICK_SECONDS = 1.0
-CHECKPOINT_SECONDS = 5.0
+CHECKPOINT_SECONDS = 2.0
+# A TRUNCATE checkpoint at least this often (and at once after an erasure, or when the WAL passes its limit).
+TRUNCATE_SECONDS = 60.0
+PRUNE_SECONDS = 3600.0
 # Connections to the Bot API kept open at once.
 HTTP_POOL_SIZE = 32
 
@@ -169,10 +176,45 @@ async def _announcement_progress(context) -> None:
 
 
 async def _checkpoint(context) -> None:
-    """Copy the WAL into the database file off the event loop (the fsync can take a while on a busy disk)."""
-    path = context.bot_data.settings.db_path
-    if path != ":memory:":
+    """Copy the WAL into the database file off the event loop (the fsync can take a while on a busy disk).
+
+    Usually passive (never blocks a write). A TRUNCATE (which empties the -wal file, and with it the old
+    versions of erased rows) runs after an erasure, when the WAL passes JOURNAL_SIZE_LIMIT, and every minute.
+    """
+    services: Services = context.bot_data
+    path = services.settings.db_path
+    if path == ":memory:":
+        return
+    loop = asyncio.get_running_loop()
+    last = getattr(services, "last_truncate", 0.0)
+    scrub = take_scrub_request(services.core.db)
+    size = wal_size(path)
+    if scrub or size > JOURNAL_SIZE_LIMIT or loop.time() - last >= TRUNCATE_SECONDS:
+        started = loop.time()
+        done = await truncate_wal(path)
+        logger.debug("WAL checkpoint (TRUNCATE) of %.1f MB: %s in %.0f ms", size / 2**20, "done" if done else "busy",
+                     (loop.time() - started) * 1000)
+        if done:
+            services.last_truncate = loop.time()
+        elif scrub:
+            from storage.db import request_scrub
+
+            request_scrub(services.core.db)  # next time
+    else:
         await asyncio.to_thread(checkpoint_passive, path)
+
+
+async def _prune(context) -> None:
+    """Handled update ids after a week, set-aside updates after two, sent messages' rows after a month."""
+    core = context.bot_data.core
+    now = core.clock()
+    with core.db.atomic():
+        n_updates = updates_repo.prune(core.db, now)
+        n_quarantine = updates_repo.prune_quarantine(core.db, now)
+        n_outbox = outbox_repo.prune_sent(core.db, now)
+    if n_updates or n_quarantine or n_outbox:
+        logger.info("pruned %d update id(s), %d set-aside update(s), %d sent message row(s)", n_updates, n_quarantine,
+                    n_outbox)
 
 
 async def _wake_dispatcher(context) -> None:
@@ -180,16 +222,18 @@ async def _wake_dispatcher(context) -> None:
     context.bot_data.dispatcher.wake()
 
 
-async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = None, ready: asyncio.Event | None = None) -> None:
-    """Run the bot until `stop` is set: polling, or a webhook when one is configured."""
+async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = None, ready: asyncio.Event | None = None,
+                backoff: Backoff | None = None, intake_ready=None) -> None:
+    """Run the bot until `stop` is set: polling, or a webhook when one is configured.
+
+    Transient faults (the Bot API unreachable, 429, 409, a locked or full database) never end it:
+    they are waited out with `backoff` (tests pass one with a fake sleep).
+    """
     settings.check_staging()  # refuse a fast clock on a real campaign bot, before anything starts
+    owns_core = core is None
+    backoff = backoff or Backoff()
     app = build_application(settings, core)
     services: Services = app.bot_data
-    warm_up()  # the first member to type a date shouldn't wait for dateparser to load
-    # Everything loaded so far (dateparser's tables, the matchers, PTB) lives for the whole run:
-    # keep it out of the garbage collector's full passes, which otherwise pause every reply.
-    gc.collect()
-    gc.freeze()
     set_training_mark(services.core.catalog.t("en", "staging.mark") if settings.staging else "")
     if settings.staging:
         logger.warning("staging bot: every message is marked as training; clock speed %g", settings.clock_speed)
@@ -201,20 +245,64 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
         except OSError as err:
             logger.warning("health endpoint not started on %s:%s (%s)", settings.health_listen, settings.health_port,
                            type(err).__name__)
+    try:
+        await _serve(app, settings, stop, ready, backoff, intake_ready)
+    finally:
+        if health is not None:
+            await health.stop()
+        if settings.db_path != ":memory:":
+            # Nothing of an erased member may stay in the -wal after a stop: empty it (and close, when it is ours).
+            if owns_core:
+                close_db(services.core.db, settings.db_path)
+            else:
+                await asyncio.to_thread(checkpoint_truncate, settings.db_path)
+
+
+async def _serve(app: Application, settings: Settings, stop: asyncio.Event, ready, backoff: Backoff, intake_ready) -> None:
+    services: Services = app.bot_data
+    warm_up()  # the first member to type a date shouldn't wait for dateparser to load
+    # Everything loaded so far (dateparser's tables, the matchers, PTB) lives for the whole run:
+    # keep it out of the garbage collector's full passes, which otherwise pause every reply.
+    gc.collect()
+    gc.freeze()
+    # Webhook mode never runs unauthenticated: a configured secret is checked, or one is generated.
+    secret = webhook_secret(settings.webhook_secret) if settings.webhook_url else ""
+    # The Bot API may be unreachable at start (network down, a restart of a local server): wait for it.
+    try:
+        await call_until_it_works("getMe", app.initialize, stop, backoff.child())
+    except InvalidToken:
+        # The library's message quotes the token: never let it reach a traceback.
+        raise SystemExit("Telegram rejected the bot token (TELEGRAM_BOT_TOKEN): check it with @BotFather.") from None
+    finally:
+        if not app._initialized:  # noqa: SLF001 - stopped before the API was ever reached: close our HTTP sessions
+            for request in (app.bot.request, app.bot._request[0]):  # noqa: SLF001
+                await request.shutdown()
+    if stop.is_set():
+        if app._initialized:  # noqa: SLF001
+            await app.shutdown()
+        return
     async with app:
         await app.start()
-        intake = Intake(app, services.core)
+        intake = Intake(app, services.core, db_path=settings.db_path, backoff=backoff)
+        services.intake = intake
+        if intake_ready is not None:
+            intake_ready(intake)
         dispatcher_stop = asyncio.Event()
         dispatching = None
         try:
-            await _post_init(app)
+            await call_until_it_works("setMyCommands", lambda: _post_init(app), stop, backoff.child())
             intake.replay_unhandled()
+            for job_id, job in unfinished_jobs(services.core):
+                logger.info("delivering a %s interrupted by the last stop", job.kind)
+                app.create_task(run_job(services.core, services.dispatcher, settings.db_path, job, job_id),
+                                name=f"organizer-{job.kind}")
             dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=DISPATCH_TICK_SECONDS))
             app.job_queue.run_repeating(_wake_dispatcher, interval=DISPATCH_TICK_SECONDS, first=DISPATCH_TICK_SECONDS,
                                         name="wake-dispatcher")
             app.job_queue.run_repeating(_announcement_progress, interval=10, first=10, name="announcement-progress")
             stop_auto_checkpoints(services.core.db)
             app.job_queue.run_repeating(_checkpoint, interval=CHECKPOINT_SECONDS, first=CHECKPOINT_SECONDS, name="wal-checkpoint")
+            app.job_queue.run_repeating(_prune, interval=PRUNE_SECONDS, first=60, name="prune")
             tz = services.core.campaign.tz
             daily_at = report_schedule(services.core.campaign).daily_at
             app.job_queue.run_daily(_daily_report, time=daily_at.replace(tzinfo=tz), name="daily-report")
@@ -228,9 +316,9 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
                 ready.set()
             if settings.webhook_url:
                 await serve_webhook(intake, stop, url=settings.webhook_url, listen=settings.webhook_listen,
-                                    port=settings.webhook_port, secret=settings.webhook_secret)
+                                    port=settings.webhook_port, secret=secret, backoff=backoff.child())
             else:
-                await poll(intake, stop, timeout=settings.poll_timeout)
+                await poll(intake, stop, timeout=settings.poll_timeout, backoff=backoff.child())
         finally:
             await intake.drain()
             dispatcher_stop.set()
@@ -238,5 +326,3 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
             if dispatching is not None:
                 await dispatching
             await app.stop()
-            if health is not None:
-                await health.stop()

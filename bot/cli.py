@@ -16,10 +16,30 @@ from bot.settings import SETTINGS, Settings
 logger = logging.getLogger(__name__)
 
 
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then removes any bot token from the line and its traceback (a last line of defence)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from bot.http import redact
+
+        return redact(super().format(record))
+
+
+class NoRawUpdates(logging.Filter):
+    """python-telegram-bot logs a whole batch of raw updates (members' texts, names) when one fails to parse."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Error while parsing updates")
+
+
 def configure_logging(level: str) -> None:
     """Logging for the whole process; only the entry point does this."""
     logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("telegram.Bot", "telegram.ext.ExtBot"):
+        logging.getLogger(name).addFilter(NoRawUpdates())
     # httpx logs every request URL, and a Bot API URL carries the bot token;
     # python-telegram-bot logs whole updates (what members wrote) at DEBUG.
     # Neither may ever reach the logs, whatever level carebot itself runs at.
@@ -31,6 +51,9 @@ def configure_logging(level: str) -> None:
 @click.group()
 def main() -> None:
     """carebot: stands beside members whose therapy is canceled during a strike."""
+    # Every file the bot or a command writes (database, -wal, -shm, exports, letters, charts) is the
+    # owner's alone: 0600 files, 0700 directories.
+    os.umask(0o077)
 
 
 @main.command()
@@ -46,9 +69,15 @@ def run() -> None:
         asyncio.run(run_demo(settings, speed=float(os.environ.get("CAREBOT_DEMO_SPEED", "1"))))
         return
     configure_logging(settings.log_level)
-    from bot.app import serve
+    try:
+        asyncio.run(_serve_until_signal(settings))
+    except Exception as err:  # noqa: BLE001 - the traceback goes out redacted: a library's text may quote the token
+        import traceback
 
-    asyncio.run(_serve_until_signal(settings))
+        from bot.http import redact
+
+        sys.stderr.write(redact("".join(traceback.format_exception(err))))
+        raise SystemExit(1) from None
 
 
 async def _serve_until_signal(settings: Settings) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import click
 
 from bot.cli_common import db_option
+from storage.db import close_db, make_private, private_dir
 
 logger = logging.getLogger(__name__)
 
@@ -102,15 +104,23 @@ def export_command(fmt, since, until, facility, status, out, include_contact, as
     audit.record(env.db, actor=as_user, action=action, now=env.now(),
                  detail=json.dumps({**filters, "rows": result.rows}, sort_keys=True))
     out = out or Path(result.filename)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(result.content)
+    private_dir(out.parent)
+    _write_private(out, result.content)
     dictionary = out.with_name(out.name.rsplit(".", 1)[0] + ".dictionary.csv")
-    dictionary.write_bytes(result.dictionary)
+    _write_private(dictionary, result.dictionary)
     logger.info("export written: %d rows, %s", result.rows, fmt)
     click.echo(f"✓ {result.rows} cases → {out}")
     click.echo(f"  data dictionary → {dictionary}")
     if include_contact:
         click.echo("  contains contact details: keep it private, delete it when done.")
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Write a file only its owner can read (0600), whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(content)
+    make_private(path)  # an older file keeps its mode through O_TRUNC
 
 
 @click.command("report")
@@ -131,9 +141,11 @@ def report_command(day, out_dir, public, lang, db_path=None) -> None:
     report = build_report(env.db, env.campaign, day=day, public=public, small_count=schedule.small_count)
     text = render_report_text(report, lang=lang, for_html=False)
     out_dir = out_dir or Path(f"report-{day.isoformat()}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "report.txt").write_text(text, encoding="utf-8")
+    private_dir(out_dir)
+    _write_private(out_dir / "report.txt", text.encode("utf-8"))
     charts = render_charts(env.db, report, out_dir, lang=lang)
+    for chart in charts:
+        make_private(chart)
     click.echo(text)
     click.echo(f"✓ {out_dir / 'report.txt'}, " + ", ".join(p.name for p in charts))
 
@@ -183,6 +195,9 @@ def purge_command(days, dry_run, db_path=None) -> None:
     env = _env()
     days = days or retention_days(env.campaign)
     result = purge(env.db, now=env.now(), days=days, dry_run=dry_run)
+    if not dry_run:
+        # The erased rows' old versions sit in the -wal until a TRUNCATE checkpoint: do it now, then close.
+        close_db(env.db, env.settings.db_path)
     verb = "would be" if dry_run else "were"
     click.echo(("Dry run: nothing changed. " if dry_run else "")
                + f"Retention {days} days (closed before {result.cutoff:%Y-%m-%d %H:%M} UTC):")

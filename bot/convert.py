@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Message, Update
 
 from dialogs.model import Event
@@ -24,6 +26,26 @@ def _thread_and_reply(msg: Message | None) -> dict:
         "reply_to_user_id": (reply.from_user.id if reply is not None and reply.from_user is not None
                              and not reply.from_user.is_bot else None),
     }
+
+
+# Telegram's limit for callback data; and no number the bot puts in a button is longer than a 64-bit id.
+CALLBACK_DATA_MAX_BYTES = 64
+_LONG_NUMBER = re.compile(r"\d{19,}")
+
+
+def refused_button(update: Update) -> str | None:
+    """Why a button press can't be genuine, or None. The bot made every button it can receive, so a press
+    with data it could never have made, or by someone else in a member's private chat, is forged."""
+    q = update.callback_query
+    if q is None:
+        return None
+    data = q.data or ""
+    if len(data.encode("utf-8")) > CALLBACK_DATA_MAX_BYTES or _LONG_NUMBER.search(data):
+        return "malformed"
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private" and q.from_user is not None and q.from_user.id != chat.id:
+        return "not_the_chat_owner"
+    return None
 
 
 def to_event(update: Update) -> Event | None:

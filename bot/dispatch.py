@@ -30,6 +30,7 @@ from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken
 
 from bot.sender import send_item
 from dialogs.core import Core
+from storage import outbox as outbox_repo
 from storage.models import OutboxItem
 
 logger = logging.getLogger(__name__)
@@ -151,6 +152,7 @@ class Dispatcher:
         self._busy: set[int] = set()
         self._wake = asyncio.Event()
         self.sent = 0
+        self._outage = False  # a network error since the last message that went through
 
     def wake(self) -> None:
         """Something may be due: look now rather than at the next tick."""
@@ -255,13 +257,25 @@ class Dispatcher:
             self.core.member_unreachable(item.chat_id)
             return True
         except (TimedOut, NetworkError) as err:
+            self._outage = True
             delay = min(60.0, 0.5 * 2 ** min(item.attempts, 7)) * random.uniform(0.8, 1.2)
             self.core.retry_later(item.id, self.core.clock() + timedelta(seconds=delay))
             logger.warning("outbox %s: %s, retrying in %.1fs", item.id, type(err).__name__, delay)
             return False
         self.core.mark_sent(item.id, message_id)
         self.sent += 1
+        if self._outage:
+            self._end_outage()
         return True
+
+    def _end_outage(self) -> None:
+        """A message went through after network errors: what waits out a backoff goes now, not up to a minute later."""
+        self._outage = False
+        with self.core.db.atomic():
+            resumed = outbox_repo.resume_after_outage(self.core.db, self.core.clock())
+        if resumed:
+            logger.info("the Bot API answers again: %d message(s) waiting out a backoff are due now", resumed)
+            self.wake()
 
     def _refused(self, item: OutboxItem, err: BadRequest) -> None:
         message = err.message.lower()

@@ -10,9 +10,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.convert import to_event
-from bot.jobs import run_job
+from bot.backoff import Backoff, transient_db_error
+from bot.convert import refused_button, to_event
+from bot.jobs import record_job, run_job
 from dialogs.core import Core
+from storage import audit
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,8 @@ class Services:
     dispatcher: "object | None" = None
     settings: "object | None" = None
     metrics: "object | None" = None
+    intake: "object | None" = None
+    last_truncate: float = 0.0
 
 
 CareContext = CallbackContext[ExtBot, dict, dict, Services]
@@ -32,24 +36,52 @@ CareContext = CallbackContext[ExtBot, dict, dict, Services]
 
 async def on_event(update: Update, context: CareContext) -> None:
     """Every private-chat update: one event for the core, then its replies."""
+    services = context.bot_data
+    refusal = refused_button(update)
+    if refusal is not None:
+        # Nothing reaches the core; the attempt is audited (who, and why: never the data itself).
+        core = services.core
+        with core.db.atomic():
+            audit.record(core.db, actor=update.effective_user.id if update.effective_user else None,
+                         action="button_refused", now=core.clock(), detail=refusal, allowed=False)
+        logger.warning("update %s: a button press was refused (%s)", update.update_id, refusal)
+        await answer_button(update, "")
+        return
     event = to_event(update)
     if event is None:
         return
-    services = context.bot_data
     started = time.perf_counter()
-    try:
-        outcome = services.core.handle(event)
-    except Exception:
-        logger.exception("update %s (%s) failed in the core", update.update_id, event.kind)
-        outcome = services.core.handle_failure(event)
+    outcome = await handle_patiently(services, event)
+    # Written down before anything awaits: a stop from here on still delivers them at the next start.
+    jobs = [(record_job(services.core, job), job) for job in outcome.jobs]
     if update.callback_query is not None:
         await answer_button(update, outcome.toast, outcome.alert)
     await services.dispatcher.deliver_now(outcome.outbox_ids)
     if services.metrics is not None:
         services.metrics.observe_update(event.kind, time.perf_counter() - started)
-    for job in outcome.jobs:
-        context.application.create_task(run_job(services.core, services.dispatcher, services.settings.db_path, job),
+    for job_id, job in jobs:
+        context.application.create_task(run_job(services.core, services.dispatcher, services.settings.db_path, job, job_id),
                                         name=f"organizer-{job.kind}")
+
+
+# A database another process holds locked (past SQLite's own 5 s wait) or a full disk: the turn is rolled
+# back whole, so it is tried again after a backoff (about 30 s in all) before the member is told sorry.
+DB_RETRIES = 7
+
+
+async def handle_patiently(services: Services, event):
+    """The core's outcome for an event; transient database faults are waited out without blocking anyone else."""
+    backoff = services.intake.backoff.child(base=0.25, cap=10.0, track=False) if services.intake else Backoff(0.25, 10.0)
+    for attempt in range(DB_RETRIES + 1):
+        try:
+            return services.core.handle(event)
+        except Exception as err:  # noqa: BLE001 - a bug must still end in an apology, never in silence
+            if transient_db_error(err) and attempt < DB_RETRIES:
+                delay = await backoff.wait()
+                logger.warning("update %s: database unavailable (%s); trying again in %.1fs", event.update_id, err, delay)
+                continue
+            logger.exception("update %s (%s) failed in the core", event.update_id, event.kind)
+            return services.core.handle_failure(event)
 
 
 async def answer_button(update: Update, toast: str, alert: bool = False) -> None:

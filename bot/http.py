@@ -10,10 +10,20 @@ PTB supports this officially: a `BaseRequest` subclass passed to the builder.
 from __future__ import annotations
 
 import asyncio
+import re
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+
+# A bot token as it appears in a Bot API URL (/bot<id>:<secret>/method) or anywhere else.
+TOKEN_PATTERN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+
+
+def redact(text: str) -> str:
+    """The text with any bot token replaced (errors from aiohttp carry the request URL, token included)."""
+    return TOKEN_PATTERN.sub("<token>", text)
 
 
 class AiohttpRequest(BaseRequest):
@@ -75,7 +85,8 @@ class AiohttpRequest(BaseRequest):
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
                 return response.status, await response.read()
-        except asyncio.TimeoutError as err:
-            raise TimedOut from err
+        except asyncio.TimeoutError:
+            raise TimedOut from None
         except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+            # `from None`: aiohttp's exception (its text holds the URL with the token) stays out of any traceback.
+            raise NetworkError(f"aiohttp.{type(err).__name__}: {redact(str(err))}") from None

@@ -34,7 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("webhook_url", "CAREBOT_WEBHOOK_URL", "", "Public HTTPS URL Telegram posts updates to. Empty: long polling."),
     Setting("webhook_listen", "CAREBOT_WEBHOOK_LISTEN", "127.0.0.1", "Address the webhook server listens on."),
     Setting("webhook_port", "CAREBOT_WEBHOOK_PORT", "8443", "Port the webhook server listens on."),
-    Setting("webhook_secret", "CAREBOT_WEBHOOK_SECRET", "", "Secret Telegram sends with each webhook call (X-Telegram-Bot-Api-Secret-Token).", secret=True),
+    Setting("webhook_secret", "CAREBOT_WEBHOOK_SECRET", "", "Secret Telegram sends with each webhook call (X-Telegram-Bot-Api-Secret-Token). Empty: a random one at each start.", secret=True),
     Setting("poll_timeout", "CAREBOT_POLL_TIMEOUT", "25", "Long-polling timeout in seconds."),
     Setting("max_concurrent_updates", "CAREBOT_MAX_CONCURRENT_UPDATES", "64",
             "Updates handled at once (each chat's own updates are always handled in order)."),

@@ -316,6 +316,9 @@ class StandIn:
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
+        fault = self._api_fault(method)
+        if fault is not None:
+            return fault
         params = await self._params(request)
         trouble = await self._trouble(request, method, params)
         if trouble is not None:
@@ -334,6 +337,42 @@ class StandIn:
             self.errors.append((method, 400, description))
             return web.json_response({"ok": False, "error_code": 400, "description": description}, status=400)
         return web.json_response({"ok": True, "result": result})
+
+    # ---------------------------------------------------------- faults of the API itself (not of one message)
+
+    def fail_get_updates(self, status: int, times: int = 1, *, retry_after: int = 1) -> None:
+        """The next `times` getUpdates calls answer `status`: 429 (with retry_after), 409 (another instance), 502..."""
+        faults = getattr(self, "_get_updates_faults", [])
+        faults.extend([(status, retry_after)] * times)
+        self._get_updates_faults = faults
+        self.api_faults_served = getattr(self, "api_faults_served", 0)
+
+    def redirect_everything(self, on: bool = True) -> None:
+        """Every Bot API call answers with a redirect to itself (aiohttp gives up, its error naming the URL)."""
+        self._redirecting = on
+
+    async def go_down(self) -> None:
+        """The Bot API becomes unreachable (connections refused) until `come_back`."""
+        await self.stop()
+
+    async def come_back(self) -> None:
+        """The Bot API is reachable again on the same port."""
+        await self.start(self.port)
+
+    def _api_fault(self, method: str) -> web.Response | None:
+        if getattr(self, "_redirecting", False):
+            return web.Response(status=302, headers={"Location": f"{self.base_url}{self.token}/{method}"})
+        faults = getattr(self, "_get_updates_faults", None)
+        if method.lower() != "getupdates" or not faults:
+            return None
+        status, retry_after = faults.pop(0)
+        self.api_faults_served += 1
+        descriptions = {409: "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
+                             "is running", 429: f"Too Many Requests: retry after {retry_after}", 502: "Bad Gateway"}
+        body = {"ok": False, "error_code": status, "description": descriptions.get(status, "Error")}
+        if status == 429:
+            body["parameters"] = {"retry_after": retry_after}
+        return web.json_response(body, status=status)
 
     # ---------------------------------------------------------- Bot API methods
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from pathlib import Path
 
@@ -12,19 +13,51 @@ from storage.migrations import MIGRATIONS
 
 logger = logging.getLogger(__name__)
 
+# The write-ahead log is cut back to this size whenever it restarts after a checkpoint.
+JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024
+# Files holding members' data are readable by the bot's own user only.
+PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
+
+
+def make_private(path: str | Path) -> None:
+    """chmod 0600 a file we created (best effort: a file owned by someone else is left alone)."""
+    try:
+        os.chmod(path, PRIVATE_FILE)
+    except (FileNotFoundError, PermissionError):
+        pass
+
+
+def private_dir(path: str | Path) -> Path:
+    """Create a directory (and its parents) as 0700; an existing one is left as it is."""
+    path = Path(path)
+    if not path.exists():
+        path.mkdir(parents=True, mode=PRIVATE_DIR, exist_ok=True)
+        os.chmod(path, PRIVATE_DIR)  # mkdir's mode is masked by the umask
+    return path
+
+
+def _private_sidecars(path: str | Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(f"{path}{suffix}"):
+            make_private(f"{path}{suffix}")
+
 
 def open_db(path: str | Path = "carebot.db", *, migrate: bool = True) -> sqlite_utils.Database:
     """Open (and by default migrate) the carebot database at `path` (':memory:' for tests)."""
     if str(path) == ":memory:":
         conn = sqlite3.connect(":memory:", check_same_thread=False)
     else:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(path).parent)
+        if not os.path.exists(path):
+            # Created 0600 before SQLite opens it; SQLite gives the -wal and -shm the database's mode.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
     # Transactions are explicit (db.atomic()); autocommit otherwise.
     conn.isolation_level = None
     db = sqlite_utils.Database(conn)
     if str(path) != ":memory:":
         db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
     # NORMAL is durable against a process crash (kill -9) in WAL mode; only a
     # power loss can lose the last commits.
     db.execute("PRAGMA synchronous=NORMAL")
@@ -34,6 +67,8 @@ def open_db(path: str | Path = "carebot.db", *, migrate: bool = True) -> sqlite_
     db.execute("PRAGMA busy_timeout=5000")
     if migrate:
         apply_migrations(db)
+    if str(path) != ":memory:":
+        _private_sidecars(path)
     return db
 
 
@@ -87,6 +122,55 @@ def checkpoint(db: sqlite_utils.Database) -> None:
 def stop_auto_checkpoints(db: sqlite_utils.Database) -> None:
     """Leave checkpoints (and their fsync) to `checkpoint_in_background`, so no commit waits for the disk."""
     db.execute("PRAGMA wal_autocheckpoint=0")
+
+
+def checkpoint_truncate(path: str | Path, *, busy_ms: int = 2000) -> bool:
+    """Copy the WAL into the database and cut it to 0 bytes, on a connection of its own (run it in a thread).
+
+    After an erasure this is what removes the member's old row versions from the -wal
+    file. False when readers or a writer kept it from finishing (try again later).
+    """
+    conn = sqlite3.connect(str(path), timeout=busy_ms / 1000)
+    try:
+        conn.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        _private_sidecars(path)
+        return busy == 0
+    except sqlite3.OperationalError as err:
+        logger.warning("WAL checkpoint could not run (%s); will retry", type(err).__name__)
+        return False
+    finally:
+        conn.close()
+
+
+def wal_size(path: str | Path) -> int:
+    """Bytes in the write-ahead log (0 when there is none)."""
+    try:
+        return os.path.getsize(f"{path}-wal")
+    except OSError:
+        return 0
+
+
+def request_scrub(db: sqlite_utils.Database) -> None:
+    """Someone's data was erased on this connection: the WAL must be truncated once the transaction commits."""
+    db._carebot_scrub = True  # noqa: SLF001 - a flag on our own connection wrapper
+
+
+def take_scrub_request(db: sqlite_utils.Database) -> bool:
+    """True (once) if an erasure asked for a TRUNCATE checkpoint since the last call."""
+    wanted = getattr(db, "_carebot_scrub", False)
+    db._carebot_scrub = False
+    return wanted
+
+
+def close_db(db: sqlite_utils.Database, path: str | Path | None = None) -> None:
+    """Checkpoint (TRUNCATE) and close: the last connection to close also removes the -wal and -shm files."""
+    try:
+        if path is not None and str(path) != ":memory:":
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error as err:
+        logger.warning("final checkpoint failed (%s)", type(err).__name__)
+    db.conn.close()
 
 
 def checkpoint_passive(path: str | Path) -> tuple[int, int]:

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from storage import updates
+from storage.db import request_scrub
 from storage.models import Member, dt, to_iso
 
 
@@ -82,6 +84,7 @@ def erase(db: Database, member_id: str) -> int:
         )
     if member.chat_id is not None:
         db.execute("DELETE FROM outbox WHERE chat_id = ?", [member.chat_id])
+        updates.erase_chat(db, member.chat_id)
     db.execute("DELETE FROM outbox WHERE member_id = ?", [member_id])
     db.execute("DELETE FROM desk_notes WHERE escalation_id IN (SELECT id FROM escalations WHERE member_id = ?)", [member_id])
     db.execute(
@@ -91,6 +94,8 @@ def erase(db: Database, member_id: str) -> int:
     )
     db.execute("DELETE FROM conversations WHERE member_id = ?", [member_id])
     db.execute("DELETE FROM members WHERE id = ?", [member_id])
+    # The old row versions still sit in the write-ahead log until a TRUNCATE checkpoint (after the commit).
+    request_scrub(db)
     return len(case_ids)
 
 

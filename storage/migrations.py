@@ -220,6 +220,31 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        8,
+        "updates the library cannot read are set aside; organizers' jobs survive a restart; pruning by age",
+        """
+        CREATE TABLE quarantined_updates (
+            update_id INTEGER PRIMARY KEY,
+            chat_id INTEGER,                  -- best effort, so /delete can erase it too
+            payload TEXT,                     -- the raw update as received (never logged)
+            reason TEXT NOT NULL,             -- the parser's exception type, not its message
+            received_at TEXT NOT NULL
+        );
+        CREATE INDEX quarantined_chat ON quarantined_updates(chat_id);
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,               -- export | report: an organizer's file, made off the event loop
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER,
+            params TEXT NOT NULL,             -- JSON: filters, day (never member text)
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX processed_updates_done ON processed_updates(done_at);
+        CREATE INDEX outbox_sent ON outbox(status, sent_at);
+        """,
+    ),
+    (
         9,
         "the desk: a volunteer's note mode, and why an escalation closed when the member closed their case",
         """

@@ -211,3 +211,25 @@ def set_member(db: Database, item_id: int, member_id: str) -> None:
     """Tie a row to a member (it carries their words: /delete removes it)."""
     db.execute("UPDATE outbox SET member_id = ? WHERE id = ?", [member_id, item_id])
 
+
+def prune_sent(db: Database, now: datetime, keep_days: int = 30) -> int:
+    """Forget messages sent (or refused for good) more than `keep_days` ago.
+
+    Their text is already gone (`_finish` clears it); the rows only map a Telegram
+    message back to a desk card or a member's reply, which stops mattering after a month.
+    """
+    return db.execute(
+        "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND sent_at IS NOT NULL AND sent_at < ?",
+        [to_iso(now - timedelta(days=keep_days))],
+    ).rowcount
+
+
+def resume_after_outage(db: Database, now: datetime, within: timedelta = timedelta(seconds=75)) -> int:
+    """The Bot API answers again: messages waiting out a network backoff (due within `within`) are due now.
+
+    Longer waits (a check-in held until morning, a 429's retry_after is honoured by the limiter) keep theirs.
+    """
+    return db.execute(
+        "UPDATE outbox SET not_before = ? WHERE status = 'pending' AND attempts > 0 AND not_before > ? AND not_before <= ?",
+        [to_iso(now), to_iso(now), to_iso(now + within)],
+    ).rowcount

@@ -59,3 +59,42 @@ def prune(db: Database, now: datetime, keep: timedelta = timedelta(days=7)) -> i
         [to_iso(now - keep)],
     )
     return cur.rowcount
+
+
+def _chat_of(payload: dict) -> int | None:
+    """The chat (or user) an update belongs to, best effort on a payload that may be malformed."""
+    if not isinstance(payload, dict):
+        return None
+    for key in ("message", "edited_message", "callback_query", "my_chat_member", "channel_post"):
+        part = payload.get(key)
+        if not isinstance(part, dict):
+            continue
+        if key == "callback_query":
+            part = part.get("message") if isinstance(part.get("message"), dict) else part
+        chat = part.get("chat") if isinstance(part.get("chat"), dict) else part.get("from")
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return chat["id"]
+    return None
+
+
+def quarantine(db: Database, update_id: int, payload, reason: str, now: datetime) -> bool:
+    """Set aside an update that could not be read (stored raw, never logged); False if it was already."""
+    cur = db.execute(
+        "INSERT OR IGNORE INTO quarantined_updates (update_id, chat_id, payload, reason, received_at) VALUES (?, ?, ?, ?, ?)",
+        [update_id, _chat_of(payload), json.dumps(payload, ensure_ascii=False, separators=(",", ":")), reason, to_iso(now)],
+    )
+    return cur.rowcount == 1
+
+
+def quarantined_count(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM quarantined_updates").fetchone()[0]
+
+
+def erase_chat(db: Database, chat_id: int) -> None:
+    """A member's /delete: their set-aside updates go too."""
+    db.execute("DELETE FROM quarantined_updates WHERE chat_id = ?", [chat_id])
+
+
+def prune_quarantine(db: Database, now: datetime, keep: timedelta = timedelta(days=14)) -> int:
+    """Set-aside updates are kept two weeks for a maintainer to look at, then deleted."""
+    return db.execute("DELETE FROM quarantined_updates WHERE received_at < ?", [to_iso(now - keep)]).rowcount
