@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import time as dtime
+from typing import Callable
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.error import TelegramError
@@ -45,6 +46,17 @@ DISPATCH_TICK_SECONDS = 1.0
 CHECKPOINT_SECONDS = 5.0
 # Connections to the Bot API kept open at once.
 HTTP_POOL_SIZE = 32
+
+
+@dataclass
+class Hooks:
+    """What the test suite and the offline demo wait on instead of sleeping (production passes none)."""
+
+    tick: float = DISPATCH_TICK_SECONDS  # the dispatcher's pass interval when nothing wakes it
+    update_done: Callable[[int], None] | None = None  # an update was handled (its replies sent) or dropped as seen
+    dispatcher_pass: Callable[[], None] | None = None  # the dispatcher finished a pass (due work sent)
+    started: Callable[[Application], None] | None = None  # the bot is running (tests reach its dispatcher)
+    announcements_every: float = 10.0  # seconds between checks of a long announcement's progress
 
 
 def build_core(settings: Settings) -> Core:
@@ -156,10 +168,13 @@ async def _wake_dispatcher(context) -> None:
     context.bot_data.dispatcher.wake()
 
 
-async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = None, ready: asyncio.Event | None = None) -> None:
+async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = None, ready: asyncio.Event | None = None,
+                hooks: Hooks | None = None) -> None:
     """Run the bot until `stop` is set: polling, or a webhook when one is configured."""
+    hooks = hooks or Hooks()
     app = build_application(settings, core)
     services: Services = app.bot_data
+    services.dispatcher.on_pass = hooks.dispatcher_pass
     warm_up()  # the first member to type a date shouldn't wait for dateparser to load
     # Everything loaded so far (dateparser's tables, the matchers, PTB) lives for the whole run:
     # keep it out of the garbage collector's full passes, which otherwise pause every reply.
@@ -168,15 +183,16 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
     async with app:
         await app.start()
         intake = Intake(app, services.core)
+        intake.on_done = hooks.update_done
         dispatcher_stop = asyncio.Event()
         dispatching = None
         try:
             await _post_init(app)
             intake.replay_unhandled()
-            dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=DISPATCH_TICK_SECONDS))
-            app.job_queue.run_repeating(_wake_dispatcher, interval=DISPATCH_TICK_SECONDS, first=DISPATCH_TICK_SECONDS,
-                                        name="wake-dispatcher")
-            app.job_queue.run_repeating(_announcement_progress, interval=10, first=10, name="announcement-progress")
+            dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=hooks.tick))
+            app.job_queue.run_repeating(_wake_dispatcher, interval=hooks.tick, first=hooks.tick, name="wake-dispatcher")
+            app.job_queue.run_repeating(_announcement_progress, interval=hooks.announcements_every,
+                                        first=hooks.announcements_every, name="announcement-progress")
             stop_auto_checkpoints(services.core.db)
             app.job_queue.run_repeating(_checkpoint, interval=CHECKPOINT_SECONDS, first=CHECKPOINT_SECONDS, name="wal-checkpoint")
             tz = services.core.campaign.tz
@@ -184,6 +200,8 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
             app.job_queue.run_daily(_daily_report, time=daily_at.replace(tzinfo=tz), name="daily-report")
             app.job_queue.run_daily(_nightly_purge, time=dtime(3, 30, tzinfo=tz), name="retention-purge")
             logger.info("carebot is running (%s)", "webhook" if settings.webhook_url else "polling")
+            if hooks.started is not None:
+                hooks.started(app)
             if ready is not None:
                 ready.set()
             if settings.webhook_url:

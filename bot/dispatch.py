@@ -20,6 +20,7 @@ import logging
 import random
 import time
 from datetime import timedelta
+from typing import Callable
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot
@@ -81,6 +82,7 @@ class Dispatcher:
         self._busy: set[int] = set()
         self._wake = asyncio.Event()
         self.sent = 0
+        self.on_pass: Callable[[], None] | None = None  # called after each pass (tests and the demo wait on it)
 
     def wake(self) -> None:
         """Something may be due: look now rather than at the next tick."""
@@ -113,6 +115,8 @@ class Dispatcher:
         if recovered:
             logger.info("%d message(s) in flight at the last stop are queued again", recovered)
         while not stop.is_set():
+            # Cleared before the pass, not after: a wake() that comes during a pass brings another one at once.
+            self._wake.clear()
             try:
                 self.core.materialize_due()
                 self.core.materialize_desk()
@@ -121,7 +125,8 @@ class Dispatcher:
                 await self.drain()
             except Exception:  # noqa: BLE001 - the loop must survive one bad batch
                 logger.exception("dispatcher tick failed")
-            self._wake.clear()
+            if self.on_pass is not None:
+                self.on_pass()
             try:
                 await asyncio.wait_for(self._wake.wait(), tick)
             except asyncio.TimeoutError:

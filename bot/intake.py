@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Callable
 
 from aiohttp import web
 from telegram import Update
@@ -31,6 +32,7 @@ class Intake:
         self.app = app
         self.core = core
         self._tasks: set[asyncio.Task] = set()
+        self.on_done: Callable[[int], None] | None = None  # called once an update is handled or dropped (tests, demo)
 
     def replay_unhandled(self) -> int:
         """Handle updates received before a crash but never handled."""
@@ -47,6 +49,8 @@ class Intake:
             self._spawn(update)
         else:
             logger.info("update %s was delivered again; ignored", update.update_id)
+            if self.on_done is not None:
+                self.on_done(update.update_id)
 
     def _spawn(self, update: Update) -> None:
         task = asyncio.create_task(self._process(update))
@@ -58,6 +62,8 @@ class Intake:
             await self.app.process_update(update)
         finally:
             self.core.finish_update(update.update_id)
+            if self.on_done is not None:
+                self.on_done(update.update_id)
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait for updates in progress (on shutdown)."""

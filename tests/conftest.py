@@ -1,22 +1,48 @@
-"""Shared fixtures: a local Telegram stand-in and the real Application running against it."""
+"""Shared fixtures: a local Telegram stand-in and the real Application running against it.
+
+Nothing here sleeps. The bot runs in this process and reports through `bot.app.Hooks` when it
+has handled an update and when its dispatcher finished a pass; the stand-in turns those into
+waits that end the moment the bot is done (see `BotSignals` in bot/standin.py). Moving the
+test clock wakes the dispatcher, so due check-ins go out at once instead of at the next tick.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.app import build_core, serve
+from bot.app import Hooks, build_core, serve
 from bot.settings import Settings
 from bot.standin import StandIn
 from dialogs.clock import FastClock
 from dialogs.core import Core
 
+# The dispatcher's pass interval in tests (production: 1 s). Moving the clock and every reply wake it
+# anyway; the tick only paces retries after a refused send (backoff, 429) and other background work.
+TEST_TICK = 0.1
 
-# Tests set the time; it then runs on (see dialogs/clock.py).
-FakeClock = FastClock
+
+class FakeClock(FastClock):
+    """Tests set the time; it then runs on (see dialogs/clock.py). Moving it wakes the bot's dispatcher."""
+
+    def __init__(self, start: datetime | None = None, speed: float = 1.0):
+        super().__init__(start, speed)
+        self.on_move: list = []
+
+    def set(self, now: datetime, speed: float | None = None) -> None:
+        super().set(now, speed)
+        self._moved()
+
+    def advance(self, delta: timedelta) -> None:
+        super().advance(delta)
+        self._moved()
+
+    def _moved(self) -> None:
+        for callback in self.on_move:
+            callback()
 
 
 # Tuesday, November 24, 2026, 10:00 in Los Angeles.
@@ -29,10 +55,58 @@ class RunningBot:
     core: Core
     settings: Settings
     clock: FakeClock
+    app: object = None
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task | None = None
 
     @property
     def db(self):
         return self.core.db
+
+    @property
+    def dispatcher(self):
+        return self.app.bot_data.dispatcher
+
+    async def quiet(self, passes: int = 2, timeout: float = 10.0) -> None:
+        """Wait until nothing more is coming: every update handled, then `passes` full dispatcher passes
+        that began after this call (what was due at the clock's time has been sent)."""
+        standin = self.standin
+        await standin.until(standin.all_handled, timeout, "every update handled")
+        target = standin.dispatcher_passes + passes + 1  # the pass in progress may have begun before this call
+        while standin.dispatcher_passes < target:
+            seen = standin.dispatcher_passes
+            self.dispatcher.wake()
+            await standin.until(lambda: standin.dispatcher_passes > seen, timeout, "a dispatcher pass")
+
+    async def shutdown(self) -> None:
+        self.stop.set()
+        await asyncio.wait_for(self.task, 15)
+
+
+async def start_bot(standin: StandIn, settings: Settings, *, core: Core | None = None,
+                    clock: FastClock | None = None) -> RunningBot:
+    """The real carebot Application polling the stand-in, reporting back through its hooks."""
+    core = core or build_core(settings)
+    if clock is not None:
+        core.clock = clock
+    started: list = []
+    hooks = Hooks(tick=TEST_TICK, update_done=standin.update_done, dispatcher_pass=standin.dispatcher_pass,
+                  started=started.append, announcements_every=TEST_TICK)
+    standin.tracks_handling = True
+    bot = RunningBot(standin, core, settings, core.clock)
+    ready = asyncio.Event()
+    bot.task = asyncio.create_task(serve(settings, bot.stop, core=core, ready=ready, hooks=hooks))
+    ready_wait = asyncio.create_task(ready.wait())
+    done, _ = await asyncio.wait({ready_wait, bot.task}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
+    if ready_wait not in done:
+        ready_wait.cancel()
+        if bot.task.done():
+            bot.task.result()  # the bot failed to start: show why
+        raise TimeoutError("the bot did not start")
+    bot.app = started[0]
+    if isinstance(core.clock, FakeClock):
+        core.clock.on_move.append(bot.dispatcher.wake)
+    return bot
 
 
 @pytest.fixture
@@ -52,13 +126,6 @@ def bot_settings(standin: StandIn, db_path, **overrides) -> Settings:
 @pytest.fixture
 async def running_bot(standin, tmp_path):
     """The real carebot Application polling the stand-in, with a fixed clock."""
-    settings = bot_settings(standin, tmp_path / "carebot.db")
-    clock = FakeClock(TUESDAY_MORNING)
-    core = build_core(settings)
-    core.clock = clock
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
-    await asyncio.wait_for(ready.wait(), 15)
-    yield RunningBot(standin, core, settings, clock)
-    stop.set()
-    await asyncio.wait_for(task, 15)
+    bot = await start_bot(standin, bot_settings(standin, tmp_path / "carebot.db"), clock=FakeClock(TUESDAY_MORNING))
+    yield bot
+    await bot.shutdown()
