@@ -166,9 +166,11 @@ class BotSignals:
 
     # -- waiting
 
-    async def until(self, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
+    async def until(self, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "", *,
+                    recheck: float = 0.5) -> None:
         """Wait until `predicate()` holds, re-checking whenever the bot sends, edits, handles an update or
-        finishes a dispatcher pass (and, as a safety net for changes nothing reports, every half second)."""
+        finishes a dispatcher pass, and every `recheck` seconds: a safety net for changes nothing reports
+        (a bot in another process writing its database)."""
         deadline = time.monotonic() + timeout
         loop = asyncio.get_running_loop()
         while not predicate():
@@ -178,7 +180,7 @@ class BotSignals:
             fut = loop.create_future()
             self._waiters.add(fut)
             try:
-                await asyncio.wait_for(fut, min(left, 0.5))
+                await asyncio.wait_for(fut, min(left, recheck))
             except asyncio.TimeoutError:
                 pass
             finally:
