@@ -35,3 +35,24 @@ async def start_bot_process(standin, db_path: Path, workdir: Path, extra_env: di
 
 def kill_9(proc: asyncio.subprocess.Process) -> None:
     proc.send_signal(signal.SIGKILL)
+
+
+def _idle_in_database(standin, db_path: Path) -> bool:
+    """The bot process has handled every update the stand-in queued and has nothing waiting to be sent."""
+    import sqlite3
+
+    con = sqlite3.connect(db_path)
+    try:
+        done = {r[0] for r in con.execute("SELECT update_id FROM processed_updates WHERE status != 'received'")}
+        unsent = con.execute("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')").fetchone()[0]
+    except sqlite3.OperationalError:  # not migrated yet
+        return False
+    finally:
+        con.close()
+    return all(u in done for u in standin.pushed) and unsent == 0 and not standin._updates
+
+
+async def process_idle(standin, db_path: Path, timeout: float = 20) -> None:
+    """Wait until the bot process is done with everything it was sent (it reports nothing back: read its database).
+    A second handling of an update, or a second copy of a message, would have happened by then."""
+    await standin.until(lambda: _idle_in_database(standin, db_path), timeout, "the bot process idle", recheck=0.05)
