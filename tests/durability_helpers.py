@@ -24,6 +24,7 @@ async def start_bot_process(standin, db_path: Path, workdir: Path, extra_env: di
         "PYTHONPATH": str(ROOT),
         **(extra_env or {}),
     }
+    standin.handled_probe = lambda update_id: handled_in_database(db_path, update_id)
     polls_before = sum(1 for m, _ in standin.calls if m == "getUpdates")
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "run", cwd=str(workdir), env=env,
@@ -35,6 +36,21 @@ async def start_bot_process(standin, db_path: Path, workdir: Path, extra_env: di
 
 def kill_9(proc: asyncio.subprocess.Process) -> None:
     proc.send_signal(signal.SIGKILL)
+
+
+def handled_in_database(db_path: Path, update_id: int) -> bool:
+    """The bot process has handled this update and sent its replies (nothing left in its outbox)."""
+    import sqlite3
+
+    con = sqlite3.connect(db_path)
+    try:
+        row = con.execute("SELECT status FROM processed_updates WHERE update_id = ?", [update_id]).fetchone()
+        unsent = con.execute("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')").fetchone()[0]
+    except sqlite3.OperationalError:  # not migrated yet
+        return False
+    finally:
+        con.close()
+    return row is not None and row[0] != "received" and unsent == 0
 
 
 def _idle_in_database(standin, db_path: Path) -> bool:
