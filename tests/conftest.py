@@ -9,16 +9,75 @@ test clock wakes the dispatcher, so due check-ins go out at once instead of at t
 from __future__ import annotations
 
 import asyncio
+import atexit
+import functools
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
+import dialogs.core
 from bot.app import Hooks, build_core, serve
 from bot.settings import Settings
 from bot.standin import StandIn
 from dialogs.clock import FastClock
 from dialogs.core import Core
+from storage.db import open_db
+
+# ------------------------------------------------------------------ loaded once per test process
+# Every Core reads the catalogs and the knowledge base and builds the matcher (tens of milliseconds
+# each time, in ~100 tests); none of them changes after loading, so tests share one of each.
+# (Tests of the loaders themselves import them from knowledge/ and dialogs/ directly: not cached.)
+
+
+@functools.cache
+def _knowledge_base():
+    return _load_knowledge_base()
+
+
+_matchers: dict = {}
+
+
+def _matcher(kb, **kw):
+    key = (id(kb), tuple(sorted(kw.items())))
+    if key not in _matchers:
+        _matchers[key] = (kb, _Matcher(kb, **kw))  # keeps kb alive: its id stays its own
+    return _matchers[key][1]
+
+
+_load_knowledge_base, _Matcher, _Catalog = dialogs.core.load_knowledge_base, dialogs.core.Matcher, dialogs.core.Catalog
+
+
+class _SharedCatalog(_Catalog):
+    @staticmethod
+    @functools.cache
+    def _load(defaults: tuple) -> _Catalog:
+        return _Catalog.load(defaults=dict(defaults))
+
+    @classmethod
+    def load(cls, directory=None, defaults=None):
+        if directory is not None:
+            return _Catalog.load(directory, defaults)
+        return cls._load(tuple(sorted((defaults or {}).items())))
+
+
+dialogs.core.load_knowledge_base = lambda *a, **kw: _knowledge_base() if not a and not kw else _load_knowledge_base(*a, **kw)
+dialogs.core.Matcher = _matcher
+dialogs.core.Catalog = _SharedCatalog
+
+
+@functools.cache
+def _migrated_template() -> Path:
+    """An empty database with every migration applied, made once; each test's database starts as a copy."""
+    folder = Path(tempfile.mkdtemp(prefix="carebot-template-"))
+    atexit.register(shutil.rmtree, folder, True)
+    db = open_db(folder / "template.db")
+    db.conn.close()
+    return folder / "template.db"
+
 
 # The dispatcher's pass interval in tests (production: 1 s). Moving the clock and every reply wake it
 # anyway; the tick only paces retries after a refused send (backoff, 429) and other background work.
@@ -117,7 +176,10 @@ async def standin():
 
 
 def bot_settings(standin: StandIn, db_path, **overrides) -> Settings:
-    """Settings for a bot on the stand-in. Flood limits are off unless a test is about them."""
+    """Settings for a bot on the stand-in. Flood limits are off unless a test is about them.
+    A database file not there yet starts as a copy of an empty migrated one (migrations run once)."""
+    if not Path(db_path).exists():
+        shutil.copyfile(_migrated_template(), db_path)
     values = {"token": standin.token, "api_base_url": standin.base_url, "db_path": str(db_path), "poll_timeout": 1,
               "rate_limit": 0, **overrides}
     return Settings(**values)
