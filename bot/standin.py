@@ -125,8 +125,8 @@ class Sent:
 # `bot.app.Hooks`: each update it has handled (its replies sent) and each dispatcher pass. With
 # those, "wait for the bot's answer" ends the moment the answer is complete, and "nothing more
 # happens" is a fact (every update handled, the dispatcher looked again) rather than a pause.
-# A bot in another process (the kill -9 tests) reports nothing: FakeUser.settle then falls back
-# to waiting for the chat to go quiet.
+# A bot in another process (the kill -9 tests) reports nothing: the test sets `handled_probe`
+# (it reads that bot's database). With neither, FakeUser.settle waits for the chat to go quiet.
 
 
 class BotSignals:
