@@ -191,3 +191,28 @@ async def running_bot(standin, tmp_path):
     bot = await start_bot(standin, bot_settings(standin, tmp_path / "carebot.db"), clock=FakeClock(TUESDAY_MORNING))
     yield bot
     await bot.shutdown()
+
+
+@pytest.fixture
+async def telegram_bot(standin, tmp_path):
+    """The same as `running_bot`, for the Telegram-side tests of a module whose dialog tests run on `core_bot`."""
+    bot = await start_bot(standin, bot_settings(standin, tmp_path / "carebot.db"), clock=FakeClock(TUESDAY_MORNING))
+    yield bot
+    await bot.shutdown()
+
+
+@pytest.fixture
+def core_bot(tmp_path):
+    """The core in-process with no Telegram in between (tests/core_chat.py), for tests of the dialogs
+    themselves: the same database, campaign and fixed clock as `running_bot`, the same member moves."""
+    from tests.core_chat import CoreBot
+
+    settings = Settings(db_path=str(tmp_path / "carebot.db"))
+    shutil.copyfile(_migrated_template(), settings.db_path)
+    core = build_core(settings)
+    core.configure_staff(admins=settings.admins, organizers=settings.organizers, organizers_chat=settings.organizers_chat)
+    core.clock = FakeClock(TUESDAY_MORNING)
+    bot = CoreBot(core, core.clock)
+    bot.settings = settings
+    yield bot
+    core.db.conn.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import logging
 from pathlib import Path
 
@@ -13,6 +15,12 @@ NOTE = "zebra-secret-note-4242 my therapist Dr Quillfeather"
 CLINIC_TYPED = "Clinica Xyzzyplex Norte"
 FIRST_NAME = "Esperanzaunique"
 CHAT_ID = 987654321123
+
+
+@pytest.fixture
+def running_bot(core_bot):
+    """These tests are about the dialogs: they run on the core in-process (tests/core_chat.py)."""
+    return core_bot
 
 
 async def file_a_case_with_free_text(member) -> None:
@@ -82,11 +90,11 @@ async def test_delete_asks_first_and_no_keeps_everything(running_bot):
     assert list(running_bot.db.query("SELECT note FROM cases")) == [{"note": NOTE}]
 
 
-async def test_logs_never_hold_member_text_names_or_the_token(running_bot, caplog):
+async def test_logs_never_hold_member_text_names_or_the_token(telegram_bot, caplog):
     configure_logging("DEBUG")
     caplog.set_level(logging.DEBUG)
     try:
-        member = running_bot.standin.user(4004, FIRST_NAME, "en")
+        member = telegram_bot.standin.user(4004, FIRST_NAME, "en")
         await file_a_case_with_free_text(member)
         await member.sticker()
         await member.settle()
@@ -96,14 +104,14 @@ async def test_logs_never_hold_member_text_names_or_the_token(running_bot, caplo
         logging.getLogger().setLevel(logging.WARNING)
     logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
     assert caplog.records, "nothing was logged at all: the check would prove nothing"
-    for secret in (NOTE, "zebra-secret", CLINIC_TYPED, FIRST_NAME, running_bot.settings.token, "4004"):
+    for secret in (NOTE, "zebra-secret", CLINIC_TYPED, FIRST_NAME, telegram_bot.settings.token, "4004"):
         assert secret not in logged, secret
 
 
-async def test_two_members_reporting_at_once_never_see_each_others_data(running_bot):
+async def test_two_members_reporting_at_once_never_see_each_others_data(telegram_bot):
     import asyncio
 
-    standin = running_bot.standin
+    standin = telegram_bot.standin
     members = [standin.user(5000 + i, f"Member{i}", "en" if i % 2 else "es") for i in range(8)]
 
     async def report(i, member):
@@ -127,7 +135,7 @@ async def test_two_members_reporting_at_once_never_see_each_others_data(running_
         for j, other in enumerate(notes):
             if j != i:
                 assert other not in seen, (i, j)
-    db = running_bot.db
+    db = telegram_bot.db
     rows = list(db.query("SELECT m.chat_id, c.note FROM cases c JOIN members m ON m.id = c.member_id"))
     assert len(rows) == len(members)
     for row in rows:

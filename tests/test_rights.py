@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 from datetime import date
 
@@ -11,6 +13,12 @@ from bot.cli import main
 from tests.flows import consent, file_case, file_case_in_spanish
 
 REF = re.compile(r"\b([A-Z]{2}-[2-9A-HJ-NP-Z]{5})\b")
+
+
+@pytest.fixture
+def running_bot(core_bot):
+    """These tests are about the dialogs: they run on the core in-process (tests/core_chat.py)."""
+    return core_bot
 
 
 async def idle_member(bot, chat_id, lang="en"):
@@ -72,14 +80,14 @@ async def test_filed_case_shows_the_members_own_deadline_and_a_complaint_to_send
     assert row["deadline_date"] == "2026-12-10"
 
 
-async def test_spanish_member_gets_complaint_in_spanish_and_an_english_filing_copy(running_bot):
-    member = running_bot.standin.user(6006, "Luz", "es")
+async def test_spanish_member_gets_complaint_in_spanish_and_an_english_filing_copy(telegram_bot):
+    member = telegram_bot.standin.user(6006, "Luz", "es")
     await file_case_in_spanish(member, kind="Psiquiatría / medicamentos", clinic="harbor city", pick="South Bay")
     texts = "\n".join(m.text for m in member.messages)
     assert "15 días hábiles" in texts and "psiquiatra" in texts
     document = next(m for m in member.messages if m.document)
     assert "inglés" in document.text
-    sent = next(p for method, p in running_bot.standin.calls if method == "sendDocument")
+    sent = next(p for method, p in telegram_bot.standin.calls if method == "sendDocument")
     content = sent["document"]["content"].decode("utf-8")
     assert "queja" in content.lower() and "Health and Safety Code" in content
 
