@@ -90,7 +90,13 @@ async def start_bot_process(standin, db_path: Path, workdir: Path, extra_env: di
     }
     standin.handled_probe = lambda update_id: handled_in_database(db_path, update_id)
     polls_before = sum(1 for m, _ in standin.calls if m == "getUpdates")
-    proc = _Zygote.spawn(env, workdir, workdir / "bot.log")
+    if hasattr(os, "pidfd_open"):  # Linux: fork from the warmed-up parent
+        proc = _Zygote.spawn(env, workdir, workdir / "bot.log")
+    else:  # elsewhere: `carebot run` from scratch
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", cwd=str(workdir), env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=open(workdir / "bot.log", "ab"),
+        )
     await standin.wait_for(lambda: sum(1 for m, _ in standin.calls if m == "getUpdates") > polls_before, 30)
     return proc
 
