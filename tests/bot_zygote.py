@@ -7,8 +7,8 @@ forks a child that runs `carebot run` exactly as the command does (settings from
 environment, its own event loop, database and connections) and writes the child's pid on
 stdout. The child is a real process: the tests kill it with SIGKILL and start another.
 
-Run as `python -m tests.bot_zygote`; it exits when stdin closes. Children are reaped at once
-(SIGCHLD ignored); the test side learns of their exit through a pidfd.
+Run as `python -m tests.bot_zygote`; it exits when stdin closes. It reaps its children as they
+exit; the test side learns of their exit through a pidfd.
 """
 
 from __future__ import annotations
@@ -55,9 +55,20 @@ def _child(request: dict) -> None:
         os._exit(code)
 
 
+def _reap(*_) -> None:
+    """Collect exited children (so their CPU time counts toward this process's, and the test run's)."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def main() -> None:
     warm_up()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    signal.signal(signal.SIGCHLD, _reap)
     out = sys.stdout
     out.write("ready\n")
     out.flush()
