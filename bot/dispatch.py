@@ -115,8 +115,6 @@ class Dispatcher:
         if recovered:
             logger.info("%d message(s) in flight at the last stop are queued again", recovered)
         while not stop.is_set():
-            # Cleared before the pass, not after: a wake() that comes during a pass brings another one at once.
-            self._wake.clear()
             try:
                 self.core.materialize_due()
                 self.core.materialize_desk()
@@ -125,6 +123,7 @@ class Dispatcher:
                 await self.drain()
             except Exception:  # noqa: BLE001 - the loop must survive one bad batch
                 logger.exception("dispatcher tick failed")
+            self._wake.clear()
             if self.on_pass is not None:
                 self.on_pass()
             try:
