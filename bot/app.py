@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import time as dtime
+from typing import Callable
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.error import InvalidToken, TelegramError
@@ -54,6 +55,17 @@ TRUNCATE_SECONDS = 60.0
 PRUNE_SECONDS = 3600.0
 # Connections to the Bot API kept open at once.
 HTTP_POOL_SIZE = 32
+
+
+@dataclass
+class Hooks:
+    """What the test suite and the offline demo wait on instead of sleeping (production passes none)."""
+
+    tick: float = DISPATCH_TICK_SECONDS  # the dispatcher's pass interval when nothing wakes it
+    update_done: Callable[[int], None] | None = None  # an update was handled (its replies sent) or dropped as seen
+    dispatcher_pass: Callable[[], None] | None = None  # the dispatcher finished a pass (due work sent)
+    started: Callable[[Application], None] | None = None  # the bot is running (tests reach its dispatcher)
+    announcements_every: float = 10.0  # seconds between checks of a long announcement's progress
 
 
 def build_core(settings: Settings) -> Core:
@@ -223,7 +235,7 @@ async def _wake_dispatcher(context) -> None:
 
 
 async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = None, ready: asyncio.Event | None = None,
-                backoff: Backoff | None = None, intake_ready=None) -> None:
+                backoff: Backoff | None = None, intake_ready=None, hooks: Hooks | None = None) -> None:
     """Run the bot until `stop` is set: polling, or a webhook when one is configured.
 
     Transient faults (the Bot API unreachable, 429, 409, a locked or full database) never end it:
@@ -232,8 +244,10 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
     settings.check_staging()  # refuse a fast clock on a real campaign bot, before anything starts
     owns_core = core is None
     backoff = backoff or Backoff()
+    hooks = hooks or Hooks()
     app = build_application(settings, core)
     services: Services = app.bot_data
+    services.dispatcher.on_pass = hooks.dispatcher_pass
     set_training_mark(services.core.catalog.t("en", "staging.mark") if settings.staging else "")
     if settings.staging:
         logger.warning("staging bot: every message is marked as training; clock speed %g", settings.clock_speed)
@@ -246,7 +260,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
             logger.warning("health endpoint not started on %s:%s (%s)", settings.health_listen, settings.health_port,
                            type(err).__name__)
     try:
-        await _serve(app, settings, stop, ready, backoff, intake_ready)
+        await _serve(app, settings, stop, ready, backoff, intake_ready, hooks)
     finally:
         if health is not None:
             await health.stop()
@@ -258,7 +272,8 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
                 await asyncio.to_thread(checkpoint_truncate, settings.db_path)
 
 
-async def _serve(app: Application, settings: Settings, stop: asyncio.Event, ready, backoff: Backoff, intake_ready) -> None:
+async def _serve(app: Application, settings: Settings, stop: asyncio.Event, ready, backoff: Backoff, intake_ready,
+                 hooks: Hooks) -> None:
     services: Services = app.bot_data
     warm_up()  # the first member to type a date shouldn't wait for dateparser to load
     # Everything loaded so far (dateparser's tables, the matchers, PTB) lives for the whole run:
@@ -287,6 +302,7 @@ async def _serve(app: Application, settings: Settings, stop: asyncio.Event, read
         services.intake = intake
         if intake_ready is not None:
             intake_ready(intake)
+        intake.on_done = hooks.update_done
         dispatcher_stop = asyncio.Event()
         dispatching = None
         try:
@@ -296,10 +312,10 @@ async def _serve(app: Application, settings: Settings, stop: asyncio.Event, read
                 logger.info("delivering a %s interrupted by the last stop", job.kind)
                 app.create_task(run_job(services.core, services.dispatcher, settings.db_path, job, job_id),
                                 name=f"organizer-{job.kind}")
-            dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=DISPATCH_TICK_SECONDS))
-            app.job_queue.run_repeating(_wake_dispatcher, interval=DISPATCH_TICK_SECONDS, first=DISPATCH_TICK_SECONDS,
-                                        name="wake-dispatcher")
-            app.job_queue.run_repeating(_announcement_progress, interval=10, first=10, name="announcement-progress")
+            dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=hooks.tick))
+            app.job_queue.run_repeating(_wake_dispatcher, interval=hooks.tick, first=hooks.tick, name="wake-dispatcher")
+            app.job_queue.run_repeating(_announcement_progress, interval=hooks.announcements_every,
+                                        first=hooks.announcements_every, name="announcement-progress")
             stop_auto_checkpoints(services.core.db)
             app.job_queue.run_repeating(_checkpoint, interval=CHECKPOINT_SECONDS, first=CHECKPOINT_SECONDS, name="wal-checkpoint")
             app.job_queue.run_repeating(_prune, interval=PRUNE_SECONDS, first=60, name="prune")
@@ -312,6 +328,8 @@ async def _serve(app: Application, settings: Settings, stop: asyncio.Event, read
                 hour, minute = (int(x) for x in backups.at.split(":"))
                 app.job_queue.run_daily(_nightly_backup, time=dtime(hour, minute, tzinfo=tz), name="nightly-backup")
             logger.info("carebot is running (%s)", "webhook" if settings.webhook_url else "polling")
+            if hooks.started is not None:
+                hooks.started(app)
             if ready is not None:
                 ready.set()
             if settings.webhook_url:

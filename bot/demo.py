@@ -46,6 +46,8 @@ class Demo:
         self.desk = standin.group(DEMO_DESK, "Volunteer desk", forum=True)
         self.volunteer = self.desk.user(DEMO_STAFF, "Dana")
         self.organizer = standin.user(DEMO_STAFF, "Dana", "en")
+        self.wake_dispatcher = None  # set once the bot runs: background messages go out at once
+        self.answered = 0  # activity once the last line was answered: what came after is "the bot's next message"
 
     # ---------------------------------------------------------- printing
 
@@ -165,17 +167,26 @@ class Demo:
             await self.volunteer.send(line, thread_id=self.current_topic())
         return True
 
-    async def settle(self, before: int, timeout: float = 15.0, quiet: float = 0.4) -> bool:
-        """Wait for the bot to answer (in any of the demo's chats) and go quiet."""
+    async def settle(self, before: int, timeout: float = 15.0, *, pushed: int | None = None) -> bool:
+        """Wait for the bot: after a line (`pushed`: how many updates were queued before it) until it has
+        handled them, its replies sent; for `:wait`, until it sends something after `before`. Then what
+        that set off in the background (a desk action's note to the member) goes out too. The bot reports
+        each handled update and dispatcher pass through its hooks: no quiet window. False: no reply."""
+        standin = self.standin
         try:
-            await self.standin.wait_for(lambda: self.activity() > before, timeout)
+            if pushed is None:
+                await standin.until(lambda: self.activity() > before, timeout)
+            else:
+                await standin.until(lambda: standin.all_handled(pushed), timeout)
+                self.answered = self.activity()
+            target = standin.dispatcher_passes + 2  # the pass in progress may have begun before
+            while standin.dispatcher_passes < target and self.wake_dispatcher is not None:
+                seen = standin.dispatcher_passes
+                self.wake_dispatcher()
+                await standin.until(lambda: standin.dispatcher_passes > seen, timeout)
         except TimeoutError:
             return False
-        seen = -1
-        while seen != self.activity():
-            seen = self.activity()
-            await asyncio.sleep(quiet)
-        return True
+        return self.activity() > before
 
 
 def _nth_button(message: Sent | None, line: str) -> dict | None:
@@ -197,7 +208,7 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
     With `speed` above 1 the bot's clock runs that much faster (3600: an hour a second), so
     check-ins, deadlines and "were you seen?" arrive while you watch.
     """
-    from bot.app import build_core, serve
+    from bot.app import Hooks, build_core, serve
     from dialogs.clock import FastClock
 
     # Update ids go on from the last run's (its database remembers those it handled).
@@ -223,7 +234,10 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
     core = build_core(demo_settings)
     if speed != 1.0:
         core.clock = FastClock(speed=speed)
-    bot_task = asyncio.create_task(serve(demo_settings, stop, core=core, ready=ready))
+    # The bot tells the stand-in when it has handled each update: the demo reads your next line right then.
+    hooks = Hooks(update_done=standin.update_done, dispatcher_pass=standin.dispatcher_pass,
+                  started=lambda app: setattr(demo, "wake_dispatcher", app.bot_data.dispatcher.wake))
+    bot_task = asyncio.create_task(serve(demo_settings, stop, core=core, ready=ready, hooks=hooks))
     await ready.wait()
     print(f"{BOLD}carebot offline demo{RESET}: you are a member chatting with the bot (database {demo_settings.db_path}).")
     print("Type /start to begin. Numbers press buttons (:old N on the message before). :sticker :photo :voice send those.")
@@ -249,18 +263,18 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
                 # Wait for whatever the bot sends next (a desk card, a check-in on the fast clock).
                 words = line.split()
                 seconds = float(words[1]) if len(words) > 1 and words[1].isdigit() else 10.0
-                if not await demo.settle(demo.activity(), timeout=seconds):
+                if not await demo.settle(demo.answered, timeout=seconds):
                     print(f"(nothing in {seconds:g} s)")
                 continue
             if demo.switch(line):
                 continue
-            before = demo.activity()
+            before, pushed = demo.activity(), len(standin.pushed)
             started = time.monotonic()
             if not await demo.act(line):
                 continue
             # At the desk a private !note may get no reply: don't wait long for one.
             timeout = answer_timeout if demo.mode != "desk" else min(answer_timeout, 3.0)
-            if not await demo.settle(before, timeout=timeout) and demo.mode != "desk":
+            if not await demo.settle(before, timeout=timeout, pushed=pushed) and demo.mode != "desk":
                 print(f"(the bot did not answer in {time.monotonic() - started:.0f} s)")
     finally:
         stop.set()

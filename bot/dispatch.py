@@ -23,6 +23,7 @@ import random
 import time
 from collections import deque
 from datetime import timedelta
+from typing import Callable
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot
@@ -153,6 +154,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self.sent = 0
         self._outage = False  # a network error since the last message that went through
+        self.on_pass: Callable[[], None] | None = None  # called after each pass (tests and the demo wait on it)
 
     def wake(self) -> None:
         """Something may be due: look now rather than at the next tick."""
@@ -194,6 +196,8 @@ class Dispatcher:
             except Exception:  # noqa: BLE001 - the loop must survive one bad batch
                 logger.exception("dispatcher tick failed")
             self._wake.clear()
+            if self.on_pass is not None:
+                self.on_pass()
             try:
                 await asyncio.wait_for(self._wake.wait(), tick)
             except asyncio.TimeoutError:

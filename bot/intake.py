@@ -32,7 +32,7 @@ import re
 import secrets
 import sqlite3
 import time
-from typing import Any
+from typing import Any, Callable
 
 from aiohttp import web
 from telegram import Update
@@ -88,6 +88,7 @@ class Intake:
         self._scrubbing: asyncio.Task | None = None
         self.poll_backoff: Backoff | None = None
         self._scrub_backoff = self.backoff.child()
+        self.on_done: Callable[[int], None] | None = None  # called once an update is handled or dropped (tests, demo)
 
     # ------------------------------------------------------------ receiving
 
@@ -117,6 +118,8 @@ class Intake:
             self._enqueue(update)
             return True
         logger.info("update %s was delivered again; ignored", update.update_id)
+        if self.on_done is not None:
+            self.on_done(update.update_id)
         return False
 
     def _parse(self, raw: dict) -> Update | None:
@@ -135,6 +138,8 @@ class Intake:
             # A recorded-but-unreadable update must not be replayed at every start.
             updates_repo.mark_done(self.core.db, raw["update_id"], self.core.clock(), status="failed")
         self.counters["quarantined"] += 1
+        if self.on_done is not None:
+            self.on_done(raw["update_id"])
         logger.warning("update %s could not be read (%s); set aside in quarantined_updates (%d so far)",
                        raw["update_id"], reason, self.counters["quarantined"])
 
@@ -177,6 +182,8 @@ class Intake:
             # Left 'received': handled again at the next start rather than lost.
             logger.warning("update %s not closed (%s); it will be replayed at the next start", update.update_id,
                            type(err).__name__)
+        if self.on_done is not None:
+            self.on_done(update.update_id)
         if take_scrub_request(self.core.db):
             self.scrub_soon()
         elif self.db_path and self.db_path != ":memory:" and wal_size(self.db_path) > JOURNAL_SIZE_LIMIT:

@@ -52,6 +52,12 @@ EMOJI = {
 }
 
 
+@pytest.fixture
+def running_bot(core_bot):
+    """These tests are about the dialogs: they run on the core in-process (tests/core_chat.py)."""
+    return core_bot
+
+
 async def move_on(member, how):
     kind, value = how
     if kind == "tap":
@@ -60,8 +66,8 @@ async def move_on(member, how):
         await member.ask(value)
 
 
-async def test_every_step_survives_stickers_photos_voice_huge_text_emoji_commands_and_edits(running_bot):
-    member = running_bot.standin.user(2001)
+async def test_every_step_survives_stickers_photos_voice_huge_text_emoji_commands_and_edits(telegram_bot):
+    member = telegram_bot.standin.user(2001)
     await consent(member)
     first_text = None
     for step, question, how in STEPS:

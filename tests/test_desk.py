@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
 
-from bot.app import build_core, serve
+from bot.app import build_core
 from storage import audit, escalations, roles
-from tests.conftest import TUESDAY_MORNING, FakeClock, RunningBot, bot_settings
+from tests.conftest import TUESDAY_MORNING, FakeClock, bot_settings, start_bot
 from tests.flows import consent, file_case
 
 DESK = -1001234567
@@ -24,18 +23,14 @@ async def start_desk_bot(standin, tmp_path, *, forum=True, **overrides):
     for user in (VOLUNTEER, OTHER_VOLUNTEER):
         with core.db.atomic():
             roles.grant(core.db, user, "volunteer", by=ADMIN, now=TUESDAY_MORNING)
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
-    await asyncio.wait_for(ready.wait(), 15)
-    return RunningBot(standin, core, settings, core.clock), group, stop, task
+    return await start_bot(standin, settings, core=core), group
 
 
 @pytest.fixture
 async def desk(standin, tmp_path):
-    bot, group, stop, task = await start_desk_bot(standin, tmp_path)
+    bot, group = await start_desk_bot(standin, tmp_path)
     yield bot, group
-    stop.set()
-    await asyncio.wait_for(task, 15)
+    await bot.shutdown()
 
 
 async def card_for(bot, group, fragment="#", timeout=10):
@@ -123,7 +118,7 @@ async def test_someone_without_the_role_in_the_desk_is_refused_and_audited(desk)
     # Forged callback data for the same or another escalation: refused too.
     card.buttons = [[{"text": "Forged", "callback_data": "d:1:r_restored"}]]
     await intruder.press("Forged", message=card)
-    await asyncio.sleep(0.5)
+    await bot.quiet()
     row = next(bot.db.query("SELECT status, claimed_by FROM escalations"))
     assert row == {"status": "open", "claimed_by": None}
     refused = [e for e in audit.entries(bot.db) if not e.allowed]
@@ -131,7 +126,7 @@ async def test_someone_without_the_role_in_the_desk_is_refused_and_audited(desk)
     # Writing in the topic reaches no member.
     before = len(member.messages)
     await intruder.send("hello?", thread_id=card.thread_id)
-    await asyncio.sleep(0.5)
+    await bot.quiet()
     assert len(member.messages) == before
 
 
@@ -244,8 +239,9 @@ async def test_queue_and_mine_list_escalations_by_priority(desk):
 
 
 async def test_a_hundred_escalations_reach_the_desk_within_the_group_limit(standin, tmp_path):
-    standin.configure(enforce_limits=True, group_per_minute=20, group_window=2)
-    bot, group, stop, task = await start_desk_bot(standin, tmp_path, forum=False, rate_limit=1, group_rate="19/2")
+    # The group allowance counted over one second instead of sixty: the same limit, kept sixty times faster.
+    standin.configure(enforce_limits=True, group_per_minute=20, group_window=1)
+    bot, group = await start_desk_bot(standin, tmp_path, forum=False, rate_limit=1, group_rate="19/1")
     try:
         from storage import members as member_store
 
@@ -256,8 +252,7 @@ async def test_a_hundred_escalations_reach_the_desk_within_the_group_limit(stand
         bot.core.materialize_desk()
         await standin.wait_for(lambda: len([s for s in group.messages if s.buttons]) >= 100, 60)
     finally:
-        stop.set()
-        await task
+        await bot.shutdown()
     cards = [s for s in group.messages if s.buttons]
     assert len(cards) == 100 and len({s.text.split()[1] for s in cards}) == 100
     assert standin.refused["429"] == 0
@@ -409,7 +404,7 @@ async def test_an_unclaimed_case_cannot_be_resolved_by_forged_data_and_the_membe
     forged = Sent_like(card, f"d:{esc_id}:r_no_action")
     before = len(member.messages)
     await group.user(OTHER_VOLUNTEER, "Eli").press(data=forged.buttons[0][0]["callback_data"], message=forged)
-    await asyncio.sleep(1.0)
+    await bot.quiet()
     assert next(bot.db.query("SELECT status FROM escalations"))["status"] == "open"
     assert len(member.messages) == before
     assert ("desk_resolve", False) in [(e.action, e.allowed) for e in audit.entries(bot.db)]

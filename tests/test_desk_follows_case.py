@@ -17,10 +17,9 @@ from tests.test_followups import wait_checkin
 
 @pytest.fixture
 async def desk(standin, tmp_path):
-    bot, group, stop, task = await start_desk_bot(standin, tmp_path)
+    bot, group = await start_desk_bot(standin, tmp_path)
     yield bot, group
-    stop.set()
-    await asyncio.wait_for(task, 15)
+    await bot.shutdown()
 
 
 async def case_at_desk(bot, group, chat_id):

@@ -15,10 +15,9 @@ from tests.test_desk import DESK, VOLUNTEER, card_for, claimed, escalated, start
 
 @pytest.fixture
 async def desk(standin, tmp_path):
-    bot, group, stop, task = await start_desk_bot(standin, tmp_path)
+    bot, group = await start_desk_bot(standin, tmp_path)
     yield bot, group
-    stop.set()
-    await asyncio.wait_for(task, 15)
+    await bot.shutdown()
 
 
 async def settled(bot, group, quiet: float = 0.3) -> None:
@@ -68,7 +67,7 @@ async def test_cancel_ends_note_mode_and_saves_nothing(desk):
 
 
 async def test_without_topics_the_next_message_after_add_note_is_the_note(standin, tmp_path):
-    bot, group, stop, task = await start_desk_bot(standin, tmp_path, forum=False)
+    bot, group = await start_desk_bot(standin, tmp_path, forum=False)
     try:
         member, card = await claimed(bot, group, 8103)
         vol = group.user(VOLUNTEER, "Dana")
@@ -81,8 +80,7 @@ async def test_without_topics_the_next_message_after_add_note_is_the_note(standi
         assert len(member.messages) == before
         assert [n["text"] for n in escalations.notes(bot.db, 1)] == ["she mentioned her sister can drive her"]
     finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
+        await bot.shutdown()
 
 
 # ------------------------------------------------------------------ 2. lengths as Telegram counts them
@@ -130,7 +128,7 @@ async def test_a_long_member_message_reaches_the_desk_whole(desk):
 ])
 async def test_when_topics_cannot_be_made_cases_come_as_plain_cards_and_admins_are_told_once(standin, tmp_path, switch, notice):
     standin.configure(**switch)
-    bot, group, stop, task = await start_desk_bot(standin, tmp_path, forum=True)
+    bot, group = await start_desk_bot(standin, tmp_path, forum=True)
     try:
         first = bot.standin.user(8110)
         await consent(first)
@@ -149,8 +147,7 @@ async def test_when_topics_cannot_be_made_cases_come_as_plain_cards_and_admins_a
         notices = [m for m in group.messages if notice in m.text]
         assert len(notices) == 1
     finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
+        await bot.shutdown()
 
 
 # ------------------------------------------------------------------ 2. a 429 pauses only its scope
@@ -159,7 +156,7 @@ async def test_when_topics_cannot_be_made_cases_come_as_plain_cards_and_admins_a
 async def test_a_429_at_the_desk_pauses_only_the_desk_and_members_replies_keep_flowing(standin, tmp_path):
     # Telegram's real window (20 a minute) against a bot told it may send 40: the desk gets a 429 with retry_after.
     standin.configure(enforce_limits=True, group_per_minute=20, group_window=60)
-    bot, group, stop, task = await start_desk_bot(standin, tmp_path, forum=False, rate_limit=1, group_rate="40/60")
+    bot, group = await start_desk_bot(standin, tmp_path, forum=False, rate_limit=1, group_rate="40/60")
     try:
         from storage import members as member_store
 
@@ -177,14 +174,13 @@ async def test_a_429_at_the_desk_pauses_only_the_desk_and_members_replies_keep_f
         assert len([s for s in group.messages if s.buttons]) < 25
         assert standin.refused["429"] == 1  # the desk waited out its retry_after instead of hammering
     finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
+        await bot.shutdown()
 
 
 async def test_25_simultaneous_escalations_reach_the_desk_without_a_429(standin, tmp_path):
     # The group window shrunk to 3 s (Telegram's is 60 s): the same count, the same sliding rule.
     standin.configure(enforce_limits=True, group_per_minute=20, group_window=3)
-    bot, group, stop, task = await start_desk_bot(standin, tmp_path, forum=True, rate_limit=1, group_rate="20/3")
+    bot, group = await start_desk_bot(standin, tmp_path, forum=True, rate_limit=1, group_rate="20/3")
     try:
         from storage import members as member_store
 
@@ -199,7 +195,6 @@ async def test_25_simultaneous_escalations_reach_the_desk_without_a_429(standin,
         assert "Yesterday" in reply.labels()  # answered while the desk is still filling
         await standin.wait_for(lambda: len([s for s in group.messages if s.buttons]) >= 25, 60)
     finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
+        await bot.shutdown()
     assert len(group.topics) == 25
     assert standin.refused["429"] == 0 and not standin.errors

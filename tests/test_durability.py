@@ -13,7 +13,7 @@ import pytest
 
 from tests.flows import consent
 
-from tests.durability_helpers import kill_9, start_bot_process
+from tests.durability_helpers import kill_9, process_idle, start_bot_process
 
 
 async def test_member_continues_at_the_same_step_after_kill_9(standin, tmp_path):
@@ -62,7 +62,7 @@ async def test_answer_sent_as_the_bot_is_killed_is_not_lost(standin, tmp_path):
             await proc.wait()
             proc = await start_bot_process(standin, db_path, tmp_path)
             await standin.wait_for(lambda: "Which Kaiser clinic" in member.last.text, 20)
-            await asyncio.sleep(0.3)
+            await process_idle(standin, db_path)
             # The answer was taken exactly once: the next question is there, the evidence log has one date.
             con = sqlite3.connect(db_path)
             dates = con.execute("SELECT count(*) FROM case_events WHERE field = 'appt_date'").fetchone()[0]
@@ -98,7 +98,7 @@ async def test_redelivered_update_files_no_second_case(running_bot):
     for update in (confirm, typed):
         await standin.redeliver(update)
         await standin.wait_for(lambda: standin.confirmed_offset > update["update_id"] and not standin._updates, 10)
-    await asyncio.sleep(0.3)
+    await running_bot.quiet()
     assert len(member.messages) == seen
     assert len(list(running_bot.db.query("SELECT * FROM cases WHERE status = 'open'"))) == 1
     assert running_bot.db.execute("SELECT count(*) FROM case_events WHERE field = 'appt_date'").fetchone()[0] == 1
@@ -106,8 +106,8 @@ async def test_redelivered_update_files_no_second_case(running_bot):
 
 async def test_update_recorded_before_a_crash_is_handled_at_restart(standin, tmp_path):
     """An update the bot had recorded but not handled is handled when it comes back, even if Telegram forgot it."""
-    from bot.app import build_core, serve
-    from tests.conftest import bot_settings
+    from bot.app import build_core
+    from tests.conftest import bot_settings, start_bot
 
     settings = bot_settings(standin, tmp_path / "carebot.db")
     core = build_core(settings)
@@ -116,15 +116,12 @@ async def test_update_recorded_before_a_crash_is_handled_at_restart(standin, tmp
     update = member.sent_updates[-1]
     core.record_update(update["update_id"], update)  # received, then the process died
     standin._updates.clear()  # and Telegram considers it delivered
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
+    bot = await start_bot(standin, settings, core=core)
     try:
-        await asyncio.wait_for(ready.wait(), 15)
         await standin.wait_for(lambda: bool(member.messages), 10)
         assert "Choose your language" in member.last.text
     finally:
-        stop.set()
-        await task
+        await bot.shutdown()
 
 
 async def test_a_bug_in_the_middle_of_a_step_says_sorry_and_keeps_the_answers(running_bot, monkeypatch):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import json
 import io
@@ -10,9 +9,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.app import build_core, serve
+from bot.app import build_core
 from storage import audit, links, roles
-from tests.conftest import TUESDAY_MORNING, FakeClock, RunningBot, bot_settings
+from tests.conftest import TUESDAY_MORNING, FakeClock, bot_settings, start_bot
 from tests.flows import consent, report_in_english
 
 ORGANIZER, NOBODY = 42, 4242
@@ -24,14 +23,9 @@ async def org_bot(standin, tmp_path):
     standin.group(ORGANIZERS_CHAT, "Organizers", forum=False)
     settings = bot_settings(standin, tmp_path / "carebot.db", organizer_ids=str(ORGANIZER),
                             organizers_chat_id=str(ORGANIZERS_CHAT), bot_username="carebot_local_bot")
-    core = build_core(settings)
-    core.clock = FakeClock(TUESDAY_MORNING)
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
-    await asyncio.wait_for(ready.wait(), 15)
-    yield RunningBot(standin, core, settings, core.clock)
-    stop.set()
-    await asyncio.wait_for(task, 15)
+    bot = await start_bot(standin, settings, clock=FakeClock(TUESDAY_MORNING))
+    yield bot
+    await bot.shutdown()
 
 
 async def filed(bot, chat_id, lang="en", note="note"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import logging
 from pathlib import Path
 
@@ -13,6 +15,12 @@ NOTE = "zebra-secret-note-4242 my therapist Dr Quillfeather"
 CLINIC_TYPED = "Clinica Xyzzyplex Norte"
 FIRST_NAME = "Esperanzaunique"
 CHAT_ID = 987654321123
+
+
+@pytest.fixture
+def running_bot(core_bot):
+    """These tests are about the dialogs: they run on the core in-process (tests/core_chat.py)."""
+    return core_bot
 
 
 async def file_a_case_with_free_text(member) -> None:
@@ -49,8 +57,8 @@ def leftovers(path: str, *, secrets=(NOTE, "zebra-secret", "Quillfeather", CLINI
     return found
 
 
-async def test_delete_leaves_no_name_note_chat_id_or_free_text_in_the_database_file(running_bot):
-    member = running_bot.standin.user(CHAT_ID, FIRST_NAME, "en")
+async def test_delete_leaves_no_name_note_chat_id_or_free_text_in_the_database_file(telegram_bot):
+    member = telegram_bot.standin.user(CHAT_ID, FIRST_NAME, "en")
     await file_a_case_with_free_text(member)
     # A second report in progress: its draft must go too.
     await member.ask("/report")
@@ -59,9 +67,9 @@ async def test_delete_leaves_no_name_note_chat_id_or_free_text_in_the_database_f
     done = await member.tap("Yes, erase my data")
     assert "Your personal data is erased" in done.text
 
-    db = running_bot.db
+    db = telegram_bot.db
     # No checkpoint forced here: the bot empties the -wal itself right after an erasure.
-    path = running_bot.settings.db_path
+    path = telegram_bot.settings.db_path
     await wait_until(lambda: not leftovers(path), 10)
     assert not leftovers(path)
     # The anonymous record survives for the counts, closed as withdrawn: /delete means it (no check-ins, no desk).
@@ -94,11 +102,11 @@ async def test_delete_asks_first_and_no_keeps_everything(running_bot):
     assert list(running_bot.db.query("SELECT note FROM cases")) == [{"note": NOTE}]
 
 
-async def test_logs_never_hold_member_text_names_or_the_token(running_bot, caplog):
+async def test_logs_never_hold_member_text_names_or_the_token(telegram_bot, caplog):
     configure_logging("DEBUG")
     caplog.set_level(logging.DEBUG)
     try:
-        member = running_bot.standin.user(4004, FIRST_NAME, "en")
+        member = telegram_bot.standin.user(4004, FIRST_NAME, "en")
         await file_a_case_with_free_text(member)
         await member.sticker()
         await member.settle()
@@ -108,14 +116,14 @@ async def test_logs_never_hold_member_text_names_or_the_token(running_bot, caplo
         logging.getLogger().setLevel(logging.WARNING)
     logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
     assert caplog.records, "nothing was logged at all: the check would prove nothing"
-    for secret in (NOTE, "zebra-secret", CLINIC_TYPED, FIRST_NAME, running_bot.settings.token, "4004"):
+    for secret in (NOTE, "zebra-secret", CLINIC_TYPED, FIRST_NAME, telegram_bot.settings.token, "4004"):
         assert secret not in logged, secret
 
 
-async def test_two_members_reporting_at_once_never_see_each_others_data(running_bot):
+async def test_two_members_reporting_at_once_never_see_each_others_data(telegram_bot):
     import asyncio
 
-    standin = running_bot.standin
+    standin = telegram_bot.standin
     members = [standin.user(5000 + i, f"Member{i}", "en" if i % 2 else "es") for i in range(8)]
 
     async def report(i, member):
@@ -139,7 +147,7 @@ async def test_two_members_reporting_at_once_never_see_each_others_data(running_
         for j, other in enumerate(notes):
             if j != i:
                 assert other not in seen, (i, j)
-    db = running_bot.db
+    db = telegram_bot.db
     rows = list(db.query("SELECT m.chat_id, c.note FROM cases c JOIN members m ON m.id = c.member_id"))
     assert len(rows) == len(members)
     for row in rows:

@@ -1,9 +1,19 @@
-"""A member reports a canceled session end to end, through the real Application and the stand-in."""
+"""A member reports a canceled session: the dialog on the core in-process (tests/core_chat.py), the menu on Telegram.
+
+The whole report through the real Application and the stand-in is in the follow-up, desk and organizer tests."""
 
 from __future__ import annotations
 
+import pytest
+
 from storage import cases as case_store
 from tests.flows import consent, filed_message, filed_ref, report_in_english, report_in_spanish
+
+
+@pytest.fixture
+def running_bot(core_bot):
+    """These tests are about the report's dialog: they run on the core in-process (tests/core_chat.py)."""
+    return core_bot
 
 
 def only_case(db):
@@ -140,8 +150,8 @@ async def test_mycases_lists_the_members_cases_with_status(running_bot):
     assert ref in listing.text and "Fontana" in listing.text and "Open" in listing.text
 
 
-async def test_commands_appear_in_the_menu_in_english_and_spanish(running_bot):
-    menus = running_bot.standin.commands
+async def test_commands_appear_in_the_menu_in_english_and_spanish(telegram_bot):
+    menus = telegram_bot.standin.commands
     english, spanish = menus[""], menus["es"]
     assert [c["command"] for c in english] == [c["command"] for c in spanish]
     assert {"start", "report", "mycases", "help", "language", "privacy", "delete", "cancel"} <= {c["command"] for c in english}

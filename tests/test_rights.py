@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from click.testing import CliRunner
@@ -11,6 +13,12 @@ from knowledge.kb import load_knowledge_base
 from tests.flows import consent, file_case, file_case_in_spanish
 
 REF = re.compile(r"\b([A-Z]{2}-[2-9A-HJ-NP-Z]{5})\b")
+
+
+@pytest.fixture
+def running_bot(core_bot):
+    """These tests are about the dialogs: they run on the core in-process (tests/core_chat.py)."""
+    return core_bot
 
 
 async def idle_member(bot, chat_id, lang="en"):
@@ -113,11 +121,11 @@ async def test_spanish_member_gets_the_short_shape_and_both_texts_on_tap(running
     assert "convención propia" in full.text and "médicamente necesaria" in full.text
 
 
-async def test_a_rights_button_for_someone_elses_case_shows_nothing_of_it(running_bot):
-    owner = running_bot.standin.user(6019)
+async def test_a_rights_button_for_someone_elses_case_shows_nothing_of_it(telegram_bot):
+    owner = telegram_bot.standin.user(6019)
     await file_case(owner)
-    case_id = next(running_bot.db.query("SELECT id FROM cases WHERE status = 'open'"))["id"]
-    other = await idle_member(running_bot, 6020)
+    case_id = next(telegram_bot.db.query("SELECT id FROM cases WHERE status = 'open'"))["id"]
+    other = await idle_member(telegram_bot, 6020)
     before = len(other.messages)
     # Callback data is not trusted: a forged button naming the owner's case, pressed in another chat.
     query = {"id": "cq-forged", "from": other.json(), "chat_instance": str(other.id), "data": f"rt:text:{case_id}",
@@ -127,14 +135,14 @@ async def test_a_rights_button_for_someone_elses_case_shows_nothing_of_it(runnin
     assert all("Fontana" not in m.text and "1374.72" not in m.text for m in other.messages[before:])
 
 
-async def test_spanish_member_gets_complaint_in_spanish_and_an_english_filing_copy(running_bot):
-    member = running_bot.standin.user(6006, "Luz", "es")
+async def test_spanish_member_gets_complaint_in_spanish_and_an_english_filing_copy(telegram_bot):
+    member = telegram_bot.standin.user(6006, "Luz", "es")
     await file_case_in_spanish(member, kind="Psiquiatría / medicamentos", clinic="harbor city", pick="South Bay")
     texts = "\n".join(m.text for m in member.messages)
     assert "15 días hábiles" in texts and "psiquiatra" in texts
     document = next(m for m in member.messages if m.document)
     assert "inglés" in document.text
-    sent = next(p for method, p in running_bot.standin.calls if method == "sendDocument")
+    sent = next(p for method, p in telegram_bot.standin.calls if method == "sendDocument")
     content = sent["document"]["content"].decode("utf-8")
     assert "queja" in content.lower() and "Health and Safety Code" in content
 
