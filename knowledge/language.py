@@ -18,7 +18,8 @@ import logging
 import threading
 import unicodedata
 
-from knowledge.text import guess_language, tokens
+from knowledge.retrieval import STOPWORDS
+from knowledge.text import _ENGLISH, _SPANISH, guess_language, tokens
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def _build():
     from lingua import Language, LanguageDetectorBuilder
 
     names = ("ENGLISH", "SPANISH", "CHINESE", "VIETNAMESE", "TAGALOG", "KOREAN", "RUSSIAN", "ARMENIAN",
-             "PERSIAN", "ARABIC", "JAPANESE", "HINDI", "PUNJABI", "PORTUGUESE", "FRENCH", "GERMAN", "ITALIAN")
+             "PERSIAN", "ARABIC", "JAPANESE", "HINDI", "PUNJABI")
     langs = [getattr(Language, n) for n in names if hasattr(Language, n)]
     return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
@@ -83,13 +84,12 @@ def detect_language(text: str) -> str | None:
         if guess and guess != code and top.value < OTHER_MIN_CONFIDENCE:
             return guess
         return code
-    if guess or len(words) < OTHER_MIN_WORDS or top.value < OTHER_MIN_CONFIDENCE:
-        # Not sure it is a third language: pick the likelier of en/es.
-        if guess:
-            return guess
-        by_code = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
-        en, es = by_code.get("en", 0.0), by_code.get("es", 0.0)
-        if max(en, es) == 0.0:
-            return None if len(words) < OTHER_MIN_WORDS else OTHER
-        return "es" if es > en else "en"
-    return OTHER
+    # Common English or Spanish words in it: a mixed message, answered in en/es, not a third language.
+    known = sum(w in _ENGLISH or w in _SPANISH or w in STOPWORDS for w in words)
+    if len(words) >= OTHER_MIN_WORDS and top.value >= OTHER_MIN_CONFIDENCE and known * 4 <= len(words):
+        return OTHER
+    # Not sure it is a third language: pick the likelier of en/es.
+    if guess:
+        return guess
+    by_code = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
+    return "es" if by_code.get("es", 0.0) > by_code.get("en", 0.0) else "en"

@@ -180,6 +180,21 @@ def load_out_of_scope(path: Path = OUT_OF_SCOPE_FILE) -> list[tuple[str, str]]:
     return [(lang, str(q)) for lang, qs in raw.items() if isinstance(qs, list) for q in qs]
 
 
+# Unit text -> vector, per model: every Core builds a retriever, the texts are the same, and
+# encoding a thousand texts takes seconds on a busy machine.
+_VECTORS: dict[tuple[int, str], np.ndarray] = {}
+
+
+def _encode_cached(embed, texts: list[str]) -> np.ndarray:
+    missing = list(dict.fromkeys(t for t in texts if (id(embed), t) not in _VECTORS))
+    if missing:
+        for t, v in zip(missing, embed.encode(missing)):
+            _VECTORS[(id(embed), t)] = v
+    if not texts:
+        return np.zeros((0, 512), np.float32)
+    return np.stack([_VECTORS[(id(embed), t)] for t in texts])
+
+
 def _index_text(text: str) -> str:
     return fill_placeholders(text, _INDEX_VALUES)
 
@@ -233,7 +248,7 @@ class Retriever:
         self._unit_owner = np.array([owner_index[u.owner] for u in units], dtype=np.int32)
 
         # Semantic: one embedding per unit, computed once (about a second for a thousand short texts).
-        self._vectors = embed.encode([u.text for u in units]) if units else np.zeros((0, 512), np.float32)
+        self._vectors = _encode_cached(embed, [u.text for u in units])
         self._passage_rows = {p: i for i, p in enumerate(self.passages)}
         first_passage = len(units) - len(self.passages) - len(oos)
         self._passage_vectors = self._vectors[first_passage:first_passage + len(self.passages)]

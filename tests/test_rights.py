@@ -40,7 +40,7 @@ async def test_english_question_gets_answer_first_and_more_detail_on_a_tap(runni
 async def test_question_the_bot_is_unsure_of_gets_three_topics_and_a_volunteer_not_a_guess(running_bot):
     member = await idle_member(running_bot, 6003)
     reply = await member.ask("purple elephant spaghetti")
-    assert "not sure I understood" in reply.text
+    assert "I don't have a reliable answer" in reply.text
     labels = reply.labels()
     assert "🙋 Ask a volunteer" in labels
     assert len([b for row in reply.buttons for b in row if b["callback_data"].startswith("kb:")]) == 3
@@ -170,7 +170,7 @@ async def test_a_stranger_with_an_unclear_question_gets_topics_but_no_member_but
     stranger = running_bot.standin.user(6015, "X", "en")
     await stranger.ask("purple elephant spaghetti tonight")
     unsure, hint = stranger.messages[-2:]
-    assert "not sure I understood" in unsure.text
+    assert "I don't have a reliable answer" in unsure.text
     assert all(b["callback_data"].startswith("kb:") for row in unsure.buttons for b in row)
     assert "tap /start" in hint.text
     greeting = await stranger.ask("hello")
