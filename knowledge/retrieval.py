@@ -58,23 +58,26 @@ __all__ = ["Answer", "OUT_OF_SCOPE", "Passage", "Retriever", "Weights", "passage
 
 OUT_OF_SCOPE = "_out_of_scope"
 OUT_OF_SCOPE_FILE = KNOWLEDGE_DIR / "out_of_scope.toml"
+MEMBER_QUESTIONS_FILE = KNOWLEDGE_DIR / "member_questions.toml"
 ALTERNATIVES = 3
 MAX_CHARS = 1000  # a 5,000-character message is matched on its start: the question comes first
 TYPO_MIN_LENGTH = 5
 TYPO_CUTOFF = 85
 SEMANTIC_TOP_K = 3
+NEIGHBOURS = 5  # nearest example questions that vote on "out of scope"
 
 
 @dataclass(frozen=True)
 class Weights:
     """How the signals are fused and when to abstain (chosen on the validation questions)."""
 
-    semantic: float = 0.55
+    semantic: float = 0.5
     lexical: float = 0.0  # measured: adds nothing to the article choice once concepts are in; it picks the lead
-    concept: float = 0.45
-    floor: float = 0.46  # the best article must score at least this
+    concept: float = 0.5
+    floor: float = 0.45  # the best article must score at least this
     margin: float = 0.03  # ... and beat the second-best article by this
     oos_margin: float = 0.05  # ... and its examples be no further from the question than the out-of-scope ones, less this
+    oos_share: float = 0.6  # ... and at most this share of the question's nearest examples be out-of-scope ones
     lead_bonus: float = 0.03  # a sentence of the short answer leads unless a detail bullet is clearly closer
     lead_lexical: float = 0.2  # words of the question found in a passage (BM25) help pick the lead
 
@@ -195,6 +198,14 @@ def _encode_cached(embed, texts: list[str]) -> np.ndarray:
     return np.stack([_VECTORS[(id(embed), t)] for t in texts])
 
 
+def load_member_questions(path: Path = MEMBER_QUESTIONS_FILE) -> list[dict]:
+    """Labelled member questions ({text, lang, expect}; expect "" = off-topic) that train the retriever."""
+    if not path.exists():
+        return []
+    with open(path, "rb") as fh:
+        return [q for q in tomllib.load(fh).get("q", []) if isinstance(q, dict) and q.get("text")]
+
+
 def _index_text(text: str) -> str:
     return fill_placeholders(text, _INDEX_VALUES)
 
@@ -221,6 +232,7 @@ class Retriever:
         embed=None,
         weights: Weights = DEFAULT_WEIGHTS,
         out_of_scope: Sequence[tuple[str, str]] | None = None,
+        member_questions: Sequence[dict] | None = None,
     ):
         if weights.floor <= 0:
             raise ValueError("a retriever needs a positive floor: below it, it must say it is not sure")
@@ -239,8 +251,14 @@ class Retriever:
                 if text.title:
                     units.append(_Unit(article.id, lang, "title", _index_text(text.title)))
                 units.extend(_Unit(article.id, lang, "question", q) for q in text.questions if q)
+        members = load_member_questions() if member_questions is None else list(member_questions)
+        known = set(self._ids)
+        units.extend(_Unit(q["expect"], q.get("lang", "en"), "question", q["text"]) for q in members
+                     if q.get("expect") in known)
+        first_passage = len(units)
         units.extend(_Unit(p.article_id, p.lang, "passage", _index_text(p.text)) for p in self.passages)
         oos = load_out_of_scope() if out_of_scope is None else list(out_of_scope)
+        oos += [(q.get("lang", "en"), q["text"]) for q in members if not q.get("expect")]
         units.extend(_Unit(OUT_OF_SCOPE, lang, "oos", q) for lang, q in oos)
         self._units = units
         self._owners = sorted({u.owner for u in units})
@@ -250,7 +268,6 @@ class Retriever:
         # Semantic: one embedding per unit, computed once (about a second for a thousand short texts).
         self._vectors = _encode_cached(embed, [u.text for u in units])
         self._passage_rows = {p: i for i, p in enumerate(self.passages)}
-        first_passage = len(units) - len(self.passages) - len(oos)
         self._passage_vectors = self._vectors[first_passage:first_passage + len(self.passages)]
         self._first_passage = first_passage
 
@@ -276,6 +293,8 @@ class Retriever:
             np.array([i for i, u in enumerate(units) if u.owner == o and u.kind != "passage"], dtype=np.int64)
             for o in self._owners
         ]
+        self._example_rows = np.array([i for i, u in enumerate(units) if u.kind != "passage"], dtype=np.int64)
+        self._oos_index = owner_index.get(OUT_OF_SCOPE, -1)
         # Concepts and typos: the rapidfuzz matcher (words members use for one thing in
         # either language, typo fixing, phrase similarity to the example questions).
         self._concepts = Matcher(kb)
@@ -311,7 +330,7 @@ class Retriever:
         concept = np.zeros(n, np.float32)
         content = self._content(text)
         if not content:
-            return {"semantic": sem, "lexical": lex, "concept": concept, "vector": None, "units": None}
+            return {"semantic": sem, "lexical": lex, "concept": concept, "vector": None, "units": None, "oos_share": 0.0}
         vector = self._embed.encode([text])[0]
         sims = self._vectors @ vector
         # Semantic: the mean of an article's three closest example questions (one lucky
@@ -329,7 +348,11 @@ class Retriever:
         np.maximum.at(lex, self._unit_owner, np.minimum(unit_lex, 1.0))
         for aid, score in self._concepts.scores(text).items():
             concept[self._owner_index[aid]] = score / 100.0
-        return {"semantic": sem, "lexical": lex, "concept": concept, "vector": vector, "units": unit_lex}
+        # Out-of-scope vote: how many of the nearest example questions are out-of-scope examples.
+        nearest = self._example_rows[np.argpartition(-sims[self._example_rows], NEIGHBOURS)[:NEIGHBOURS]]
+        share = float(np.mean(self._unit_owner[nearest] == self._oos_index)) if self._oos_index >= 0 else 0.0
+        return {"semantic": sem, "lexical": lex, "concept": concept, "vector": vector, "units": unit_lex,
+                "oos_share": share}
 
     @property
     def owners(self) -> tuple[str, ...]:
@@ -355,7 +378,7 @@ class Retriever:
             return None, top, alternatives, False
         sem = signals["semantic"]
         oos = float(sem[self._owner_index[OUT_OF_SCOPE]]) if OUT_OF_SCOPE in self._owner_index else 0.0
-        if float(sem[self._owner_index[best]]) + w.oos_margin < oos:
+        if float(sem[self._owner_index[best]]) + w.oos_margin < oos or signals.get("oos_share", 0.0) > w.oos_share:
             return None, top, alternatives, True
         if top - second < w.margin:
             return None, top, alternatives, False
