@@ -801,7 +801,7 @@ class Core(Checkins, Desk, Organizers):
         When unsure: "I don't have a reliable answer", the closest topics and a person.
         A question in a third language gets the language offer and a person.
         """
-        written = detect_language(text)
+        written = detect_language(text, self.retriever.vocabulary)
         if written == OTHER:
             if confident_only:
                 return False

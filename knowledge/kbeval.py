@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.campaign import Campaign
-from knowledge.kb import KnowledgeBase
+from knowledge.kb import KnowledgeBase, placeholder_values
 from knowledge.language import OTHER, detect_language
 from knowledge.retrieval import Answer, Retriever, first_reply_body
-from knowledge.text import normalize
+from knowledge.text import fill_placeholders, normalize
 
 EVAL_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "kb_eval.toml"
 
@@ -33,9 +33,9 @@ class FirstReply:
     third_language: bool = False
 
 
-def reply_language(text: str, mode: str) -> tuple[str, bool]:
+def reply_language(text: str, mode: str, known_words: frozenset[str] = frozenset()) -> tuple[str, bool]:
     """(the language to answer in, whether the member wrote in a third language)."""
-    found = detect_language(text)
+    found = detect_language(text, known_words)
     if found == OTHER:
         return mode, True
     return (found or mode), False
@@ -46,16 +46,13 @@ def answer_text(kb: KnowledgeBase, campaign: Campaign, answer: Answer, lang: str
     rendered = kb.render(answer.article_id, lang, campaign)
     lead_text = None
     if answer.lead is not None:
-        from knowledge.kb import placeholder_values
-        from knowledge.text import fill_placeholders
-
         lead_text = fill_placeholders(answer.lead.text, placeholder_values(campaign, rendered.lang))
     return rendered.title, first_reply_body(rendered.answer, lead_text, answer.lead)
 
 
 def first_reply(retriever: Retriever, campaign: Campaign, text: str, mode: str) -> FirstReply:
     """The first reply the bot gives to this question in a chat set to `mode`."""
-    lang, third = reply_language(text, mode)
+    lang, third = reply_language(text, mode, retriever.vocabulary)
     if third:
         return FirstReply(lang, None, "", third_language=True)
     answer = retriever.answer(text, lang)

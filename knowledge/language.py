@@ -61,8 +61,12 @@ def _mostly_non_latin(text: str) -> bool:
     return latin < len(letters) / 2
 
 
-def detect_language(text: str) -> str | None:
-    """'en', 'es', OTHER for a third language, or None when the text says nothing (emoji, 'ok')."""
+def detect_language(text: str, known_words: frozenset[str] = frozenset()) -> str | None:
+    """'en', 'es', OTHER for a third language, or None when the text says nothing (emoji, 'ok').
+
+    `known_words` (the knowledge base's vocabulary: "dmhc", "grievance") count as
+    English or Spanish when deciding whether a message is in a third language.
+    """
     text = text[:1000]
     words = tokens(text)
     if not any(ch.isalpha() for ch in text):
@@ -85,8 +89,8 @@ def detect_language(text: str) -> str | None:
             return guess
         return code
     # Common English or Spanish words in it: a mixed message, answered in en/es, not a third language.
-    known = sum(w in _ENGLISH or w in _SPANISH or w in STOPWORDS for w in words)
-    if len(words) >= OTHER_MIN_WORDS and top.value >= OTHER_MIN_CONFIDENCE and known * 4 <= len(words):
+    known = sum(w in _ENGLISH or w in _SPANISH or w in STOPWORDS or w in known_words for w in words)
+    if len(words) >= OTHER_MIN_WORDS and top.value >= OTHER_MIN_CONFIDENCE and known * 3 < len(words):
         return OTHER
     # Not sure it is a third language: pick the likelier of en/es.
     if guess:

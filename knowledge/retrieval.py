@@ -355,6 +355,11 @@ class Retriever:
                 "oos_share": share}
 
     @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word the knowledge base's articles, examples and passages use (normalised)."""
+        return self._known
+
+    @property
     def owners(self) -> tuple[str, ...]:
         return tuple(self._owners)
 
