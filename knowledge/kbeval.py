@@ -83,6 +83,7 @@ class Scores:
     wrong: Counter
     total: Counter
     misses: list
+    skipped: int = 0
 
     def rate(self, what: str, lang: str) -> float:
         num = getattr(self, what)[lang]
@@ -90,10 +91,23 @@ class Scores:
         return num / den if den else 1.0 if what != "wrong" else 0.0
 
 
+def learned_texts(retriever: Retriever) -> frozenset[str]:
+    """Every question the retriever learned from (normalised): article examples, member questions, out-of-scope."""
+    return frozenset(normalize(u.text) for u in retriever.units if u.kind in ("question", "oos"))
+
+
 def score(retriever: Retriever, campaign: Campaign, questions: list[dict]) -> Scores:
-    """Run every question through the first reply and count right facts, abstentions and confident wrongs."""
+    """Run every question through the first reply and count right facts, abstentions and confident wrongs.
+
+    A question that is also one the retriever learned from (the same words) is not
+    scored: it would measure memory, not understanding.
+    """
     s = Scores(Counter(), Counter(), Counter(), Counter(), Counter(), Counter(), [])
+    learned = learned_texts(retriever)
     for q in questions:
+        if normalize(q["text"]) in learned:
+            s.skipped += 1
+            continue
         lang = q["lang"]
         reply = first_reply(retriever, campaign, q["text"], q.get("mode", lang))
         s.total[lang] += 1
@@ -124,4 +138,6 @@ def report_lines(s: Scores) -> list[str]:
             f"abstained on out-of-scope {s.abstained[lang]}/{s.out_of_scope[lang]} ({s.rate('abstained', lang):.1%}); "
             f"confident wrong {s.wrong[lang]}/{s.total[lang]} ({s.rate('wrong', lang):.1%})"
         )
+    if s.skipped:
+        lines.append(f"({s.skipped} questions not scored: the same words as a question the retriever learned from)")
     return lines

@@ -74,10 +74,11 @@ class Weights:
     semantic: float = 0.5
     lexical: float = 0.0  # measured: adds nothing to the article choice once concepts are in; it picks the lead
     concept: float = 0.5
-    floor: float = 0.45  # the best article must score at least this
-    margin: float = 0.03  # ... and beat the second-best article by this
+    floor: float = 0.41  # the best article must score at least this
+    margin: float = 0.03  # ... and beat the second-best article by this,
+    sure: float = 0.7  # ... unless it scores at least this (then a close second doesn't make it doubtful)
     oos_margin: float = 0.05  # ... and its examples be no further from the question than the out-of-scope ones, less this
-    oos_share: float = 0.6  # ... and at most this share of the question's nearest examples be out-of-scope ones
+    oos_share: float = 0.8  # ... and at most this share of the question's nearest examples be out-of-scope ones
     lead_bonus: float = 0.03  # a sentence of the short answer leads unless a detail bullet is clearly closer
     lead_lexical: float = 0.2  # words of the question found in a passage (BM25) help pick the lead
 
@@ -355,6 +356,11 @@ class Retriever:
                 "oos_share": share}
 
     @property
+    def units(self) -> tuple[_Unit, ...]:
+        """Everything indexed: titles, example questions, passages, out-of-scope examples."""
+        return tuple(self._units)
+
+    @property
     def vocabulary(self) -> frozenset[str]:
         """Every word the knowledge base's articles, examples and passages use (normalised)."""
         return self._known
@@ -385,7 +391,7 @@ class Retriever:
         oos = float(sem[self._owner_index[OUT_OF_SCOPE]]) if OUT_OF_SCOPE in self._owner_index else 0.0
         if float(sem[self._owner_index[best]]) + w.oos_margin < oos or signals.get("oos_share", 0.0) > w.oos_share:
             return None, top, alternatives, True
-        if top - second < w.margin:
+        if top - second < w.margin and top < w.sure:
             return None, top, alternatives, False
         return best, top, alternatives, False
 
