@@ -60,7 +60,10 @@ OUT_OF_SCOPE = "_out_of_scope"
 OUT_OF_SCOPE_FILE = KNOWLEDGE_DIR / "out_of_scope.toml"
 MEMBER_QUESTIONS_FILE = KNOWLEDGE_DIR / "member_questions.toml"
 ALTERNATIVES = 3
-MAX_CHARS = 1000  # a 5,000-character message is matched on its start: the question comes first
+MAX_CHARS = 1000
+# A long message is matched on its start and on its end (the question is usually in one of
+# them), whichever matches better: the filler in between would drown it.
+WINDOW_CHARS = 300
 TYPO_MIN_LENGTH = 5
 TYPO_CUTOFF = 85
 SEMANTIC_TOP_K = 3
@@ -413,7 +416,14 @@ class Retriever:
 
     def answer(self, text: str, lang: str = "en") -> Answer:
         """The article and passage that answer this question in `lang`, or article_id None when not sure."""
+        if len(text) > WINDOW_CHARS:
+            # A sentence said again adds nothing ("please help. please help. ...").
+            text = " ".join(dict.fromkeys(re.split(r"(?<=[.!?])\s+", text[: MAX_CHARS * 5])))
+        text = text[:MAX_CHARS]
         signals = self.signals(text)
+        if len(text) > WINDOW_CHARS:
+            ends = [self.signals(text[:WINDOW_CHARS]), self.signals(text[-WINDOW_CHARS:])]
+            signals = max([signals, *ends], key=lambda s: float(np.max(self.fuse(s), initial=0.0)))
         fused = self.fuse(signals)
         article_id, score, alternatives, oos = self.decide(signals)
         lead = self.lead(article_id, lang, signals["vector"], signals["units"]) if article_id else None
