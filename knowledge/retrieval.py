@@ -1,36 +1,38 @@
 """Answer a member's question from the knowledge base, by the fact that answers it, or say we're not sure.
 
-Hybrid retrieval over *units* of the knowledge base, built once at load:
+Hybrid retrieval, built once when the knowledge base loads:
 
-- each article's passages (the sentences of its short answer and the bullets of
-  its detail), its title and its example questions, in every language it has;
-- the out-of-scope examples of ``knowledge/out_of_scope.toml`` (lawsuits, copays,
-  transport, work, medication...), indexed as one more pseudo-topic, so a
-  question closest to those gets "I don't have a reliable answer to that".
+- *passages*: the sentences of each article's short answer and the bullets of its
+  detail, in every language it has (`passages_of`);
+- *examples*: each article's title and example questions, the labelled member
+  questions of ``knowledge/member_questions.toml``, and the out-of-scope examples
+  (``knowledge/out_of_scope.toml`` and the member questions labelled ""), which
+  form one more pseudo-topic: lawsuits, copays, transport, work, medication...
 
-Three signals score each unit, and each article takes its best unit:
+Signals, per article:
 
-1. semantic: cosine similarity of the shared multilingual sentence embeddings
-   (``knowledge.embedding``: USE multilingual v3, one model shared with the crisis
-   screen) - paraphrase and cross-language questions;
-2. lexical: BM25 (``rank-bm25``) over Snowball-stemmed words (``snowballstemmer``),
-   one index per language, normalised by what the question's words could score at
-   most (a word the knowledge base never uses counts as the rarest one: it is
-   evidence the question is about something else);
-3. typos: rapidfuzz fixes misspelt words against the knowledge-base vocabulary
-   before stemming, and ``token_sort_ratio`` compares the question with the
-   example questions.
+1. semantic: the shared multilingual sentence embeddings (``knowledge.embedding``,
+   one model shared with the crisis screen); the mean cosine similarity of the
+   question to the article's three closest examples;
+2. concepts and typos: the rapidfuzz matcher of ``knowledge.matcher`` (typo fixing
+   against the vocabulary, words members use for one thing in either language,
+   phrase similarity to the example questions);
+3. lexical: BM25 (``rank-bm25``) over Snowball-stemmed words (``snowballstemmer``),
+   one index per language, normalised by what the question's words could score
+   at most. Cross-validation gave it no weight in choosing the article; it helps
+   choose the passage that leads.
 
 The fused score is a weighted sum. The answer is withheld ("not sure") when the
-best article is below a floor, too close to the second-best, or not far enough
-above the out-of-scope examples; the weights and thresholds were chosen on the
-validation questions (tests/data/kb_questions.toml; `python benchmarks/kb_match.py
---calibrate` reproduces them), never on the evaluation file (tests/data/kb_eval.toml).
+best article is below a floor, too close to the second-best (unless it is a
+strong match), or the question is closer to the out-of-scope examples. Weights
+and thresholds come from 5-fold cross-validation over the member questions
+(``python benchmarks/kb_match.py --calibrate``), never from the evaluation file
+(tests/data/kb_eval.toml, scored by ``carebot kb eval``).
 
-Within the chosen article, the passage closest to the question leads the first
+Within the chosen article the passage closest to the question leads the first
 reply; the rest of the short answer follows and the detail stays one tap away.
 New articles need no code change: their passages come from their answer and
-detail text, their example questions join the index.
+detail, their example questions join the examples.
 """
 
 from __future__ import annotations
@@ -102,6 +104,11 @@ STOPWORDS = frozenset(
 _ENGLISH_STEM = snowballstemmer.stemmer("english")
 _SPANISH_STEM = snowballstemmer.stemmer("spanish")
 _STEMMERS = {"en": _ENGLISH_STEM, "es": _SPANISH_STEM}
+
+
+@lru_cache(maxsize=16384)
+def _stem(word: str, lang: str) -> str:
+    return _STEMMERS[lang].stemWord(word)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡\"“{0-9])")
 # "sb855" -> "sb 855": members write bill numbers both ways.
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
@@ -284,7 +291,8 @@ class Retriever:
         # Lexical: one BM25 index per language over stemmed words.
         self._bm25: dict[str, tuple[BM25Okapi, np.ndarray, float]] = {}
         for lang, stemmer in _STEMMERS.items():
-            rows = [i for i, u in enumerate(units) if u.lang == lang]
+            # Passages only: BM25 picks the lead passage (cross-validation gave it no say in the article).
+            rows = [i for i, u in enumerate(units) if u.lang == lang and u.kind == "passage"]
             if not rows:
                 continue
             docs = [self._stems(u.text, lang) or ["_"] for u in (units[i] for i in rows)]
@@ -321,7 +329,7 @@ class Retriever:
         return list(dict.fromkeys(out))
 
     def _stems(self, text: str, lang: str, *, fix: bool = False) -> list[str]:
-        return _STEMMERS[lang].stemWords(self._content(text, fix=fix))
+        return [_stem(w, lang) for w in self._content(text, fix=fix)]
 
     # ------------------------------------------------------------ scoring
 
@@ -345,7 +353,7 @@ class Retriever:
                 sem[o] = float(top.mean())
         unit_lex = np.zeros(len(self._units), np.float32)
         for lang, (bm25, rows, max_idf) in self._bm25.items():
-            stems = list(dict.fromkeys(_STEMMERS[lang].stemWords(content)))
+            stems = list(dict.fromkeys(_stem(w, lang) for w in content))
             bound = sum(max(bm25.idf.get(s, max_idf), 0.0) for s in stems) or 1.0
             scores = bm25.get_scores(stems) / bound
             unit_lex[rows] = np.maximum(unit_lex[rows], scores)
