@@ -4,7 +4,7 @@ The detector is lingua (package ``lingua-language-detector``; its models ship in
 the wheel, nothing is downloaded), restricted to English, Spanish and the
 languages most spoken by California health-plan members, in its low-accuracy
 mode: measured on the 680 short member questions of tests/data (kb_eval and
-kb_questions) it is right 96% of the time in 0.2 ms (p99) for +24 MB, against
+member_questions) it is right 96% of the time in 0.2 ms (p99) for +24 MB, against
 98% for +234 MB in high-accuracy mode and 90% for py3langid (which hesitates
 between 97 languages and calls short English "Nigerian Pidgin" or "Polish").
 Its few misses are very short or mixed texts; the word lists in
