@@ -1,4 +1,4 @@
-"""The `carebot` command: run, demo, migrate, settings, kb check."""
+"""The `carebot` command: run, demo, migrate, settings, kb check, kb eval."""
 
 from __future__ import annotations
 
@@ -232,6 +232,30 @@ def doctor_command(db_path: str | None) -> None:
 
     ok = asyncio.run(run_doctor(replace(settings, db_path=path), echo=click.echo))
     raise SystemExit(0 if ok else 1)
+
+
+@kb.command("eval")
+@click.option("--file", "path", default=None, help="Evaluation file (default: tests/data/kb_eval.toml).")
+@click.option("--round", "rounds", type=int, multiple=True, help="Only this round of questions (repeatable).")
+@click.option("--misses", is_flag=True, help="List every question answered wrongly or not at all.")
+def kb_eval(path: str | None, rounds: tuple[int, ...], misses: bool) -> None:
+    """Score the answers on the frozen evaluation questions: right fact, abstention, confident wrong, per language."""
+    from knowledge.campaign import load_campaign
+    from knowledge.kb import load_knowledge_base
+    from knowledge.kbeval import EVAL_FILE, load_eval, report_lines, score
+    from knowledge.retrieval import Retriever
+
+    settings = Settings.from_env()
+    questions = load_eval(path or EVAL_FILE, rounds=set(rounds) or None)
+    if not questions:
+        raise click.ClickException("no evaluation questions found")
+    result = score(Retriever(load_knowledge_base()), load_campaign(settings.campaign_path or None), questions)
+    for line in report_lines(result):
+        click.echo(line)
+    if misses:
+        for q, reply in result.misses:
+            got = reply.article_id or ("third language" if reply.third_language else "not sure")
+            click.echo(f"  [{q['lang']}] {q['text']!r}: expected {q['expect'] or 'not sure'} ({q.get('fact', '')!r}), got {got}")
 
 
 from bot.cli_organizers import register as _register_organizer_commands  # noqa: E402

@@ -39,7 +39,9 @@ from knowledge.deadlines import CaseFacts, compute_deadline
 from knowledge.facilities import match_choice, match_facility
 from knowledge.harm import screen_harm
 from knowledge.kb import KnowledgeBase, load_knowledge_base
-from knowledge.matcher import Matcher
+from knowledge.kbeval import answer_text
+from knowledge.language import OTHER, detect_language
+from knowledge.retrieval import Answer, Retriever
 from knowledge.screening import CATEGORIES, Assessment, assess
 from knowledge.text import guess_language, normalize, other_language
 from storage import cases, conversations, escalations, followups, members, outbox, updates
@@ -126,7 +128,7 @@ class Core(Checkins, Desk, Organizers):
         self.token = token
         self.screen = screen  # the safety screen: every text and caption passes it first
         self.kb: KnowledgeBase = load_knowledge_base()
-        self.matcher = Matcher(self.kb)
+        self.retriever = Retriever(self.kb)
         self.schedule = Schedule(campaign)
 
     # ------------------------------------------------------------ entry points
@@ -960,9 +962,12 @@ class Core(Checkins, Desk, Organizers):
 
     # ------------------------------------------------------------ knowledge base
 
-    def _article_text(self, lang: str, article_id: str, *, detail: bool = False) -> str:
+    def _article_text(self, lang: str, article_id: str, *, detail: bool = False, answer: Answer | None = None) -> str:
         a = self.kb.render(article_id, lang, self.campaign)
         body = a.detail if detail else a.answer
+        if answer is not None and not detail:
+            # The fact that answers the question leads; the rest of the short answer follows.
+            body = answer_text(self.kb, self.campaign, answer, a.lang)[1]
         lines = [f"<b>{html.escape(a.title)}</b>", "", html.escape(body)]
         # The short answer names its main source; the detail lists them all.
         footer = " · ".join(x for x in (a.source_line if detail else a.source_line_short, a.reviewed_line) if x)
@@ -970,33 +975,71 @@ class Core(Checkins, Desk, Organizers):
             lines += ["", f"<i>{html.escape(footer)}</i>"]
         return "\n".join(lines)
 
-    def _article_reply(self, turn: Turn, article_id: str, *, detail: bool = False) -> Reply:
-        lang = turn.state.lang
+    def _article_reply(self, turn: Turn, article_id: str, *, detail: bool = False, lang: str | None = None,
+                       answer: Answer | None = None) -> Reply:
+        lang = lang or turn.state.lang
         rendered = self.kb.render(article_id, lang, self.campaign)
+        # Buttons carry the reply's language when it is not the chat's, so "More detail" stays in it.
+        suffix = f":{lang}" if lang != turn.state.lang else ""
         buttons = []
         if rendered.detail and not detail:
-            buttons.append((Button(self.t(turn, "kb.more"), f"kb:more:{article_id}"),))
-        buttons.append((Button(self.t(turn, "kb.other_topics"), "kb:menu"),))
-        return Reply(self._article_text(lang, article_id, detail=detail), tuple(buttons))
+            buttons.append((Button(self.catalog.t(lang, "kb.more"), f"kb:more:{article_id}{suffix}"),))
+        buttons.append((Button(self.catalog.t(lang, "kb.other_topics"), "kb:menu"),))
+        return Reply(self._article_text(lang, article_id, detail=detail, answer=answer), tuple(buttons))
 
     def _answer_question(self, turn: Turn, text: str, *, confident_only: bool = False) -> bool:
-        """Answer a typed question from the knowledge base; when unsure, offer the closest topics and a person."""
-        found = self.matcher.match(text[:1000], turn.state.lang)
+        """Answer a typed question from the knowledge base, in the language it was written in.
+
+        When unsure: "I don't have a reliable answer", the closest topics and a person.
+        A question in a third language gets the language offer and a person.
+        """
+        written = detect_language(text, self.retriever.vocabulary)
+        if written == OTHER:
+            if confident_only:
+                return False
+            self._third_language(turn)
+            return True
+        lang = written if written in LANGS else turn.state.lang
+        found = self.retriever.answer(text, lang)
         if found.article_id is not None:
-            turn.replies.append(self._article_reply(turn, found.article_id))
+            turn.replies.append(self._article_reply(turn, found.article_id, lang=lang, answer=found))
+            self._offer_language(turn, lang)
             return True
         if confident_only:
             return False
-        lang = turn.state.lang
-        buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}"),) for a in found.alternatives[:3]]
+        suffix = f":{lang}" if lang != turn.state.lang else ""
+        buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}{suffix}"),)
+                   for a in found.alternatives[:3]]
         if turn.member is not None:
-            buttons.append((Button(self.t(turn, "kb.ask_volunteer"), "m:volunteer"),))
-            buttons.append((Button(self.t(turn, "menu.report"), "m:report"),))
-        unsure = self.t(turn, "kb.unsure")
+            buttons.append((Button(self.catalog.t(lang, "kb.ask_volunteer"), "m:volunteer"),))
+            buttons.append((Button(self.catalog.t(lang, "menu.report"), "m:report"),))
+        unsure = self.catalog.t(lang, "kb.unsure")
         if self._sounds_distressed(text):
-            unsure += "\n\n" + self.t(turn, "crisis.distress_line")  # not understood, but not left without 988
-        self._say(turn, unsure, tuple(buttons))
+            unsure += "\n\n" + self.catalog.t(lang, "crisis.distress_line")  # not understood, but not left without 988
+        turn.replies.append(Reply(unsure, tuple(buttons)))
+        self._offer_language(turn, lang)
         return True
+
+    def _offer_language(self, turn: Turn, lang: str) -> None:
+        """A member who wrote in the other language is offered, once, to switch the chat to it."""
+        if turn.member is None or lang == turn.state.lang or turn.state.lang_offered or lang not in LANGS:
+            return
+        turn.state = turn.state.with_(lang_offered=True)
+        self._say_in(turn, lang, "langoffer.ask", ((Button(self.catalog.t(lang, "langoffer.switch"), f"lang:{lang}"),),))
+
+    def _third_language(self, turn: Turn) -> None:
+        """A message in neither English nor Spanish: both languages offered, and a person."""
+        if turn.member is None:
+            self._say(turn, self.t(turn, "langoffer.other"), _language_buttons(""))
+            return
+        turn.state = turn.state.with_(lang_offered=True)
+        self._say(turn, self.t(turn, "langoffer.other"), (
+            (Button("English", "lang:en"), Button("Español", "lang:es")),
+            (Button(self.t(turn, "kb.ask_volunteer"), "m:volunteer"),),
+        ))
+
+    def _say_in(self, turn: Turn, lang: str, key: str, buttons=()) -> None:
+        turn.replies.append(Reply(self.catalog.t(lang, key), buttons))
 
     def _rights_menu(self, turn: Turn, *, all_topics: bool = False, message_id: int | None = None) -> None:
         lang = turn.state.lang
@@ -1009,14 +1052,17 @@ class Core(Checkins, Desk, Organizers):
 
     def _kb_button(self, turn: Turn) -> None:
         parts = turn.ev.data.split(":")
+        # kb:<id>[:<lang>] and kb:more:<id>[:<lang>]: the language when a reply was not in the chat's own.
+        more = len(parts) in (3, 4) and parts[1] == "more"
+        article_id = parts[2] if more else (parts[1] if len(parts) in (2, 3) else "")
+        lang_part = parts[3] if more and len(parts) == 4 else (parts[2] if not more and len(parts) == 3 else None)
+        lang = lang_part if lang_part in LANGS else turn.state.lang
         if parts == ["kb", "menu"]:
             self._rights_menu(turn)
         elif parts == ["kb", "all"]:
             self._rights_menu(turn, all_topics=True, message_id=turn.ev.message_id)
-        elif len(parts) == 3 and parts[1] == "more" and self.kb.get(parts[2]):
-            turn.replies.append(self._article_reply(turn, parts[2], detail=True))
-        elif len(parts) == 2 and self.kb.get(parts[1]):
-            turn.replies.append(self._article_reply(turn, parts[1]))
+        elif article_id and self.kb.get(article_id) and (lang_part is None or lang_part in LANGS):
+            turn.replies.append(self._article_reply(turn, article_id, detail=more, lang=lang))
         else:
             self._old_button(turn)
             return

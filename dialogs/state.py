@@ -25,6 +25,7 @@ class State:
     pending_token: str = ""
     stash: dict[str, Any] = field(default_factory=dict)  # a dialog set aside for a short one (a check-in date)
     harm_offered_on: str | None = None  # the day a volunteer was last offered for hard feelings (ISO date)
+    lang_offered: bool = False  # the member wrote in another language and was offered, once, to switch
 
     def to_json(self) -> dict:
         return {"v": STATE_VERSION, **asdict(self)}

@@ -1,7 +1,7 @@
 """Answer a member's free-text question from the knowledge base, or say we're not sure.
 
 The design, chosen by measurement (benchmarks/kb_match.py over
-tests/data/kb_questions.toml; plain ``fuzz.WRatio`` or ``token_set_ratio``
+the labelled member questions (now knowledge/member_questions.toml); plain ``fuzz.WRatio`` or ``token_set_ratio``
 over the raw questions reached only 70-85% top-1 and could not tell off-topic
 chat from questions):
 
@@ -41,7 +41,7 @@ from rapidfuzz import fuzz, process
 from knowledge.kb import KnowledgeBase
 from knowledge.text import normalize
 
-# Tuned on tests/data/kb_questions.toml; see benchmarks/kb_match.py.
+# Tuned on the first part of knowledge/member_questions.toml (then tests/data/kb_questions.toml).
 SCORE_CUTOFF = 45.0
 # score = (PHRASE_WEIGHT * phrase + EVIDENCE_WEIGHT * evidence) / (sum of weights)
 PHRASE_WEIGHT = 2.0

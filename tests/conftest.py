@@ -28,8 +28,8 @@ from dialogs.core import Core
 from storage.db import open_db
 
 # ------------------------------------------------------------------ loaded once per test process
-# Every Core reads the catalogs and the knowledge base and builds the matcher (tens of milliseconds
-# each time, in ~100 tests); none of them changes after loading, so tests share one of each.
+# Every Core reads the catalogs and the knowledge base and builds the retriever (its embeddings take
+# a second or two; in ~100 tests); none of them changes after loading, so tests share one of each.
 # (Tests of the loaders themselves import them from knowledge/ and dialogs/ directly: not cached.)
 
 
@@ -38,17 +38,17 @@ def _knowledge_base():
     return _load_knowledge_base()
 
 
-_matchers: dict = {}
+_retrievers: dict = {}
 
 
-def _matcher(kb, **kw):
+def _retriever(kb, **kw):
     key = (id(kb), tuple(sorted(kw.items())))
-    if key not in _matchers:
-        _matchers[key] = (kb, _Matcher(kb, **kw))  # keeps kb alive: its id stays its own
-    return _matchers[key][1]
+    if key not in _retrievers:
+        _retrievers[key] = (kb, _Retriever(kb, **kw))  # keeps kb alive: its id stays its own
+    return _retrievers[key][1]
 
 
-_load_knowledge_base, _Matcher, _Catalog = dialogs.core.load_knowledge_base, dialogs.core.Matcher, dialogs.core.Catalog
+_load_knowledge_base, _Retriever, _Catalog = dialogs.core.load_knowledge_base, dialogs.core.Retriever, dialogs.core.Catalog
 
 
 class _SharedCatalog(_Catalog):
@@ -65,7 +65,7 @@ class _SharedCatalog(_Catalog):
 
 
 dialogs.core.load_knowledge_base = lambda *a, **kw: _knowledge_base() if not a and not kw else _load_knowledge_base(*a, **kw)
-dialogs.core.Matcher = _matcher
+dialogs.core.Retriever = _retriever
 dialogs.core.Catalog = _SharedCatalog
 
 

@@ -48,7 +48,7 @@ async def test_english_question_gets_answer_first_and_more_detail_on_a_tap(runni
 async def test_question_the_bot_is_unsure_of_gets_three_topics_and_a_volunteer_not_a_guess(running_bot):
     member = await idle_member(running_bot, 6003)
     reply = await member.ask("purple elephant spaghetti")
-    assert "not sure I understood" in reply.text
+    assert "I don't have a reliable answer" in reply.text
     labels = reply.labels()
     assert "🙋 Ask a volunteer" in labels
     assert len([b for row in reply.buttons for b in row if b["callback_data"].startswith("kb:")]) == 3
@@ -234,7 +234,7 @@ async def test_a_stranger_with_an_unclear_question_gets_topics_but_no_member_but
     stranger = running_bot.standin.user(6015, "X", "en")
     await stranger.ask("purple elephant spaghetti tonight")
     unsure, hint = stranger.messages[-2:]
-    assert "not sure I understood" in unsure.text
+    assert "I don't have a reliable answer" in unsure.text
     assert all(b["callback_data"].startswith("kb:") for row in unsure.buttons for b in row)
     assert "tap /start" in hint.text
     greeting = await stranger.ask("hello")
@@ -249,3 +249,62 @@ async def test_typing_the_language_instead_of_tapping_it_chooses_it(running_bot)
     assert "Soy carebot" in welcome.text and "✅ Acepto, empecemos" in welcome.labels()
     await stranger.tap("✅ Acepto, empecemos")
     assert "¿Qué tipo de cita" in stranger.messages[-1].text
+
+
+# --- the member's language and the honest "not sure" (issue 11) ---------------------------
+
+
+async def test_spanish_question_in_an_english_chat_is_answered_in_spanish_with_one_offer_to_switch(running_bot):
+    member = await idle_member(running_bot, 6101)
+    before = len(member.messages)
+    await member.ask("cuantos dias tiene kaiser para resolver mi queja formal")
+    answer, offer = member.messages[before:]
+    assert answer.text.startswith("Queja formal ante el plan")
+    assert "30 días" in answer.text.split("\n\n")[1]
+    assert "📖 Más detalles" in answer.labels()
+    assert "escriba en español" in offer.text and offer.labels() == ["Sí, en español por favor"]
+    # Asked again in Spanish: answered in Spanish, not offered again.
+    before = len(member.messages)
+    await member.ask("cual es el telefono del dmhc")
+    again = member.messages[before:]
+    assert len(again) == 1 and "1-888-466-2219" in again[0].text
+    # Detail stays in the language of the answer.
+    detail = await member.tap("Más detalles", message=again[0])
+    assert "www.dmhc.ca.gov" in detail.text and "en línea" in detail.text
+    # One tap switches the chat.
+    switched = await member.tap("Sí, en español por favor", message=offer)
+    assert any("español" in m.text for m in member.messages[-2:]) or "español" in switched.text
+    menu = await member.ask("/rights")
+    assert "Toque un tema" in menu.text
+
+
+async def test_question_in_a_third_language_gets_both_languages_and_a_person(running_bot):
+    member = await idle_member(running_bot, 6102)
+    reply = await member.ask("tôi bị hủy hẹn khám trị liệu, phải làm sao")
+    assert "English or Spanish" in reply.text and "inglés o en español" in reply.text
+    assert {"English", "Español", "🙋 Ask a volunteer"} <= set(reply.labels())
+
+
+async def test_lawsuit_question_gets_not_sure_with_three_topics_and_a_volunteer_never_an_article(running_bot):
+    member = await idle_member(running_bot, 6103)
+    reply = await member.ask("can i sue kaiser for canceling my therapy")
+    assert "I don't have a reliable answer to that" in reply.text
+    assert "🙋 Ask a volunteer" in reply.labels()
+    assert len([b for row in reply.buttons for b in row if b["callback_data"].startswith("kb:")]) == 3
+    assert "Source" not in reply.text
+
+
+async def test_answer_leads_with_the_fact_asked_for(running_bot):
+    member = await idle_member(running_bot, 6104)
+    answer = await member.ask("whats the dmhc website")
+    first_paragraph = answer.text.split("\n\n")[1]
+    assert "www.dmhc.ca.gov" in first_paragraph
+    assert "Source" in answer.text and "Last reviewed" in answer.text
+
+
+async def test_emoji_only_message_gets_a_kind_reply_not_an_article(running_bot):
+    member = await idle_member(running_bot, 6105)
+    before = len(member.messages)
+    await member.ask("😢😢😢")
+    replies = member.messages[before:]
+    assert replies and all("Source" not in r.text for r in replies)

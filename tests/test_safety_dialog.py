@@ -306,7 +306,7 @@ def test_not_sure_reply_without_distress_stays_as_it_was():
     chat.join()
     chat.command("cancel")
     said = texts(chat.say("purple elephant spaghetti"))
-    assert "not sure I understood" in said and "988" not in said
+    assert "I don't have a reliable answer to that" in said and "988" not in said
 
 
 def test_logs_carry_ids_level_and_category_never_the_text(caplog):
