@@ -71,3 +71,58 @@ def guess_language(text: str) -> str | None:
     if en > es:
         return "en"
     return None
+
+
+# Scripts by Unicode block, for messages in languages carebot does not speak.
+_SCRIPT_RANGES = (
+    ("ko", ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F))),
+    ("ja", ((0x3040, 0x30FF),)),
+    ("zh", ((0x4E00, 0x9FFF), (0x3400, 0x4DBF))),
+    ("ru", ((0x0400, 0x04FF),)),  # Cyrillic (Russian, Ukrainian, ...)
+    ("hy", ((0x0530, 0x058F),)),
+    ("ar", ((0x0600, 0x06FF), (0x0750, 0x077F))),  # Arabic script (Arabic, Persian, ...)
+    ("he", ((0x0590, 0x05FF),)),
+    ("th", ((0x0E00, 0x0E7F),)),
+    ("hi", ((0x0900, 0x097F),)),
+    ("km", ((0x1780, 0x17FF),)),
+    ("el", ((0x0370, 0x03FF),)),
+)
+# Letters only Vietnamese uses among Latin-script languages.
+_VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+_TAGALOG = frozenset("""ako ikaw siya kami tayo sila ang ng mga sa na nang hindi gusto ayoko ayaw po opo
+ko mo niya namin natin nila ito iyan yung kasi pero talaga lang din rin naman salamat paano bakit saan kailan""".split())
+
+
+def script_language(text: str) -> str | None:
+    """The language a message is written in, when cheaply known: "en", "es", a script's main
+    language ("zh", "ko", "ru", "ar", "hy", ...), "vi" or "tl"; None when unclear."""
+    counts: dict[str, int] = {}
+    latin = 0
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        code = ord(ch)
+        if code < 0x250:
+            latin += 1
+            continue
+        for lang, ranges in _SCRIPT_RANGES:
+            if any(lo <= code <= hi for lo, hi in ranges):
+                counts[lang] = counts.get(lang, 0) + 1
+                break
+        else:
+            if 0x1E00 <= code <= 0x1EFF:  # Latin Extended Additional: Vietnamese tone letters
+                latin += 1
+    if counts:
+        lang, n = max(counts.items(), key=lambda kv: kv[1])
+        if lang == "zh" and counts.get("ja"):
+            lang = "ja"
+        if n >= latin:
+            return lang
+    if len(_VIETNAMESE.findall(text)) >= 2:
+        return "vi"
+    words = tokens(text)
+    tagalog = sum(w in _TAGALOG for w in words)
+    known = guess_language(text)
+    if tagalog >= 2 and tagalog > sum(w in _ENGLISH or w in _SPANISH for w in words):
+        return "tl"
+    return known
