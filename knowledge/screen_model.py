@@ -209,6 +209,11 @@ class Example:
     source: str
 
 
+# Held-out rounds that were scored (their figure recorded in the file) and then joined
+# training. The frozen evaluation file (screen_eval.toml) never joins.
+JOINED_ROUNDS = ("screen_eval_round2.toml",)
+
+
 def _crisis_phrase_label(text: str) -> str:
     from knowledge import crisis
 
@@ -229,6 +234,9 @@ def load_training_examples(data_dir: Path) -> list[Example]:
             for p in g["predicates"]:
                 # Grouped by predicate: a predicate seen in training must not make validation look easy.
                 out.append(Example(f"{s} {p}", g["category"], g["lang"], f"tpl:{g['lang']}:{p}", "template"))
+    for name in JOINED_ROUNDS:  # held-out rounds, once scored, may join training
+        for text, lang, category, _kind in iter_eval(data_dir / name):
+            out.append(Example(text, category or "none", lang, text, name))
     phrases = tomllib.loads((data_dir / "crisis_phrases.toml").read_text(encoding="utf-8"))
     out += [Example(i["text"], _crisis_phrase_label(i["text"]), i["lang"], i["text"], "crisis_phrases") for i in phrases["crisis"]]
     out += [Example(i["text"], "none", i["lang"], i["text"], "crisis_phrases") for i in phrases["safe"]]
