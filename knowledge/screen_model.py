@@ -212,6 +212,7 @@ class Example:
 # Held-out rounds that were scored (their figure recorded in the file) and then joined
 # training. The frozen evaluation file (screen_eval.toml) never joins.
 JOINED_ROUNDS = ("screen_eval_round2.toml",)
+FROZEN_EVAL = "screen_eval.toml"
 
 
 def _crisis_phrase_label(text: str) -> str:
@@ -244,10 +245,13 @@ def load_training_examples(data_dir: Path) -> list[Example]:
     out += [Example(i["text"], "none", i["lang"], i["text"], "harm_phrases") for k in ("harm", "safe") for i in harm[k]]
     kb = tomllib.loads((data_dir / "kb_questions.toml").read_text(encoding="utf-8"))
     out += [Example(i["text"], "none", i.get("lang", "en"), i["text"], "kb_questions") for i in kb["q"]]
+    # The frozen evaluation file is read only to keep its phrasings OUT of training: a few
+    # short ones ("me quiero matar", "hola") also sit in the older files or come out of a template.
+    frozen = {fold(t) for t, *_ in iter_eval(data_dir / FROZEN_EVAL)} if (data_dir / FROZEN_EVAL).exists() else set()
     seen: set[str] = set()
     unique = []
     for ex in out:
-        if ex.text not in seen:
+        if ex.text not in seen and fold(ex.text) not in frozen:
             seen.add(ex.text)
             unique.append(ex)
     return unique
