@@ -42,12 +42,13 @@ __all__ = [
 ]
 
 CLASSES = ("none", "self_harm", "someone_else", "harm_others", "domestic_violence", "child_danger", "resource_request")
-VERSION = 1
+VERSION = 2
 ARTIFACT = Path(__file__).with_name("models") / f"screen-v{VERSION}.npz"
-NGRAM_DIM = 1 << 15
+NGRAM_BITS = 15
+NGRAM_DIM = 1 << NGRAM_BITS
 NGRAM_SIZES = (2, 3, 4, 5)
 CHUNK_CHARS = 220
-MAX_EMBED = 3  # chunks embedded per message (the rest is screened by n-grams and rules)
+MAX_EMBED = 2  # chunks embedded per message (the rest is screened by n-grams and rules)
 MAX_CHUNKS = 64  # 5,000 characters is ~25 chunks; beyond this, chunks are merged
 EMB_DIM = 512
 
@@ -55,7 +56,7 @@ EMB_DIM = 512
 
 
 _ZERO_WIDTH = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe0f]")
-_FLOOD = re.compile(r"(.)\1{3,}", re.DOTALL)  # the same character 4+ times -> 3
+_FLOOD = re.compile(r"(.{1,8}?)\1{3,}", re.DOTALL)  # a unit of 1-8 characters repeated 4+ times -> 3
 _SENTENCE = re.compile(r"(?<=[.!?。！？؟\n])\s*|\s*\n\s*")
 _SPACES = re.compile(r"\s+")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
@@ -101,21 +102,25 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1 << 16)
-def _bucket(gram: str) -> int:
-    return zlib.crc32(gram.encode("utf-8")) & (NGRAM_DIM - 1)
+_MASK32 = np.uint64(0xFFFFFFFF)
 
 
 def ngram_buckets(text: str) -> np.ndarray:
-    """Sorted unique bucket ids of the folded text's character n-grams."""
+    """Sorted unique bucket ids of the folded text's character n-grams (a vectorised
+    polynomial hash of the code points: the same on every machine, ~0.1 ms a chunk)."""
     folded = " " + fold(text) + " "
-    ids = {
-        _bucket(folded[i : i + n])
-        for n in NGRAM_SIZES
-        for i in range(len(folded) - n + 1)
-        if not folded[i : i + n].isspace()
-    }
-    return np.fromiter(sorted(ids), dtype=np.int32, count=len(ids))
+    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    parts = []
+    for n in NGRAM_SIZES:
+        if len(codes) < n:
+            continue
+        h = np.full(len(codes) - n + 1, n, dtype=np.uint64)
+        for k in range(n):
+            h = (h * np.uint64(1000003) + codes[k : len(codes) - n + 1 + k]) & _MASK32
+        parts.append(((h * np.uint64(2654435761)) & _MASK32) >> np.uint64(32 - NGRAM_BITS))
+    if not parts:
+        return np.zeros(0, dtype=np.int32)
+    return np.unique(np.concatenate(parts)).astype(np.int32)
 
 
 # ---------------------------------------------------------------- the model
