@@ -216,7 +216,7 @@ class Example:
 
 # Held-out rounds that were scored (their figure recorded in the file) and then joined
 # training. The frozen evaluation file (screen_eval.toml) never joins.
-JOINED_ROUNDS = ("screen_eval_round2.toml",)
+JOINED_ROUNDS = ("screen_eval_round2.toml", "screen_eval_round3.toml")
 FROZEN_EVAL = "screen_eval.toml"
 
 
