@@ -123,7 +123,7 @@ _HARM_EN = _c(
     |stab|stabing|shoot|shooting) (?:my|someone|somebody|people|him|her|the baby|the kids|a child|others)""",
     r"""(?:i want to|i wana|i wanna|im going to|im gona|im gonna|ima|i wil|il|i could|i might|ready to|about to|planning to|plan to|going to|gona) (?:go )?(?:kil|shoot|stab|murder|strangle
     |smother|hurt|beat) (?:my (?:boss|husband|wife|ex|kids|kid|baby|son|daughter|neighbor|coworker|partner|mom|dad|landlord|brother|sister)|him|her|them|someone
-    |somebody|people|everyone|everybody|my whole)\b(?! (?:for|with) )""",
+    |somebody|people|everyone|everybody|my whole)\b(?! (?:for|with|an?|the|some|back|up|down|out|a text|a line) )""",
     r"shoot up (?:my|the|a|that) (?:school|job|work|office|clinic|hospital|place|building|church|mal)",
     r"(?:make|make them|make him|make her) (?:al )?pay(?: \w+){0,3} (?:gun|plan|kil)",
     r"(?:afraid|scared) to be alone with my (?:kids|baby|son|daughter|children)",
@@ -227,17 +227,22 @@ def screen_categories(text: str) -> str | None:
             if pattern.search(folded):
                 return category
     normalized = crisis.normalize(text)
-    for clause in normalized.split(" | "):
-        if not clause or _HYPOTHETICAL.match(clause) or _PAST.search(clause):
-            continue
-        for category, patterns in (
-            ("someone_else", (_OTHER_EN, _OTHER_ES)),
-            ("domestic_violence", (_DV_EN, _DV_ES)),
-            ("child_danger", (_CHILD_EN, _CHILD_ES)),
-            ("harm_others", (_HARM_EN, _HARM_ES)),
-        ):
-            if category in _IDIOM_CATEGORIES and _JOKING.search(clause):
-                continue
-            if any(p.search(clause) for p in patterns):
+    # Each pattern searches the whole message once (patterns do not cross a clause
+    # boundary "|"); a match counts unless its clause asks, supposes, jokes or tells history.
+    for category, patterns in (
+        ("someone_else", (_OTHER_EN, _OTHER_ES)),
+        ("domestic_violence", (_DV_EN, _DV_ES)),
+        ("child_danger", (_CHILD_EN, _CHILD_ES)),
+        ("harm_others", (_HARM_EN, _HARM_ES)),
+    ):
+        for pattern in patterns:
+            for m in pattern.finditer(normalized):
+                start = normalized.rfind("|", 0, m.start()) + 1
+                end = normalized.find("|", m.end())
+                clause = normalized[start : end if end >= 0 else len(normalized)].strip()
+                if _HYPOTHETICAL.match(clause) or _PAST.search(clause):
+                    continue
+                if category in _IDIOM_CATEGORIES and _JOKING.search(clause):
+                    continue
                 return category
     return None
