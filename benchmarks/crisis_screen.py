@@ -1,17 +1,19 @@
-"""Benchmark the crisis screen: recall, false alarms and latency per message.
+"""Benchmark the safety screen: latency per message and memory added by the learned layer.
 
 Run from the repository root:  .venv/bin/python benchmarks/crisis_screen.py
 
-Accuracy is measured on tests/data/crisis_phrases.toml. Read it as a
-regression score, not an estimate for unseen messages: the patterns were
-checked and extended against that file. The estimates for unseen phrasings
-are the held-out rounds recorded in that file's header, printed below too.
-Latency is wall-clock per call to `screen()`, warm (after the first call has
-filled the regex and typo caches), on whatever else the machine is doing.
+Latency is wall-clock per call, warm, for the rules alone (`crisis.screen`) and the
+whole screen (`screening.assess`: rules, category rules, embeddings + classifier), on
+short messages, 5,000-character messages (with the crisis sentence last), emoji
+floods, zero-width characters and mixed scripts. Memory is the process's resident
+set before and after loading the embedding model and the classifier.
+Accuracy: `carebot screen eval` (the frozen evaluation file) and the held-out rounds
+recorded in tests/data/screen_eval*.toml.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from knowledge.crisis import screen  # noqa: E402
+from knowledge import screening  # noqa: E402
 
 PHRASES = ROOT / "tests" / "data" / "crisis_phrases.toml"
 LONG_CHARS = 5_000
@@ -67,69 +70,55 @@ def _long(sentences: tuple[str, ...] | list[str], ending: str) -> str:
     return f"{text} {ending}"
 
 
-def _timings(texts: list[str], rounds: int) -> list[float]:
-    for text in texts:  # warm the caches
-        screen(text)
-    out = []
+def _timings(fn, texts: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds per call (CPU time leaves out waiting for a core on a busy machine)."""
+    wall, cpu = [], []
     for _ in range(rounds):
         for text in texts:
-            start = time.perf_counter()
-            screen(text)
-            out.append(time.perf_counter() - start)
-    return out
+            start, start_cpu = time.perf_counter(), time.thread_time()
+            fn(text)
+            cpu.append(time.thread_time() - start_cpu)
+            wall.append(time.perf_counter() - start)
+    return wall, cpu
 
 
 def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def main() -> None:
-    raw = PHRASES.read_text(encoding="utf-8")
-    data = tomllib.loads(raw)
-
-    print("accuracy on tests/data/crisis_phrases.toml")
-    for lang in ("en", "es"):
-        crisis = [p["text"] for p in data["crisis"] if p["lang"] == lang]
-        safe = [p["text"] for p in data["safe"] if p["lang"] == lang]
-        missed = [t for t in crisis if not screen(t).is_crisis]
-        alarms = [t for t in safe if screen(t).is_crisis]
-        recall = 1 - len(missed) / len(crisis)
-        false_alarm = len(alarms) / len(safe)
-        print(
-            f"  {lang}: recall {recall:6.1%} ({len(crisis) - len(missed)}/{len(crisis)})"
-            f"   false alarms {false_alarm:5.1%} ({len(alarms)}/{len(safe)})"
-        )
-        for text in missed:
-            print(f"      missed: {text!r}")
-        for text in alarms:
-            print(f"      false alarm: {text!r}")
-
-    print("\nheld-out rounds (phrasings unseen by the patterns when measured, before fixing them)")
-    for line in raw.splitlines():
-        if line.startswith("#   round "):
-            print("  " + line.removeprefix("#   "))
-
-    short = [p["text"] for group in ("crisis", "safe") for p in data[group]]
-    look_alikes = [p["text"] for p in data["safe"]]
-    longs = {
-        "5,000 chars, rambling, en": _long(_STORY_EN, "and honestly I don't want to be alive anymore"),
-        "5,000 chars, rambling, es": _long(_STORY_ES, "y la verdad ya no quiero vivir"),
-        "5,000 chars of look-alikes (worst case)": _long(look_alikes, "I want to kill myself"),
-    }
-    for name, text in longs.items():
-        assert len(text) <= LONG_CHARS and screen(text).is_crisis, name
-
-    print("\nlatency per message (warm)")
-    t = _timings(short, rounds=20)
-    mean_len = statistics.mean(len(s) for s in short)
-    print(
-        f"  test phrases ({len(short)}, mean {mean_len:.0f} chars):"
-        f" p50 {_pct(t, 0.5) * 1e6:7.1f} us   p99 {_pct(t, 0.99) * 1e6:7.1f} us"
-    )
-    for name, text in longs.items():
-        t = _timings([text], rounds=200)
-        print(f"  {name}: p50 {_pct(t, 0.5) * 1e3:5.2f} ms   p99 {_pct(t, 0.99) * 1e3:5.2f} ms")
+    data = tomllib.loads(PHRASES.read_text(encoding="utf-8"))
+    short = [i["text"] for i in data["crisis"][:150] + data["safe"][:150]]  # half of them reach the learned layer
+    long_msgs = [_long(_STORY_EN, "i am going to kill myself tonight"), _long(_STORY_ES, "ya no quiero vivir"),
+                 _long(_STORY_EN, "thank you"), _long(list(_STORY_ES) + list(_STORY_EN), "gracias")]
+    floods = ["😭" * 2500, "💊" * 1000 + " bye", "🙏🏽" * 1200 + " please help", "a" * 5000, "!!!!" * 1250]
+    zero_width = ["i want to k\u200bill my\u200dself", "\u200b" * 4000 + "hola", "ki\u200bll\u200c " * 600]
+    mixed = ["my appointment 取消了 and 我想死", "я устала ждать my therapist 😢", "estoy harta 너무 힘들어 i cant",
+             ("取消了 appointment 예약 отменили cita " * 120)[:5000]]
+    before = _rss_mb()
+    start = time.perf_counter()
+    screening.load()
+    load_s = time.perf_counter() - start
+    after = _rss_mb()
+    print(f"memory: {before:.0f} MB before loading the learned layer, {after:.0f} MB after (+{after - before:.0f} MB); load {load_s:.1f} s")
+    for text in short[:20] + long_msgs + floods + zero_width + mixed:  # warm caches
+        screening.assess(text)
+    print(f"\nlatency per message (warm); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    cases = [("short (150 crisis, 150 not)", short, 3), ("5,000 characters", long_msgs, 25), ("emoji floods", floods, 20),
+             ("zero-width characters", zero_width, 30), ("mixed scripts", mixed, 30)]
+    for name, texts, rounds in cases:
+        for label, fn in (("rules  ", screen), ("screen ", screening.assess)):
+            t, c = _timings(fn, texts, rounds)
+            print(f"  {label}{name:28} wall p50 {_pct(t, 0.5) * 1e3:6.2f} p99 {_pct(t, 0.99) * 1e3:6.2f} max {max(t) * 1e3:6.2f} ms"
+                  f" | cpu p50 {_pct(c, 0.5) * 1e3:6.2f} p99 {_pct(c, 0.99) * 1e3:6.2f} ms")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from storage.backup import backup_schedule
 from storage.report import report_schedule
 from dialogs.core import Core
 from dialogs.parsing import warm_up
+from knowledge import screening
 from knowledge.campaign import load_campaign
 from storage import outbox as outbox_repo
 from storage import updates as updates_repo
@@ -70,6 +71,9 @@ class Hooks:
 
 def build_core(settings: Settings) -> Core:
     """The core with its database and campaign (no Telegram)."""
+    # The safety screen's model loads now, not on a member's first message; if it can't, carebot
+    # refuses to start (EmbeddingUnavailable says why) rather than screen with its rules alone.
+    screening.load()
     campaign = load_campaign(settings.campaign_path or None)
     if settings.timezone and settings.timezone != campaign.timezone:
         campaign = replace(campaign, timezone=settings.timezone)

@@ -11,6 +11,7 @@ import sys
 import click
 
 from bot.cli_common import db_option, resolve_db
+from knowledge.embedding import EmbeddingUnavailable
 from bot.settings import SETTINGS, Settings
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,9 @@ def run() -> None:
     configure_logging(settings.log_level)
     try:
         asyncio.run(_serve_until_signal(settings))
+    except EmbeddingUnavailable as err:
+        click.echo(f"carebot can't start: {err}", err=True)
+        raise SystemExit(1) from None
     except Exception as err:  # noqa: BLE001 - the traceback goes out redacted: a library's text may quote the token
         import traceback
 
@@ -261,6 +265,45 @@ def kb_eval(path: str | None, rounds: tuple[int, ...], misses: bool) -> None:
 from bot.cli_organizers import register as _register_organizer_commands  # noqa: E402
 
 _register_organizer_commands(main)
+
+
+# ---------------------------------------------------------------- the safety screen's learned layer
+
+_SCREEN_DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "tests" / "data"
+
+
+@main.group()
+def screen() -> None:
+    """The safety screen's learned layer: train it, score it."""
+
+
+@screen.command("train")
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False), default=str(_SCREEN_DATA),
+              help="Folder holding screen_train.toml and the other labelled phrasings.")
+def screen_train(data_dir: str) -> None:
+    """Retrain the classifier from the training phrasings (deterministic) and write its artifact."""
+    from pathlib import Path
+
+    from knowledge.embedding import embedder
+    from knowledge.screen_model import ARTIFACT, train
+    from knowledge.screening import rules_fire
+
+    model = train(Path(data_dir), embedder().encode, rules_fire, log=click.echo)
+    model.save(ARTIFACT)
+    click.echo(f"wrote {ARTIFACT} (ask >= {model.ask_threshold:.4f}, crisis >= {model.crisis_threshold:.4f})")
+
+
+@screen.command("eval")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
+              default=str(_SCREEN_DATA / "screen_eval.toml"), help="The evaluation file.")
+@click.option("--show-text", is_flag=True, help="Also list the missed phrases and the false alarms.")
+def screen_eval(path: str, show_text: bool) -> None:
+    """Recall and false alarms per language and per category on the evaluation file."""
+    from pathlib import Path
+
+    from knowledge.screen_eval import evaluate, format_report
+
+    click.echo(format_report(evaluate(Path(path)), show_text=show_text))
 
 
 if __name__ == "__main__":

@@ -949,11 +949,17 @@ def _clauses_to_screen(normalized: str) -> list[str]:
     return [_SPACES.sub(" ", _MASKS.sub(" | ", c)) for c in normalized.split(" | ") if _STEM_RE.search(c)]
 
 
-def _dismissed(text: str, start: int, first_person: bool) -> bool:
+# A match that names the member ("...happier if i was gone", "...better off without me")
+# is about them even after someone else's name ("my family would be happier if i was gone").
+_NAMES_THE_MEMBER = re.compile(r"\b(?:if i|without me|if im|when im|once im|me muera|me muero|sin mi)\b")
+
+
+def _dismissed(text: str, start: int, first_person: bool, end: int | None = None) -> bool:
     """Whether a negation, a history marker or someone else's name governs the phrase at `start`."""
     window = max(0, start - _GUARD_WINDOW)
     if first_person and _OTHER_SUBJECT.search(text, window, start):
-        return True
+        if end is None or not _NAMES_THE_MEMBER.search(text, start, end):
+            return True
     if _NEGATOR_START.match(text, start):
         return False  # the phrase carries its own negation: "no quiero vivir"
     return _GUARD.search(text, window, start) is not None
@@ -971,7 +977,7 @@ def _vetoed(veto: str | None, text: str, start: int, end: int) -> bool:
 def _fires(pattern: re.Pattern[str], text: str, veto: str | None, first_person: bool = True) -> bool:
     pos = 0
     while (m := pattern.search(text, pos)) is not None:
-        if not _dismissed(text, m.start(), first_person) and not _vetoed(veto, text, m.start(), m.end()):
+        if not _dismissed(text, m.start(), first_person, m.end()) and not _vetoed(veto, text, m.start(), m.end()):
             return True
         pos = m.start() + 1
     return False

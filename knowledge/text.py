@@ -73,49 +73,61 @@ def guess_language(text: str) -> str | None:
     return None
 
 
-# A language carebot doesn't speak (not English or Spanish), told by its script or, for
-# Latin-script languages, by marks and words that English and Spanish don't use. A stopgap
-# until the screen's multilingual model says which language a message is in.
-_OTHER_SCRIPTS = (
-    (0x0370, 0x03FF),  # Greek
-    (0x0400, 0x052F),  # Cyrillic (Russian, Ukrainian...)
-    (0x0530, 0x058F),  # Armenian
-    (0x0590, 0x05FF),  # Hebrew
-    (0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF),  # Arabic, Persian
-    (0x0900, 0x0DFF),  # Indic scripts (Hindi, Punjabi, Bengali, Tamil...)
-    (0x0E00, 0x0EFF),  # Thai, Lao
-    (0x10A0, 0x10FF),  # Georgian
-    (0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF),  # Hangul (Korean)
-    (0x1780, 0x17FF),  # Khmer
-    (0x3040, 0x30FF),  # Hiragana, Katakana
-    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),  # CJK ideographs (Chinese)
+# Scripts by Unicode block, for messages in languages carebot does not speak.
+_SCRIPT_RANGES = (
+    ("ko", ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F))),
+    ("ja", ((0x3040, 0x30FF),)),
+    ("zh", ((0x4E00, 0x9FFF), (0x3400, 0x4DBF))),
+    ("ru", ((0x0400, 0x04FF),)),  # Cyrillic (Russian, Ukrainian, ...)
+    ("hy", ((0x0530, 0x058F),)),
+    ("ar", ((0x0600, 0x06FF), (0x0750, 0x077F))),  # Arabic script (Arabic, Persian, ...)
+    ("he", ((0x0590, 0x05FF),)),
+    ("th", ((0x0E00, 0x0E7F),)),
+    ("hi", ((0x0900, 0x097F),)),
+    ("km", ((0x1780, 0x17FF),)),
+    ("el", ((0x0370, 0x03FF),)),
 )
-# Letters Vietnamese writes and English/Spanish never do: đ ơ ư ă and the stacked-accent
-# block (U+1EA0-U+1EF9: ạ ả ấ ầ ẩ ẫ ậ ắ ằ ẳ ẵ ặ ẹ ẻ ẽ ế ề ể ễ ệ ỉ ị ọ ỏ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ụ ủ ứ ừ ử ữ ự ỳ ỵ ỷ ỹ).
-_VIETNAMESE = frozenset("đơưăĐƠƯĂ")
-# Tagalog's everyday words (after normalisation); none is an English or Spanish word ("ano",
-# "sino" and "pero" are left out: Spanish "año", "sino", "pero").
-_TAGALOG = frozenset("""ako ikaw siya kami tayo sila ang mga ng nang hindi gusto ayoko ayaw wala walang
-meron mayroon kasi naman talaga lang yung po opo ko mo niya namin natin nila ito iyan iyon dito diyan doon
-bakit paano kailan saan kung kapag gawin sarili buhay mamatay patayin tulong tulungan""".split())
+# Letters only Vietnamese uses among Latin-script languages.
+_VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+_TAGALOG = frozenset("""ako ikaw siya kami tayo sila ang ng mga sa na nang hindi gusto ayoko ayaw po opo
+ko mo niya namin natin nila ito iyan yung kasi pero talaga lang din rin naman salamat paano bakit saan kailan""".split())
 
 
-def _in_other_script(ch: str) -> bool:
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _OTHER_SCRIPTS)
+def script_language(text: str) -> str | None:
+    """The language a message is written in, when cheaply known: "en", "es", a script's main
+    language ("zh", "ko", "ru", "ar", "hy", ...), "vi" or "tl"; None when unclear."""
+    counts: dict[str, int] = {}
+    latin = 0
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        code = ord(ch)
+        if code < 0x250:
+            latin += 1
+            continue
+        for lang, ranges in _SCRIPT_RANGES:
+            if any(lo <= code <= hi for lo, hi in ranges):
+                counts[lang] = counts.get(lang, 0) + 1
+                break
+        else:
+            if 0x1E00 <= code <= 0x1EFF:  # Latin Extended Additional: Vietnamese tone letters
+                latin += 1
+    if counts:
+        lang, n = max(counts.items(), key=lambda kv: kv[1])
+        if lang == "zh" and counts.get("ja"):
+            lang = "ja"
+        if n >= latin:
+            return lang
+    if len(_VIETNAMESE.findall(text)) >= 2:
+        return "vi"
+    words = tokens(text)
+    tagalog = sum(w in _TAGALOG for w in words)
+    known = guess_language(text)
+    if tagalog >= 2 and tagalog > sum(w in _ENGLISH or w in _SPANISH for w in words):
+        return "tl"
+    return known
 
 
 def other_language(text: str) -> bool:
     """True when a message is clearly in a language carebot doesn't speak (neither English nor Spanish)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return False
-    other = sum(_in_other_script(ch) for ch in letters)
-    if other * 2 >= len(letters):
-        return True  # Chinese, Korean, Russian, Armenian, Arabic...: mostly another script
-    if sum(ch in _VIETNAMESE or 0x1EA0 <= ord(ch) <= 0x1EF9 for ch in letters) >= 2:
-        return True  # Vietnamese
-    words = tokens(text)
-    tagalog = sum(w in _TAGALOG for w in words)
-    known = sum(w in _SPANISH or w in _ENGLISH for w in words)
-    return tagalog >= 2 and tagalog > known
+    return script_language(text) not in (None, "en", "es")

@@ -155,8 +155,8 @@ async def test_member_html_is_escaped_everywhere(running_bot):
     await member.tap("It's not listed")
     for label in ("Phone call", "Nothing", "It can wait a few weeks"):
         await member.tap(label)
-    await member.ask("a <i>note</i> with </b> tags & such")
+    await member.ask("they said <b>call back</b> & never did")
     await member.tap("Yes, share it")
     summary = await member.tap("No, thanks")
-    assert "a <i>note</i> with </b> tags & such" in summary.text
-    assert "&lt;i&gt;" in summary.html
+    assert "they said <b>call back</b> & never did" in summary.text
+    assert "&lt;b&gt;call back&lt;/b&gt;" in summary.html

@@ -232,7 +232,7 @@ async def test_short_answer_names_its_main_source_and_the_detail_lists_them_all(
 
 async def test_a_stranger_with_an_unclear_question_gets_topics_but_no_member_buttons_and_a_greeting_gets_the_welcome(running_bot):
     stranger = running_bot.standin.user(6015, "X", "en")
-    await stranger.ask("purple elephant spaghetti tonight")
+    await stranger.ask("purple elephant spaghetti recipe")
     unsure, hint = stranger.messages[-2:]
     assert "I don't have a reliable answer" in unsure.text
     assert all(b["callback_data"].startswith("kb:") for row in unsure.buttons for b in row)
