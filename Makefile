@@ -2,12 +2,18 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Every dependency, exact versions and their hashes (runtime + tests); `make lock` refreshes them.
+LOCK := requirements-dev.lock
+PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: run test bench demo clean
+.PHONY: run test lint bench demo clean lock
 
-$(BIN)/carebot: pyproject.toml
+# The locked, hash-checked dependencies first, then carebot itself without resolving anything again:
+# a fresh machine next month installs exactly what CI tested today.
+$(BIN)/carebot: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 # With TELEGRAM_BOT_TOKEN set (environment or .env) this runs on Telegram;
@@ -15,11 +21,26 @@ $(BIN)/carebot: pyproject.toml
 run: $(BIN)/carebot
 	$(BIN)/carebot run
 
-test: $(BIN)/carebot
+# Lint first (seconds), then the suite; the ten slowest tests are printed at the end.
+test: $(BIN)/carebot lint
 	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/carebot
+	$(BIN)/ruff check bot dialogs knowledge storage tests benchmarks
+	$(BIN)/mypy
+
+# Re-resolve every dependency from pyproject.toml (newest versions its bounds allow) and write both locks:
+# requirements.lock (what the bot needs: the container installs it) and requirements-dev.lock (+ tests).
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet $(PIP_TOOLS)
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links --extra test -o $(LOCK) pyproject.toml
 
 bench: $(BIN)/carebot
 	$(BIN)/python benchmarks/report_throughput.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .venv-lock .pytest_cache
