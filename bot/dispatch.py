@@ -27,9 +27,12 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.sender import send_item
 from dialogs.core import Core
+from storage.db import optimize
 from storage.models import OutboxItem
 
 logger = logging.getLogger(__name__)
+
+OPTIMIZE_EVERY_SECONDS = 3600
 
 
 class TelegramLimits:
@@ -112,8 +115,12 @@ class Dispatcher:
         recovered = self.core.recover_outbox()
         if recovered:
             logger.info("%d message(s) in flight at the last stop are queued again", recovered)
+        optimized = time.monotonic()
         while not stop.is_set():
             try:
+                if time.monotonic() - optimized >= OPTIMIZE_EVERY_SECONDS:
+                    optimized = time.monotonic()
+                    optimize(self.core.db)  # fresh statistics as the campaign grows: plans stay on their indexes
                 self.core.materialize_due()
                 self.core.materialize_desk()
                 self.core.desk_timers()
