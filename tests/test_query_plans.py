@@ -125,3 +125,21 @@ async def test_every_query_a_member_a_volunteer_or_the_dispatcher_runs_is_listed
     assert len(seen) > 200
     missing = hot_queries.unlisted(seen)
     assert not missing, "queries not in storage/hot_queries.py:\n" + "\n".join(missing)
+
+
+def test_a_database_upgraded_to_the_new_indexes_gets_statistics_for_them(tmp_path, monkeypatch):
+    """Statistics stay fresh: the upgrade that adds indexes analyzes them, so the planner knows their worth."""
+    import storage.db as storage_db
+
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(storage_db, "MIGRATIONS", storage_db.MIGRATIONS[:6])
+    build(path, 300)  # a campaign's worth of rows on the schema before migration 7
+    old = open_db(path, migrate=False)
+    old.execute("DELETE FROM sqlite_stat1")
+    old.conn.close()
+    monkeypatch.undo()
+    db = open_db(path)
+    stats = {row[0] for row in db.execute("SELECT idx FROM sqlite_stat1").fetchall()}
+    assert {"followups_case_status", "cases_member_status", "escalations_case"} <= stats
+    assert "followups_case" not in {r[1] for r in db.execute("PRAGMA index_list(followups)").fetchall()}
+    db.conn.close()
