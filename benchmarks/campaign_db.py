@@ -38,10 +38,13 @@ from storage.migrations import MIGRATIONS  # noqa: E402
 
 CAMPAIGN_SIZE = 111_803  # appointments canceled in the 2022 strike (union figure)
 CACHE = ROOT / "benchmarks" / ".cache"
-BUILDER_VERSION = 1  # bump when what `build` writes changes
+BUILDER_VERSION = 2  # bump when what `build` writes changes
 # Chat ids of the fixture's members: far from the ones the benchmarks' simulated members use.
 FIRST_CHAT = 7_000_000_000
 STRIKE_DAYS = 70
+# The fixture's handled updates have ids below this; a stand-in serving a benchmark on it starts here
+# (StandIn(first_update_id=UPDATES_FROM)), as Telegram's ids only grow.
+UPDATES_FROM = 10_000_000
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 ANSWER_FIELDS = ("kind", "appt_date", "facility_id", "notified", "offered", "offered_date", "urgency", "note", "share_ok")
 

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.campaign_db import CAMPAIGN_SIZE, cached, sizes  # noqa: E402
+from benchmarks.campaign_db import CAMPAIGN_SIZE, UPDATES_FROM, cached, sizes  # noqa: E402
 from bot.standin import StandIn  # noqa: E402
 from storage import followups  # noqa: E402
 from storage.db import open_db  # noqa: E402
@@ -76,7 +76,7 @@ async def dispatch(n: int, db_size: int) -> dict:
     db = open_db(db_path)
     chats = seed_due_checkins(db, n, now=datetime.now(timezone.utc))
     db.conn.close()
-    standin = await StandIn().start()
+    standin = await StandIn(first_update_id=UPDATES_FROM).start()
     standin.configure(enforce_limits=True)
     refusals = record_429s(standin)
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": standin.token, "TELEGRAM_API_BASE_URL": standin.base_url,

@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.campaign_db import CAMPAIGN_SIZE, cached, sizes  # noqa: E402
+from benchmarks.campaign_db import CAMPAIGN_SIZE, UPDATES_FROM, cached, sizes  # noqa: E402
 from bot.standin import StandIn  # noqa: E402
 
 # One report: (action, argument, what must be on the newest bot message before the next action)
@@ -118,15 +118,18 @@ async def run_member_echo(standin, chat_id, latencies, think=None):
 
 
 async def measure(name: str, command: list[str], env: dict, members: int, concurrent: int, first_chat: int, runner):
-    standin = await StandIn().start()
+    standin = await StandIn(first_update_id=UPDATES_FROM).start()
     env = {**os.environ, **env, "TELEGRAM_BOT_TOKEN": standin.token, "TELEGRAM_API_BASE_URL": standin.base_url,
            "PYTHONPATH": str(ROOT)}
     launched = time.perf_counter()
+    log = os.environ.get("BENCH_BOT_LOG")  # a file for the bot's own log (it has no terminal here)
+    err = open(log, "ab") if log else asyncio.subprocess.DEVNULL
     proc = await asyncio.create_subprocess_exec(*command, env=env, cwd=tempfile.mkdtemp(),
-                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+                                                stdout=asyncio.subprocess.DEVNULL, stderr=err)
     while not any(m == "getUpdates" for m, _ in standin.calls):
         await asyncio.sleep(0.01)
     startup = time.perf_counter() - launched
+    print(f"[{name}: polling {startup:.2f} s after launch]", flush=True)
     _, startup_mb = proc_stats(proc.pid)
     # Warm up one member (imports, caches).
     await runner(standin, first_chat - 1, [])
