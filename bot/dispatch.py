@@ -51,7 +51,8 @@ class TelegramLimits:
     def __init__(self, *, per_second: float = 29, chat_burst: float = 4, chat_period: float = 4.0,
                  group_messages: float = 19, group_window: float = 60, reserve: float = 5,
                  overall_burst: float = OVERALL_BURST):
-        assert reserve + 1 < overall_burst, "background work needs room in the burst beside the reserve"
+        if reserve + 1 >= overall_burst:
+            raise ValueError("the overall burst must leave background work room beside the reserve for replies")
         self.overall = AsyncLimiter(overall_burst, overall_burst / per_second)
         self.chat_burst, self.chat_period = chat_burst, chat_period
         self.group_messages, self.group_window = group_messages, group_window
