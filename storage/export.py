@@ -7,7 +7,7 @@ asks for the `contact` column, which holds a @username only where the member
 agreed to be contacted.
 
 Speed: the database does the work. Facility names come from a VALUES table
-joined in SQL, check-in counts from the followups_case index, escalation flags
+joined in SQL, check-in counts from the (case_id, status) index, escalation flags
 from one DISTINCT subquery, the deadline outcome and the formula guard from
 CASE expressions; the CSV writer then consumes the cursor directly. The only
 Python called per row is the UTC-to-local filing date, cached per hour.
