@@ -32,9 +32,22 @@ from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken
 from bot.sender import send_item
 from dialogs.core import Core
 from storage import outbox as outbox_repo
+from storage.db import optimize
 from storage.models import OutboxItem
 
 logger = logging.getLogger(__name__)
+
+OPTIMIZE_EVERY_SECONDS = 3600
+
+
+# The last 429 (issue 16). The overall bucket used to be AsyncLimiter(29, 1): 29/s, but also a burst of 29 at
+# once from empty. Telegram's bucket (and the stand-in's) holds 30 and refills at 30/s, so carebot's opening
+# burst (the dispatcher's first check-ins plus members' replies in the reserve) emptied it to ~1 message of
+# slack, growing only by 1/s while both run at the rate: any request that took a few ms longer on the way than
+# the next one (a busy machine) arrived in a bunch and got a 429, 0.1-0.2 s into the drain (measured: every
+# 429 of four runs but one stall came there, from the overall bucket). The same 29/s with a burst of at most
+# 10 leaves Telegram 20 messages of slack at the worst moment. The reserve for replies (5) must stay below it.
+OVERALL_BURST = 10
 
 
 class GroupWindow:
@@ -104,8 +117,11 @@ class TelegramLimits:
     """Telegram's flood limits on our side, with a reserve that only replies to members may use."""
 
     def __init__(self, *, per_second: float = 29, chat_burst: float = 4, chat_period: float = 4.0,
-                 group_messages: float = 19, group_window: float = 60, reserve: float = 5, group_margin: float = 1.0):
-        self.overall = AsyncLimiter(per_second, 1)
+                 group_messages: float = 19, group_window: float = 60, reserve: float = 5, group_margin: float = 1.0,
+                 overall_burst: float = OVERALL_BURST):
+        if reserve + 1 >= overall_burst:
+            raise ValueError("the overall burst must leave background work room beside the reserve for replies")
+        self.overall = AsyncLimiter(overall_burst, overall_burst / per_second)
         self.chat_burst, self.chat_period = chat_burst, chat_period
         self.group_messages, self.group_window, self.group_margin = group_messages, group_window, group_margin
         self.reserve = reserve
@@ -186,8 +202,12 @@ class Dispatcher:
         recovered = self.core.recover_outbox()
         if recovered:
             logger.info("%d message(s) in flight at the last stop are queued again", recovered)
+        optimized = time.monotonic()
         while not stop.is_set():
             try:
+                if time.monotonic() - optimized >= OPTIMIZE_EVERY_SECONDS:
+                    optimized = time.monotonic()
+                    optimize(self.core.db)  # fresh statistics as the campaign grows: plans stay on their indexes
                 self.core.materialize_due()
                 self.core.materialize_desk()
                 self.core.desk_timers()

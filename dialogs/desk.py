@@ -304,14 +304,12 @@ class Desk:
 
     def desk_follow_cases(self) -> int:
         """Escalations whose case the member closed (seen, withdrawn) end: their timers stop, the card says why."""
-        rows = list(self.db.query(
-            "SELECT e.id, c.close_reason FROM escalations e JOIN cases c ON c.id = e.case_id"
-            " WHERE e.status IN ('open', 'claimed') AND c.status = 'closed'"))
-        for row in rows:
-            because = "seen" if row["close_reason"] in ("seen", "restored", "care_restored") else (
-                "deleted" if row["close_reason"] == "deleted" else "withdrawn")
+        rows = escalations.active_on_closed_cases(self.db)
+        for esc_id, close_reason in rows:
+            because = "seen" if close_reason in ("seen", "restored", "care_restored") else (
+                "deleted" if close_reason == "deleted" else "withdrawn")
             with self.db.atomic():
-                esc = escalations.get(self.db, row["id"])
+                esc = escalations.get(self.db, esc_id)
                 self.desk_member_closed(esc, because)
         return len(rows)
 

@@ -135,7 +135,7 @@ def set_deadline(db: Database, case_id: int, *, standard: str, due_date: date, d
 
 def discard_draft(db: Database, case_id: int) -> None:
     """Forget a draft the member canceled: nothing of it is kept."""
-    db.execute("DELETE FROM case_events WHERE case_id = ? AND case_id IN (SELECT id FROM cases WHERE status = 'draft')", [case_id])
+    db.execute("DELETE FROM case_events WHERE case_id = (SELECT id FROM cases WHERE id = ? AND status = 'draft')", [case_id])
     db.execute("DELETE FROM cases WHERE id = ? AND status = 'draft'", [case_id])
 
 

@@ -66,10 +66,30 @@ def open_db(path: str | Path = "carebot.db", *, migrate: bool = True) -> sqlite_
     db.execute("PRAGMA secure_delete=ON")
     db.execute("PRAGMA busy_timeout=5000")
     if migrate:
-        apply_migrations(db)
+        if apply_migrations(db):
+            analyze(db)  # new indexes: give the planner statistics for them
+        else:
+            optimize(db)
     if str(path) != ":memory:":
         _private_sidecars(path)
     return db
+
+
+# Rows ANALYZE reads per index: enough for the planner, and bounded (about 0.1 s at campaign size, not seconds).
+ANALYSIS_LIMIT = 1000
+
+
+def analyze(db: sqlite_utils.Database) -> None:
+    """Statistics for every table and index (sqlite_stat1), read from a bounded sample."""
+    db.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+    db.execute("ANALYZE")
+
+
+def optimize(db: sqlite_utils.Database) -> None:
+    """Refresh the statistics of the tables that changed a lot since they were last analyzed (cheap when none did).
+    Run at start and every hour by the dispatcher (see storage/hot_queries.py for why plans matter)."""
+    db.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+    db.execute("PRAGMA optimize")
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

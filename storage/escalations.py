@@ -256,3 +256,10 @@ def end_note_mode(db: Database, user_id: int) -> int | None:
 def end_note_modes_for(db: Database, escalation_id: int) -> int:
     """The case closed: nobody is writing a note about it any more."""
     return db.execute("DELETE FROM desk_note_modes WHERE escalation_id = ?", [escalation_id]).rowcount
+
+
+def active_on_closed_cases(db: Database) -> list[tuple[int, str | None]]:
+    """(escalation id, the case's close reason) for escalations still open or claimed whose case is closed."""
+    return [(r["id"], r["close_reason"]) for r in db.query(
+        "SELECT e.id, c.close_reason FROM escalations e JOIN cases c ON c.id = e.case_id"
+        " WHERE e.status IN ('open', 'claimed') AND c.status = 'closed'")]

@@ -61,9 +61,12 @@ def last_sent_for_case(db: Database, case_id: int) -> Followup | None:
 
 
 def current_checkin(db: Database, member_id: str, since: datetime) -> Followup | None:
-    """The member's latest check-in sent since `since` on an open case (answered or not): what a typed reply is about."""
+    """The member's latest check-in sent since `since` on an open case (answered or not): what a typed reply is about.
+
+    CROSS JOIN keeps the member's cases as the outer loop (SQLite's planner takes it as an order): otherwise,
+    with no statistics, it may walk every sent check-in of the campaign by status."""
     rows = list(db.query(
-        "SELECT f.* FROM followups f JOIN cases c ON c.id = f.case_id WHERE c.member_id = ? AND c.status = 'open'"
+        "SELECT f.* FROM cases c CROSS JOIN followups f ON f.case_id = c.id WHERE c.member_id = ? AND c.status = 'open'"
         " AND f.status IN ('sent', 'answered') AND f.sent_at >= ? ORDER BY f.sent_at DESC, f.id DESC LIMIT 1",
         [member_id, to_iso(since)]))
     return _followup(rows[0]) if rows else None

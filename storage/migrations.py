@@ -220,6 +220,26 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        7,
+        "indexes for every query on a member's turn, the dispatcher's tick and the desk (storage/hot_queries.py)",
+        """
+        -- One case's check-ins by status, soonest first: without it the planner may walk every pending
+        -- check-in of the campaign through followups_due (the 8-second replies of issue 16).
+        CREATE INDEX followups_case_status ON followups(case_id, status, due_at);
+        DROP INDEX followups_case;
+        -- A member's cases by status (with no statistics the planner otherwise takes cases_status for 'open').
+        CREATE INDEX cases_member_status ON cases(member_id, status);
+        DROP INDEX cases_member;
+        -- Open and claimed escalations: the few at the desk now, not the thousands resolved.
+        CREATE INDEX escalations_active ON escalations(priority, created_at) WHERE status IN ('open', 'claimed');
+        CREATE INDEX escalations_case ON escalations(case_id, status);
+        CREATE INDEX escalations_claimed ON escalations(claimed_by, priority, created_at) WHERE status = 'claimed';
+        CREATE INDEX desk_notes_escalation ON desk_notes(escalation_id);
+        -- Outbox rows not sent yet (the sent history is the hundreds of thousands).
+        CREATE INDEX outbox_unsent ON outbox(priority, id) WHERE status = 'pending';
+        """,
+    ),
+    (
         8,
         "updates the library cannot read are set aside; organizers' jobs survive a restart; pruning by age",
         """
@@ -241,7 +261,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             attempts INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX processed_updates_done ON processed_updates(done_at);
-        CREATE INDEX outbox_sent ON outbox(status, sent_at);
+        CREATE INDEX outbox_sent ON outbox(sent_at) WHERE status IN ('sent', 'failed');  -- pruning; never a pending row's plan
         """,
     ),
     (
