@@ -974,7 +974,7 @@ _NUMBER_WORDS = r"""(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|el
 _DATED_PAST = (
     rf"""(?:(?:in|back in|around|during|since|en|en el|el|del|desde|allá por|alla por) (?:19|20)\d\d|{_NUMBER_WORDS}(?: {_NUMBER_WORDS})? (?:years?|yrs?|decades?) (?:ago|back)
     |hace (?:{_NUMBER_WORDS} )?(?:{_NUMBER_WORDS} )?(?:anos?|decadas?)|(?:years|long) ago|hace (?:mucho|muchos anos|tiempo)|back in (?:the day|college|high school|highschool)
-    |when i was (?:a kid|a teen|a teenager|younger|young|little|in (?:college|high school|highschool))|cuando (?:yo )?era (?:nin[oa]|joven|adolescente|chic[oa]))\b"""
+    |when i was (?:a kid|a teen|a teenager|younger|young|little|in (?:college|high school|highschool))|in (?:college|high school|highschool|my (?:teens|twenties|20s))|cuando (?:yo )?era (?:nin[oa]|joven|adolescente|chic[oa]))\b"""
 )
 _PAST_AFTER = re.compile(_squeeze_source(_join_lines(rf"(?: [a-z0-9]+){{0,3}} {_DATED_PAST}")))
 _PAST_BEFORE = re.compile(_squeeze_source(_join_lines(rf"(?:^|[ |]){_DATED_PAST}(?: [a-z0-9]+){{0,3}} $")))
@@ -983,7 +983,7 @@ _WELL_NOW = re.compile(
         _join_lines(
             r"""\b(?:stable|recovered|in recovery|(?:im|i am|i m|doing|feeling|been|im doing|im feeling) (?:fine|ok|okay|good|well|great|better|alright
             |much better|a lot better|way better)|(?:fine|ok|okay|good|better|alright) now|estable|ya estoy (?:bien|mejor|estable)|estoy (?:bien|mejor|estable)
-            |(?:ya )?me siento (?:bien|mejor)|ya (?:lo )?supere|ya pas[oó]|ya no (?:lo )?(?:pienso|siento))\b"""
+            |(?:ya )?me siento (?:bien|mejor)|ya (?:lo )?supere|ya pas[oó]|ya no (?:lo )?(?:pienso|siento))\b|(?:pero|but) (?:ya no|not anymore|no more)$"""
         )
     )
 )
@@ -1002,7 +1002,7 @@ _HYPOTHETICAL_BEFORE = re.compile(
             r"""(?:^|[ |])(?:if|when|what if|say|suppose|would|does|do|is|can|for|si|cuando|que pasa si)?(?: [a-z0-9]+){0,3} ?(?:someone|somebody|anyone|anybody|a person|person
             |people|a patient|patients|a member|members|a client|if you|if youre|if ur|when you|when youre|alguien|una persona|uno|las personas|la gente|un paciente|los pacientes)(?: (?:who|that|was|is|were|are|be
             |being|s|re|feels|feel|gets|get|says|having|has|have|had|with|que|es|esta|estuviera|estaba|fuera|se siente|se sienta|siente|tiene|tenia
-            |tuviera|con))*(?: [a-z0-9]+){0,1} $"""
+            |tuviera|con))*(?: [a-z0-9]+){0,3} $"""
         )
     )
 )

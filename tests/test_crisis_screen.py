@@ -549,7 +549,8 @@ def test_retraining_from_the_data_reproduces_the_shipped_artifact():
     ["i tried to end my life back in 2011, im stable now and just want my refill",
      "i overdosed like 9 years ago but im doing good now",
      "trate de matarme hace como ocho anos, ya estoy estable",
-     "en 2014 intente quitarme la vida pero ya me siento bien"],
+     "en 2014 intente quitarme la vida pero ya me siento bien",
+     "i took a bunch of pills in my twenties, im okay now"],
 )  # fmt: skip
 def test_dated_history_with_the_member_well_now_does_not_fire(text):
     assert not screen(text).is_crisis
@@ -571,12 +572,14 @@ def test_dated_history_without_being_well_now_still_fires(text):
     ["if a person is suicidal does kaiser have to see them sooner",
      "do they move a patient who is suicidal up the list",
      "si alguien es suicida le dan cita mas rapido?",
-     "if youre suicidal do they see you the same day"],
+     "if youre suicidal do they see you the same day",
+     "how do i help if somebody in my family is suicidal"],
 )  # fmt: skip
 def test_questions_about_someone_suicidal_in_general_do_not_fire(text):
     assert not screen(text).is_crisis
 
 
-@pytest.mark.parametrize("text", ["im suicidal", "i feel suicidal and kaiser canceled again", "me siento suicida"])
+@pytest.mark.parametrize("text", ["im suicidal", "i feel suicidal and kaiser canceled again", "me siento suicida",
+                                  "someone asked me if im suicidal and i am"])
 def test_the_member_saying_they_are_suicidal_still_fires(text):
     assert screen(text).is_crisis
