@@ -233,6 +233,29 @@ class _Unit:
     text: str
 
 
+# Words about dying that say nothing about a crisis: a dying idiom ("me muero de la pena",
+# "dying of embarrassment") or a crisis said not to be there ("no estoy pensando en
+# suicidarme", "i'm not suicidal"). The safety screen runs before the retriever and has
+# already judged them; left in, they pull the question to the crisis article, so the
+# retriever answers the rest of the message ("solo quiero mi cita") when there is a rest.
+_NOT_ABOUT_CRISIS = re.compile(
+    r"\b(?:(?:me )?(?:muero|muera|morir|morirme|muriendo|muert[oa]s?|quiero morir|quiero morirme)"
+    r" de (?:la |el |los |las )?(?:pena|risa|verg[uü]enza|tristeza|hambre|sue[nñ]o|cansancio|ganas|aburrimiento|nervios|flojera|calor|fr[ií]o)"
+    r"|(?:die|dying|died|dead) (?:of|from) (?:embarrassment|laughter|laughing|shame|cringe|boredom|hunger)"
+    r"|(?:no|ni) (?:estoy|ando|ando con|me)? ?(?:pensando en |con ideas de |ideas de )?(?:suicidarme|matarme|morirme|quitarme la vida|suicida)"
+    r"|(?:no|ni) (?:me )?quiero (?:matar|suicidar|morir)(?:me)?"
+    r"|(?:i ?'?m|i am|im) not (?:suicidal|in crisis|going to (?:kill|hurt) myself|thinking (?:of|about) (?:suicide|killing myself))"
+    r"|not suicidal)\b",
+    re.IGNORECASE,
+)
+
+
+def without_crisis_look_alikes(text: str) -> str:
+    """The message without dying idioms and denied crisis words, when something else is left."""
+    rest = _NOT_ABOUT_CRISIS.sub(" ", text).strip(" ,.;:!?¡¿-")
+    return rest if rest != text and len(_words(rest)) >= 2 else text
+
+
 class Retriever:
     """Hybrid retrieval over the knowledge base; build once, call answer() per message."""
 
@@ -427,7 +450,7 @@ class Retriever:
         if len(text) > WINDOW_CHARS:
             # A sentence said again adds nothing ("please help. please help. ...").
             text = " ".join(dict.fromkeys(re.split(r"(?<=[.!?])\s+", text[: MAX_CHARS * 5])))
-        text = text[:MAX_CHARS]
+        text = without_crisis_look_alikes(text[:MAX_CHARS])
         signals = self.signals(text)
         if len(text) > WINDOW_CHARS:
             ends = [self.signals(text[:WINDOW_CHARS]), self.signals(text[-WINDOW_CHARS:])]
