@@ -245,7 +245,12 @@ _NOT_ABOUT_CRISIS = re.compile(
     r"|(?:no|ni) (?:estoy|ando|ando con|me)? ?(?:pensando en |con ideas de |ideas de )?(?:suicidarme|matarme|morirme|quitarme la vida|suicida)"
     r"|(?:no|ni) (?:me )?quiero (?:matar|suicidar|morir)(?:me)?"
     r"|(?:i ?'?m|i am|im) not (?:suicidal|in crisis|going to (?:kill|hurt) myself|thinking (?:of|about) (?:suicide|killing myself))"
-    r"|not suicidal)\b",
+    r"|not suicidal"
+    # a dated past attempt ("tried to kill myself in 2012", "intente matarme hace 8 anos"): the
+    # screen lets it pass only when the member says they are well now
+    r"|(?:i )?(?:attempted|tried to|tried) (?:suicide|to kill myself|kill myself|to end my life|end my life|to take my life|overdos\w*)"
+    r"(?: \w+){0,2} (?:(?:in|back in|around) (?:19|20)\d\d|\w+ (?:years?|yrs) ago)"
+    r"|(?:intent[eé]|trat[eé] de|quise) (?:suicidarme|matarme|quitarme la vida)(?: \w+){0,2} (?:hace \w+(?: \w+)? a[nñ]os|en (?:el )?(?:19|20)\d\d))\b",
     re.IGNORECASE,
 )
 

@@ -150,6 +150,8 @@ def test_coverage_questions_and_idioms_about_dying_are_answered_not_sent_to_cris
     ("im not suicidal, they canceled my therapy and i need a new appt", "en"),
     ("me muero de la verguenza jaja, se me olvido la cita", "es"),
     ("ni me quiero morir ni nada, solo que me reagenden", "es"),
+    ("i tried to kill myself back in 2012, doing fine now, how do i get a refill", "en"),
+    ("trate de matarme hace 5 anos, ahora estoy estable, necesito mi receta", "es"),
 ])
 def test_a_denied_crisis_or_a_dying_idiom_is_not_answered_with_the_crisis_article(retriever, text, lang):
     found = retriever.answer(text, lang)
