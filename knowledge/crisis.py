@@ -965,8 +965,71 @@ def _dismissed(text: str, start: int, first_person: bool, end: int | None = None
     return _GUARD.search(text, window, start) is not None
 
 
+# History told with a date and a recovery: "i attempted suicide in 2015 but im stable now",
+# "intente suicidarme hace diez anos pero ya estoy bien". A match next to a dated past
+# marker (a year, "N years ago", "hace N anos", "back in") is history, but only when the
+# message also says the member is well now: "in 2015 ... and i want to try again" still fires.
+_NUMBER_WORDS = r"""(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|a few|few|many|several|some|couple of
+    |a couple of|un|una|unos|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|veinte|muchos|varios|algunos|como)"""
+_DATED_PAST = (
+    rf"""(?:(?:in|back in|around|during|since|en|en el|el|del|desde|allá por|alla por) (?:19|20)\d\d|{_NUMBER_WORDS}(?: {_NUMBER_WORDS})? (?:years?|yrs?|decades?) (?:ago|back)
+    |hace (?:{_NUMBER_WORDS} )?(?:{_NUMBER_WORDS} )?(?:anos?|decadas?)|(?:years|long) ago|hace (?:mucho|muchos anos|tiempo)|back in (?:the day|college|high school|highschool)
+    |when i was (?:a kid|a teen|a teenager|younger|young|little|in (?:college|high school|highschool))|in (?:college|high school|highschool|my (?:teens|twenties|20s))|cuando (?:yo )?era (?:nin[oa]|joven|adolescente|chic[oa]))\b"""
+)
+_PAST_AFTER = re.compile(_squeeze_source(_join_lines(rf"(?: [a-z0-9]+){{0,3}} {_DATED_PAST}")))
+_PAST_BEFORE = re.compile(_squeeze_source(_join_lines(rf"(?:^|[ |]){_DATED_PAST}(?: [a-z0-9]+){{0,3}} $")))
+_WELL_NOW = re.compile(
+    _squeeze_source(
+        _join_lines(
+            r"""\b(?:stable|recovered|in recovery|(?:im|i am|i m|doing|feeling|been|im doing|im feeling) (?:fine|ok|okay|good|well|great|better|alright
+            |much better|a lot better|way better)|(?:fine|ok|okay|good|better|alright) now|estable|ya estoy (?:bien|mejor|estable)|estoy (?:bien|mejor|estable)
+            |(?:ya )?me siento (?:bien|mejor)|ya (?:lo )?supere|ya pas[oó]|ya no (?:lo )?(?:pienso|siento))\b|(?:pero|but) (?:ya no|not anymore|no more)$"""
+        )
+    )
+)
+_NOT_WELL = re.compile(
+    _squeeze_source(
+        r"\b(?:(?:not|no|nt|never|isnt|arent|nunca) (?:\w+ )?(?:stable|fine|ok|okay|good|well|better|bien|mejor|estable)"
+        r"|again|otra vez|de nuevo|(?:volvi|volvio|vuelvo|volvieron) a|came back|coming back|lately|ultimamente|tonight|esta noche)\b"
+    )
+)
+
+# A question about someone in general, not the member: "if someone was suicidal would
+# kaiser see them faster?", "would they prioritize a patient who is suicidal".
+_HYPOTHETICAL_BEFORE = re.compile(
+    _squeeze_source(
+        _join_lines(
+            r"""(?:^|[ |])(?:if|when|what if|say|suppose|would|does|do|is|can|for|si|cuando|que pasa si)?(?: [a-z0-9]+){0,3} ?(?:someone|somebody|anyone|anybody|a person|person
+            |people|a patient|patients|a member|members|a client|if you|if youre|if ur|when you|when youre|alguien|una persona|uno|las personas|la gente|un paciente|los pacientes)(?: (?:who|that|was|is|were|are|be
+            |being|s|re|feels|feel|gets|get|says|having|has|have|had|with|que|es|esta|estuviera|estaba|fuera|se siente|se sienta|siente|tiene|tenia
+            |tuviera|con))*(?: [a-z0-9]+){0,3} $"""
+        )
+    )
+)
+
+
+# The families whose matches a dated history with "stable now" can dismiss: not imminent
+# danger, someone else in danger, or a request for a crisis line.
+_HISTORY_FAMILIES = frozenset({"suicidal_ideation", "self_harm", "overdose", "hopelessness"})
+
+
+# "im a patient with suicidal thoughts" is the member, not someone in general.
+_MEMBER_AS_SUBJECT = re.compile(
+    _squeeze_source(r"\b(?:im|i am|i m|as|soy|como|yo) (?:a |an |un |una )?(?:patient|member|client|person|paciente|persona|miembro|cliente)\b")
+)
+
+
+def _history_told_well(text: str, start: int, end: int) -> bool:
+    """Whether a match sits next to a dated past marker in a message that says the member is well now."""
+    return (_PAST_AFTER.match(text, end) is not None
+            or _PAST_BEFORE.search(text, max(0, start - _GUARD_WINDOW), start) is not None)
+
+
 def _vetoed(veto: str | None, text: str, start: int, end: int) -> bool:
     """Whether the words around a match make it history, coverage or treatment talk."""
+    if (veto == "topic" and _HYPOTHETICAL_BEFORE.search(text, max(0, start - _GUARD_WINDOW), start) is not None
+            and _MEMBER_AS_SUBJECT.search(text, max(0, start - _GUARD_WINDOW), start) is None):
+        return True
     if veto is None:
         return False
     if _TOPIC_AFTER.match(text, end) is not None:
@@ -974,10 +1037,11 @@ def _vetoed(veto: str | None, text: str, start: int, end: int) -> bool:
     return veto == "topic" and _TOPIC_BEFORE.search(text, max(0, start - _GUARD_WINDOW), start) is not None
 
 
-def _fires(pattern: re.Pattern[str], text: str, veto: str | None, first_person: bool = True) -> bool:
+def _fires(pattern: re.Pattern[str], text: str, veto: str | None, first_person: bool = True, well_now: bool = False) -> bool:
     pos = 0
     while (m := pattern.search(text, pos)) is not None:
-        if not _dismissed(text, m.start(), first_person, m.end()) and not _vetoed(veto, text, m.start(), m.end()):
+        if (not _dismissed(text, m.start(), first_person, m.end()) and not _vetoed(veto, text, m.start(), m.end())
+                and not (well_now and _history_told_well(text, m.start(), m.end()))):
             return True
         pos = m.start() + 1
     return False
@@ -987,12 +1051,15 @@ def screen(text: str) -> CrisisResult:
     """Whether a member's message needs crisis resources now (never includes the text)."""
     if not text:
         return _NOT_CRISIS
-    clauses = _clauses_to_screen(normalize(text))
+    normalized = normalize(text)
+    clauses = _clauses_to_screen(normalized)
     if not clauses:
         return _NOT_CRISIS
+    well_now = _WELL_NOW.search(normalized) is not None and _NOT_WELL.search(normalized) is None
     for family in _FAMILIES:
         # Joining clauses with " | " is exact for the same reason as dropping them.
         screened = " | ".join(c for c in clauses if family.stems.search(c))
-        if screened and _fires(family.pattern, screened, family.veto, family.first_person):
+        history_ok = well_now and family.signal in _HISTORY_FAMILIES
+        if screened and _fires(family.pattern, screened, family.veto, family.first_person, history_ok):
             return CrisisResult(True, family.signal)
     return _NOT_CRISIS

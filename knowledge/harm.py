@@ -12,7 +12,10 @@ pastillas". The concepts are data, in knowledge/harm.toml; the rules are here:
   hospital is only where an appointment was;
 - going without medication ("my meds ran out", "no tengo medicina");
 - drinking or using again, or out of control (not "taking my pills again");
-- harm on its own: relapsed, can't sleep, lost my job, can't function.
+- harm on its own: relapsed, can't sleep, lost my job, can't function;
+- but a clause that tells history ("hospitalized in 2019", "years ago", "hace 5 anos",
+  "used to") or a worry ("afraid it will get worse", "tengo miedo de que empeore") is at
+  most a "maybe": it is not harm that happened from missed care now.
 
 Hard feelings or symptoms said of themselves, short of those ("I'm so overwhelmed",
 "estoy muy ansiosa") are a "maybe": the member is offered a volunteer, not sent one.
@@ -30,7 +33,7 @@ from knowledge.text import normalize
 
 HARM_FILE = Path(__file__).with_name("harm.toml")
 MAX_CHARS = 5000  # longer texts are screened on their first 5,000 characters
-_CLAUSE_BREAKS = re.compile(r"[.,;:!?¿¡\n]+|\s[-–—]\s|\b(?:but|pero|and then|y luego)\b", re.IGNORECASE)
+_CLAUSE_BREAKS = re.compile(r"[.,;:!?¿¡\n]+|\s[-–—]\s|\b(?:but|pero|and then|y luego|and now|y ahora|now)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ class _Concepts:
     distress: re.Pattern[str]
     question: re.Pattern[str]
     negated: re.Pattern[str]
+    history: re.Pattern[str]
+    worry: re.Pattern[str]
+    not_recur: re.Pattern[str]
 
 
 def _words(fragments: list[str]) -> str:
@@ -73,6 +79,7 @@ def _concepts() -> _Concepts:
         place=bounded("place"),
         meds_lacking=re.compile(lacking), substance=bounded("substance"), meds=re.compile(r"\b" + meds + r"\b"),
         alone=bounded("alone"), distress=bounded("distress"), question=re.compile(_words(data["question"])), negated=re.compile(_words(data["negated"])),
+        history=bounded("history"), worry=re.compile(_words(data["worry"])), not_recur=bounded("not_recur"),
     )
 
 
@@ -87,7 +94,14 @@ def _clauses(text: str) -> list[str]:
     return out
 
 
+def _told_as_history_or_worry(clause: str, c: _Concepts) -> bool:
+    """A clause about long ago ("hospitalized in 2019", "hace 5 anos") or a fear of what may come
+    ("worried it will get worse"): not harm that happened from missed care."""
+    return c.history.search(clause) is not None or c.worry.search(clause) is not None
+
+
 def _clause_reports_harm(clause: str, about_themselves: bool, c: _Concepts) -> bool:
+    clause = c.not_recur.sub(" ", clause)
     if c.alone.search(clause) or c.meds_lacking.search(clause):
         return True
     has_symptom = c.symptom.search(clause) is not None
@@ -113,8 +127,11 @@ def screen_harm(text: str) -> str | None:
     if not clauses:
         return None
     about_themselves = any(c.self.search(clause) for clause in clauses)
-    if any(_clause_reports_harm(clause, about_themselves, c) for clause in clauses):
+    told = [_told_as_history_or_worry(clause, c) for clause in clauses]
+    if any(_clause_reports_harm(clause, about_themselves, c) for clause, past in zip(clauses, told) if not past):
         return "harm"
+    if any(_clause_reports_harm(clause, about_themselves, c) for clause, past in zip(clauses, told) if past):
+        return "maybe"
     if about_themselves and any(c.distress.search(clause) or c.symptom.search(clause) for clause in clauses):
         return "maybe"
     return None

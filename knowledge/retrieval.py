@@ -233,6 +233,34 @@ class _Unit:
     text: str
 
 
+# Words about dying that say nothing about a crisis: a dying idiom ("me muero de la pena",
+# "dying of embarrassment") or a crisis said not to be there ("no estoy pensando en
+# suicidarme", "i'm not suicidal"). The safety screen runs before the retriever and has
+# already judged them; left in, they pull the question to the crisis article, so the
+# retriever answers the rest of the message ("solo quiero mi cita") when there is a rest.
+_NOT_ABOUT_CRISIS = re.compile(
+    r"\b(?:(?:me )?(?:muero|muera|morir|morirme|muriendo|muert[oa]s?|quiero morir|quiero morirme)"
+    r" de (?:la |el |los |las )?(?:pena|risa|verg[uü]enza|tristeza|hambre|sue[nñ]o|cansancio|ganas|aburrimiento|nervios|flojera|calor|fr[ií]o)"
+    r"|(?:die|dying|died|dead) (?:of|from) (?:embarrassment|laughter|laughing|shame|cringe|boredom|hunger)"
+    r"|(?:no|ni) (?:estoy|ando|ando con|me)? ?(?:pensando en |con ideas de |ideas de )?(?:suicidarme|matarme|morirme|quitarme la vida|suicida)"
+    r"|(?:no|ni) (?:me )?quiero (?:matar|suicidar|morir)(?:me)?"
+    r"|(?:i ?'?m|i am|im) not (?:suicidal|in crisis|going to (?:kill|hurt) myself|thinking (?:of|about) (?:suicide|killing myself))"
+    r"|not suicidal"
+    # a dated past attempt ("tried to kill myself in 2012", "intente matarme hace 8 anos"): the
+    # screen lets it pass only when the member says they are well now
+    r"|(?:i )?(?:attempted|tried to|tried) (?:suicide|to kill myself|kill myself|to end my life|end my life|to take my life|overdos\w*)"
+    r"(?: \w+){0,2} (?:(?:in|back in|around) (?:19|20)\d\d|\w+ (?:years?|yrs) ago)"
+    r"|(?:intent[eé]|trat[eé] de|quise) (?:suicidarme|matarme|quitarme la vida)(?: \w+){0,2} (?:hace \w+(?: \w+)? a[nñ]os|en (?:el )?(?:19|20)\d\d))\b",
+    re.IGNORECASE,
+)
+
+
+def without_crisis_look_alikes(text: str) -> str:
+    """The message without dying idioms and denied crisis words, when something else is left."""
+    rest = _NOT_ABOUT_CRISIS.sub(" ", text).strip(" ,.;:!?¡¿-")
+    return rest if rest != text and len(_words(rest)) >= 2 else text
+
+
 class Retriever:
     """Hybrid retrieval over the knowledge base; build once, call answer() per message."""
 
@@ -427,7 +455,7 @@ class Retriever:
         if len(text) > WINDOW_CHARS:
             # A sentence said again adds nothing ("please help. please help. ...").
             text = " ".join(dict.fromkeys(re.split(r"(?<=[.!?])\s+", text[: MAX_CHARS * 5])))
-        text = text[:MAX_CHARS]
+        text = without_crisis_look_alikes(text[:MAX_CHARS])
         signals = self.signals(text)
         if len(text) > WINDOW_CHARS:
             ends = [self.signals(text[:WINDOW_CHARS]), self.signals(text[-WINDOW_CHARS:])]

@@ -540,3 +540,46 @@ def test_retraining_from_the_data_reproduces_the_shipped_artifact():
     assert retrained.crisis_threshold == pytest.approx(shipped.crisis_threshold, abs=1e-3)
     for name in ("w_emb", "w_ng", "bias"):
         assert getattr(retrained, name) == pytest.approx(getattr(shipped, name), abs=1e-3), name
+
+
+# ---------------------------------------------------------------- dated history, hypotheticals
+
+@pytest.mark.parametrize(
+    "text",
+    ["i tried to end my life back in 2011, im stable now and just want my refill",
+     "i overdosed like 9 years ago but im doing good now",
+     "trate de matarme hace como ocho anos, ya estoy estable",
+     "en 2014 intente quitarme la vida pero ya me siento bien",
+     "i took a bunch of pills in my twenties, im okay now"],
+)  # fmt: skip
+def test_dated_history_with_the_member_well_now_does_not_fire(text):
+    assert not screen(text).is_crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i tried to kill myself in 2015 and i want to try again",
+     "i attempted suicide 3 years ago and im not ok now",
+     "me quise matar hace dos anos, estaba bien pero esta noche quiero hacerlo otra vez",
+     "i tried to kill myself last night"],
+)  # fmt: skip
+def test_dated_history_without_being_well_now_still_fires(text):
+    assert screen(text).is_crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["if a person is suicidal does kaiser have to see them sooner",
+     "do they move a patient who is suicidal up the list",
+     "si alguien es suicida le dan cita mas rapido?",
+     "if youre suicidal do they see you the same day",
+     "how do i help if somebody in my family is suicidal"],
+)  # fmt: skip
+def test_questions_about_someone_suicidal_in_general_do_not_fire(text):
+    assert not screen(text).is_crisis
+
+
+@pytest.mark.parametrize("text", ["im suicidal", "i feel suicidal and kaiser canceled again", "me siento suicida",
+                                  "someone asked me if im suicidal and i am"])
+def test_the_member_saying_they_are_suicidal_still_fires(text):
+    assert screen(text).is_crisis

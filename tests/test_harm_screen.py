@@ -46,3 +46,26 @@ def test_hard_feelings_short_of_harm_are_a_maybe_so_the_member_is_offered_a_pers
                                   "¿que pasa si se me acaban las pastillas?"])
 def test_questions_about_symptoms_are_neither_harm_nor_a_maybe(text):
     assert screen_harm(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "they put me in the hospital for depression back in 2020, im fine now",
+    "i ended up in the ER for anxiety about eight years ago",
+    "estuve internada en el psiquiatrico en 2015",
+    "me hospitalizaron por depresion hace diez anos",
+    "im afraid my panic attacks will get worse while i wait",
+    "tengo miedo de que la depresion empeore sin terapia",
+    "i'm not suicidal, just nervous and i want my therapist back",
+])
+def test_history_and_worry_are_not_harm_so_no_volunteer_is_sent_unasked(text):
+    assert screen_harm(text) != "harm"
+
+
+@pytest.mark.parametrize("text", [
+    "i was hospitalized in 2019 and now my panic attacks are back every day",
+    "years ago i was fine, but now i'm getting worse every day",
+    "hace dos anos estuve bien pero ahora cada dia estoy peor",
+    "i ended up in the ER last night",
+])
+def test_harm_now_is_recognised_even_beside_history(text):
+    assert screen_harm(text) == "harm"

@@ -145,6 +145,23 @@ def test_coverage_questions_and_idioms_about_dying_are_answered_not_sent_to_cris
     assert retriever.answer(text, "en").article_id == article
 
 
+@pytest.mark.parametrize("text, lang", [
+    ("no estoy pensando en matarme, nomas quiero saber cuando me dan cita", "es"),
+    ("im not suicidal, they canceled my therapy and i need a new appt", "en"),
+    ("me muero de la verguenza jaja, se me olvido la cita", "es"),
+    ("ni me quiero morir ni nada, solo que me reagenden", "es"),
+    ("i tried to kill myself back in 2012, doing fine now, how do i get a refill", "en"),
+    ("trate de matarme hace 5 anos, ahora estoy estable, necesito mi receta", "es"),
+])
+def test_a_denied_crisis_or_a_dying_idiom_is_not_answered_with_the_crisis_article(retriever, text, lang):
+    found = retriever.answer(text, lang)
+    assert found.article_id not in ("crisis-help", "other-emergencies")
+
+
+def test_the_crisis_article_still_answers_a_question_about_crisis_lines(retriever):
+    assert retriever.answer("a que numero llamo si estoy en crisis", "es").article_id == "crisis-help"
+
+
 def test_alternatives_are_three_real_articles_even_when_not_sure(retriever, kb):
     found = retriever.answer("can i sue kaiser", "en")
     assert found.article_id is None

@@ -585,3 +585,18 @@ def test_knowledge_base_modules_never_import_telegram():
                 assert not any(a.name.split(".")[0] == "telegram" for a in node.names), name
             elif isinstance(node, ast.ImportFrom):
                 assert (node.module or "").split(".")[0] != "telegram", name
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_only_crisis_articles_put_911_or_988_in_the_first_reply(kb, campaign, lang):
+    # A member who thanks the bot or jokes about the wait must not get an emergency line in the
+    # first reply; the line stays one tap away, in the detail. language-help answers "988 in Spanish".
+    crisis_articles = {"crisis-help", "other-emergencies", "language-help"}
+    for article in kb.articles:
+        if article.id in crisis_articles:
+            continue
+        answer = render_article(article, lang, campaign).answer
+        assert "911" not in answer and "988" not in answer, article.id
+    for article_id in ("about-carebot", "urgent-appointments"):
+        detail = render_article(kb.get(article_id), lang, campaign).detail
+        assert "911" in detail and "988" in detail, article_id
