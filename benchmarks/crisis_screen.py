@@ -14,7 +14,6 @@ recorded in tests/data/screen_eval*.toml.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 import tomllib

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import time as dtime
 from typing import Callable
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.error import InvalidToken, TelegramError
 from telegram.constants import ParseMode
 from telegram.ext import (

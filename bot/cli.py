@@ -200,7 +200,7 @@ def backup_command(dest: str, db_path: str | None) -> None:
         result = backup(resolve_db(settings), dest)
     except BackupError as err:
         click.echo(f"✗ {err}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     click.echo(f"✓ Backup written to {result.path} ({result.bytes // 1024} KB, {result.cases} cases, "
                f"schema {result.schema_version}); integrity check passed; readable only by you (0600).")
 
@@ -218,7 +218,7 @@ def restore_command(src: str, force: bool, db_path: str | None) -> None:
         result = restore(src, resolve_db(settings), force=force)
     except BackupError as err:
         click.echo(f"✗ {err}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     click.echo(f"✓ Restored {result.cases} cases (schema {result.schema_version}) into {result.path}. "
                "Start the bot again; it applies any newer migrations.")
 

@@ -8,11 +8,10 @@ check passes, so a service manager or a deploy script can run it first.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import stat
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable

@@ -30,7 +30,7 @@ import asyncio
 import logging
 import sqlite3
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest

@@ -11,7 +11,6 @@ import asyncio
 import logging
 import tempfile
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 from dialogs.organizers import Job
 from knowledge.campaign import Campaign

@@ -14,7 +14,7 @@ import html
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Callable
 
 from sqlite_utils import Database

@@ -318,7 +318,7 @@ class Retriever:
 
         # Lexical: one BM25 index per language over stemmed words.
         self._bm25: dict[str, tuple[BM25Okapi, np.ndarray, float]] = {}
-        for lang, stemmer in _STEMMERS.items():
+        for lang in _STEMMERS:
             # Passages only: BM25 picks the lead passage (cross-validation gave it no say in the article).
             rows = [i for i, u in enumerate(units) if u.lang == lang and u.kind == "passage"]
             if not rows:

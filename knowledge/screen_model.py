@@ -31,7 +31,6 @@ import tomllib
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 

@@ -52,7 +52,7 @@ _DV_EN = _c(
     r"(?:threatened|threatening|threatens|threaten) (?:me|to kil me|to hurt me|my life)(?: \w+){0,3} (?:with )?(?:a |his |her |the )?(?:gun|knife|pistol|weapon|machete)",
     r"(?:pulled|held|pointed|put) (?:a|his|her|the) (?:gun|knife|pistol) (?:on|at|to) (?:me|my head|my throat)",
     rf"(?:scared|afraid|terified|frightened) (?:of|that) (?:{_PARTNER}|him|her)(?:\b|$)(?! (?:wil|ll) (?:be|get|find|leave|think|say|know|see)\b)",
-    rf"(?:scared|afraid|terified) (?:to go home|to go back home|he wil kil me|he wil hurt me|for my life)",
+    r"(?:scared|afraid|terified) (?:to go home|to go back home|he wil kil me|he wil hurt me|for my life)",
     r"(?:im|i am|ive ben|i have ben|being) (?:being )?(?:abused|beaten|hit|choked|raped) (?:at home|by my|every|again)",
     rf"{_PARTNER} (?:locks|locked|keeps|kept) me (?:in|inside|locked)",
     rf"{_PARTNER} (?:took|takes|broke|smashed) my phone (?:so|and)",
@@ -61,7 +61,7 @@ _DV_EN = _c(
     rf"(?:{_HE}|{_PARTNER}) (?:is|s) (?:banging|bangin|pounding|trying to break) (?:on )?(?:the|my) (?:door|window)",
     r"(?:domestic violence|domestic abuse) (?:right now|is happening|at home|tonight)",
     r"i need a safe place (?:to go|to stay)",
-    rf"(?:stalking|following) me (?:and|everywhere)",
+    r"(?:stalking|following) me (?:and|everywhere)",
 )
 
 _PAREJA = r"""(?:mi |el |su )?(?:esposo|marido|novio|pareja|ex|ex esposo|ex novio|exesposo|esposa|novia|ex esposa|concubino|viejo|hombre

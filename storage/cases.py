@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from storage.models import Case, CaseEvent, d, dt, to_iso
+from storage.models import must, Case, CaseEvent, d, dt, to_iso
 
 # No 0/O and no 1/I: a reference read aloud on the phone can't be misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -76,7 +76,7 @@ def create_draft(db: Database, *, member_id: str, campaign_id: str, lang: str, s
         "INSERT INTO cases (member_id, campaign_id, status, lang, source, created_at) VALUES (?, ?, 'draft', ?, ?, ?)",
         [member_id, campaign_id, lang, source, to_iso(now)],
     )
-    return get(db, cur.lastrowid)
+    return must(get(db, must(cur.lastrowid)))
 
 
 def get(db: Database, case_id: int) -> Case | None:
@@ -122,7 +122,7 @@ def file(db: Database, case_id: int, answers: dict, *, prefix: str, now: datetim
         "INSERT INTO case_events (case_id, kind, field, value, at) VALUES (?, 'filed', NULL, ?, ?)",
         [case_id, ref, to_iso(now)],
     )
-    return get(db, case_id)
+    return must(get(db, case_id))
 
 
 def set_deadline(db: Database, case_id: int, *, standard: str, due_date: date, due_at: datetime | None) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from storage.models import dt, to_iso
+from storage.models import must, dt, to_iso
 
 # Lower number = more urgent.
 PRIORITIES = {
@@ -77,7 +77,7 @@ def raise_(db: Database, *, member_id: str, case_id: int | None, reason: str, no
             " VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
             [member_id, case_id, priority, reason, to_iso(now), to_iso(now), category],
         )
-        return get(db, cur.lastrowid)
+        return must(get(db, must(cur.lastrowid)))
     if category is not None and category != current.category:
         db.execute("UPDATE escalations SET category = ?, updated_at = ? WHERE id = ?", [category, to_iso(now), current.id])
     if priority < current.priority:
@@ -85,7 +85,7 @@ def raise_(db: Database, *, member_id: str, case_id: int | None, reason: str, no
                    [priority, reason, to_iso(now), current.id])
     if current.case_id is None and case_id is not None:
         db.execute("UPDATE escalations SET case_id = ? WHERE id = ?", [case_id, current.id])
-    return get(db, current.id)
+    return must(get(db, current.id))
 
 
 def get(db: Database, escalation_id: int) -> Escalation | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from storage.models import dt, to_iso
+from storage.models import must, dt, to_iso
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def schedule(db: Database, case_id: int, kind: str, due_at: datetime, now: datet
         "INSERT INTO followups (case_id, kind, due_at, status, created_at) VALUES (?, ?, ?, 'pending', ?)",
         [case_id, kind, to_iso(due_at), to_iso(now)],
     )
-    return get(db, cur.lastrowid)
+    return must(get(db, must(cur.lastrowid)))
 
 
 def get(db: Database, followup_id: int) -> Followup | None:

@@ -7,13 +7,13 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from storage.models import to_iso
+from storage.models import must, to_iso
 
 
 def add(db: Database, *, kind: str, chat_id: int, user_id: int | None, params: dict, now: datetime) -> int:
     cur = db.execute("INSERT INTO jobs (kind, chat_id, user_id, params, created_at) VALUES (?, ?, ?, ?, ?)",
                      [kind, chat_id, user_id, json.dumps(params, sort_keys=True), to_iso(now)])
-    return cur.lastrowid
+    return must(cur.lastrowid)
 
 
 def started(db: Database, job_id: int) -> None:

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from storage import updates
 from storage.db import request_scrub
-from storage.models import Member, dt, to_iso
+from storage.models import must, Member, dt, to_iso
 
 
 def _member(row: dict) -> Member:
@@ -50,7 +50,7 @@ def create(db: Database, *, chat_id: int, lang: str, source: str | None, now: da
         " VALUES (?, ?, ?, ?, 'active', ?, ?)",
         [member_id, chat_id, lang, source, to_iso(now), to_iso(now)],
     )
-    return get(db, member_id)
+    return must(get(db, member_id))
 
 
 def set_language(db: Database, member_id: str, lang: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar, overload
 from datetime import date, datetime
 
 
@@ -90,9 +91,33 @@ def to_iso(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def dt(value: str | None) -> datetime | None:
+@overload
+def dt(value: str) -> datetime: ...
+@overload
+def dt(value: None) -> None: ...
+@overload
+def dt(value: str | None) -> datetime | None: ...
+def dt(value):
+    """A stored ISO 8601 text back as a datetime (None stays None)."""
     return datetime.fromisoformat(value) if value else None
 
 
-def d(value: str | None) -> date | None:
+@overload
+def d(value: str) -> date: ...
+@overload
+def d(value: None) -> None: ...
+@overload
+def d(value: str | None) -> date | None: ...
+def d(value):
+    """A stored ISO 8601 date back as a date (None stays None)."""
     return date.fromisoformat(value) if value else None
+
+
+_T = TypeVar("_T")
+
+
+def must(value: _T | None, what: str = "row") -> _T:
+    """The value, which the caller knows is there (a row just written, an id SQLite just gave)."""
+    if value is None:
+        raise LookupError(f"{what} not found")
+    return value

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from storage.models import OutboxItem, dt, to_iso
+from storage.models import OutboxItem, dt, must, to_iso
 
 # Lower goes first. Replies to what a member just did never wait behind bulk work.
 PRIORITY_INTERACTIVE = 0
@@ -63,7 +63,7 @@ def enqueue(
         [chat_id, member_id, kind, action, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), to_iso(now),
          priority, ref_kind, ref_id, thread_id, to_iso(not_before)],
     )
-    return get(db, cur.lastrowid)
+    return must(get(db, must(cur.lastrowid)))
 
 
 def get(db: Database, item_id: int) -> OutboxItem | None:

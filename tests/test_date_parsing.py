@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from dialogs.errors import InvalidAnswer
-from dialogs.parsing import MAX_CHARS, parse_date, warm_up
+from dialogs.parsing import MAX_CHARS, parse_date
 
 SATURDAY = date(2026, 11, 28)  # "today" unless a test says otherwise
 

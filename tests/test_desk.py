@@ -113,7 +113,7 @@ async def test_someone_without_the_role_in_the_desk_is_refused_and_audited(desk)
     await intruder.press("Claim", message=card)
     await bot.standin.wait_for(lambda: any(a.get("show_alert") for a in bot.standin.callback_answers), 10)
     assert "Only volunteers" in bot.standin.callback_answers[-1]["text"]
-    await intruder.send(f"/case #1", thread_id=card.thread_id)
+    await intruder.send("/case #1", thread_id=card.thread_id)
     await wait_text(bot, group.id, "Only volunteers can do that")
     # Forged callback data for the same or another escalation: refused too.
     card.buttons = [[{"text": "Forged", "callback_data": "d:1:r_restored"}]]
@@ -206,7 +206,7 @@ async def test_admin_grants_and_revokes_roles_and_it_is_audited(desk):
     bot, group = desk
     admin = group.user(ADMIN, "Ada")
     newcomer = group.user(777, "Neo")
-    hello = await newcomer.send("hi all, I'm new")
+    await newcomer.send("hi all, I'm new")
     note = bot.standin.chats[group.id][-1]
     await admin.send("/grant volunteer", reply_to=note)
     await wait_text(bot, group.id, "User 777 is now a volunteer")

@@ -10,7 +10,7 @@ import pytest
 
 from storage import escalations
 from tests.flows import consent
-from tests.test_desk import DESK, VOLUNTEER, card_for, claimed, escalated, start_desk_bot, wait_text
+from tests.test_desk import VOLUNTEER, card_for, claimed, start_desk_bot, wait_text
 
 
 @pytest.fixture

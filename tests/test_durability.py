@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sqlite3
-import sys
-from pathlib import Path
 
-import pytest
 
 from tests.flows import consent
 

@@ -9,7 +9,7 @@ import pytest
 from dialogs import engine
 from dialogs.catalog import Catalog
 from dialogs.engine import Answered, Dialog, DialogError, FileCase, Step
-from dialogs.model import Edit, Reply
+from dialogs.model import Edit
 from dialogs.parsing import parse_date
 from dialogs.report import REPORT, case_fields
 from dialogs.state import State

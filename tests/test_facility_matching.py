@@ -1,6 +1,5 @@
 """Facilities and button choices that members type instead of tapping."""
 
-import time
 
 import pytest
 

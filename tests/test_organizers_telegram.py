@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import io
-from datetime import datetime, timezone
 
 import pytest
 
 from bot.app import build_core
-from storage import audit, links, roles
+from storage import audit, links
 from tests.conftest import TUESDAY_MORNING, FakeClock, bot_settings, start_bot
 from tests.flows import consent, report_in_english
 
@@ -140,7 +139,7 @@ async def test_member_who_agrees_to_be_contacted_has_their_username_kept_and_oth
     await yes.ask("Fontana")
     for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it", "Yes, they can", "Confirm and file"):
         await yes.tap(label)
-    no = await filed(org_bot, 9110)
+    await filed(org_bot, 9110)
     rows = {r["chat_id"]: (r["contact_ok"], r["username"]) for r in org_bot.db.query("SELECT chat_id, contact_ok, username FROM members")}
     assert rows[9109] == (1, "ana_sf") and rows[9110] == (0, None)
 

@@ -4,7 +4,6 @@ storage/hot_queries.py, and each listed one is served by an index on a campaign-
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import timedelta
 
 import pytest

@@ -135,7 +135,7 @@ async def test_deep_link_prefills_the_clinic(running_bot):
 
 async def test_mycases_lists_the_members_cases_with_status(running_bot):
     member = running_bot.standin.user(1009)
-    empty = await (consent(member))
+    await consent(member)
     await member.ask("/cancel")
     listing = await member.ask("/mycases")
     assert "no filed cases yet" in listing.text
