@@ -21,7 +21,7 @@ from pathlib import Path
 
 from knowledge.campaign import Campaign
 from knowledge.dates import format_date, format_time
-from knowledge.deadlines import CaseFacts, Deadline
+from knowledge.deadlines import CaseFacts, Deadline, offer_unusable
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 LANGS = ("en", "es")
@@ -129,7 +129,9 @@ def rights_brief(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang:
         lines.append(t("brief_business_days"))
         if deadline.standard == "followup_10bd":
             lines.append(t("brief_followup"))
-    if deadline.offer_within_deadline is not None:
+    if offer_unusable(facts):
+        lines.append(t(f"brief_offer_{offer_unusable(facts)}", offer_noun=t(_offer_noun_key(facts))))
+    elif deadline.offer_within_deadline is not None:
         noun = t(_offer_noun_key(facts))
         lines.append(t("brief_offer_in_time" if deadline.offer_within_deadline else "brief_offer_late", offer_noun=noun))
     elif facts.offered == "wait":
@@ -157,7 +159,9 @@ def rights_summary(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lan
             counting = f"{counting} {t('counting_skipped')}"
         paragraphs.append(counting)
 
-    if deadline.offer_within_deadline is not None:
+    if offer_unusable(facts):
+        paragraphs.append(t(f"offer_{offer_unusable(facts)}", offer_noun=t(_offer_noun_key(facts))))
+    elif deadline.offer_within_deadline is not None:
         noun = t(_offer_noun_key(facts))
         paragraphs.append(t("offer_in_time" if deadline.offer_within_deadline else "offer_late", offer_noun=noun))
     elif facts.offered == "wait":
@@ -200,8 +204,12 @@ def _subject_and_body(
     if facts.notified and f"notified_{facts.notified}" in t.table:
         what.append(t(f"notified_{facts.notified}"))
     if facts.offered in ("new_appt", "out_of_network"):
-        what.append(t(f"offered_{facts.offered}" if facts.offered_date else f"offered_{facts.offered}_undated"))
-        if deadline.offer_within_deadline is False:
+        unusable = offer_unusable(facts)
+        if unusable:
+            what.append(t(f"offered_{facts.offered}_{unusable}"))
+        else:
+            what.append(t(f"offered_{facts.offered}" if facts.offered_date else f"offered_{facts.offered}_undated"))
+        if deadline.offer_within_deadline is False and not unusable:
             what.append(t("offer_late"))
     else:
         what.append(t(f"offered_{facts.offered}"))

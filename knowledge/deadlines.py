@@ -331,7 +331,20 @@ def _urgent_deadline(facts: CaseFacts, campaign: Campaign) -> Deadline:
     )
 
 
+def offer_unusable(facts: CaseFacts) -> str | None:
+    """Why an offered date can't restore care: "passed" (before the day of the report)
+    or "early" (before the canceled appointment); None when it can, or none was dated."""
+    if facts.offered not in ("new_appt", "out_of_network") or facts.offered_date is None:
+        return None
+    if facts.offered_date < facts.reported_on:
+        return "passed"
+    if facts.offered_date < facts.appt_date:
+        return "early"
+    return None
+
+
 def _offer_within(facts: CaseFacts, due: date) -> bool | None:
     if facts.offered in ("new_appt", "out_of_network") and facts.offered_date is not None:
-        return facts.offered_date <= due
+        # A date already past (or before the canceled appointment) never meets the standard.
+        return offer_unusable(facts) is None and facts.offered_date <= due
     return None

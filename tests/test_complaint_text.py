@@ -371,3 +371,49 @@ def test_late_complaint_after_an_offer_does_not_say_nothing_was_offered(campaign
     late = complaint_text(facts, compute_deadline(facts, campaign), campaign, lang, REF, late_on=date(2026, 12, 11))
     assert waiting in late.body and never not in late.body
     assert "Sunday, December 6, 2026" in late.body_en and "still waiting to be seen" in late.body_en
+
+
+def urgent_tonight_case(offered_date):
+    # The tester's report: canceled tonight, Sat Dec 5; urgent; filed that evening.
+    return CaseFacts(kind="individual", urgency="urgent", appt_date=date(2026, 12, 5),
+                     reported_on=date(2026, 12, 5), offered="new_appt", offered_date=offered_date,
+                     facility_name="sunset", reported_at=datetime(2026, 12, 5, 20, 0, tzinfo=LA))
+
+
+def test_member_told_a_past_offered_date_has_passed_and_not_within_the_deadline(campaign):
+    f = urgent_tonight_case(date(2026, 11, 30))
+    _, brief = short_texts(f, campaign, "en")
+    rights, c = texts(f, campaign, "en")
+    for text in (brief, rights):
+        assert "within" not in text.replace("within 48 hours", "").replace("within 3 days", "")
+        assert "Monday, November 30" in text and "already passed" in text and "reschedule" in text
+    assert "I was offered" not in c.body
+    assert "I was given a date, Monday, November 30, 2026, that had already passed; I still need an appointment." in c.body
+
+
+def test_spanish_member_told_a_past_offered_date_has_passed(campaign):
+    f = urgent_tonight_case(date(2026, 11, 30))
+    _, brief = short_texts(f, campaign, "es")
+    rights, c = texts(f, campaign, "es")
+    for text in (brief, rights):
+        assert "está dentro de" not in text and "ya había pasado" in text and "30 de noviembre" in text
+    assert "Me ofrecieron" not in c.body and "ya había pasado; todavía necesito una cita" in c.body
+    assert "that had already passed" in c.body_en
+
+
+def test_offered_date_before_the_canceled_appointment_is_not_within(campaign):
+    f = CaseFacts(kind="individual", urgency="can_wait", appt_date=date(2026, 12, 10),
+                  reported_on=date(2026, 12, 1), offered="new_appt", offered_date=date(2026, 12, 3),
+                  facility_name=None)
+    for lang in ("en", "es"):
+        rights, c = texts(f, campaign, lang)
+        _, brief = short_texts(f, campaign, lang)
+        assert "within this" not in rights + brief and "dentro de este" not in rights + brief
+    assert "before my canceled appointment" in c.body_en
+
+
+def test_first_brief_bullet_names_the_plan(campaign):
+    _, brief = short_texts(case(), campaign, "en")
+    _, brief_es = short_texts(case(), campaign, "es")
+    assert brief.startswith("• Kaiser has 10 business days:")
+    assert brief_es.startswith("• Kaiser tiene 10 días hábiles:")
