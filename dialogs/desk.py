@@ -108,8 +108,10 @@ class Desk:
         member = members.get(self.db, esc.member_id) if esc.member_id else None
         lines = [f"{ICONS.get(esc.priority, '⚪')} <b>{html.escape(self._ref(esc))}</b> · "
                  f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}"]
-        if esc.category and self.catalog.has(DESK_LANG, f"crisis.category.{esc.category}.desk"):  # the kind of danger, never the text
-            lines.append(self._dt("crisis.desk_card", category=self._dt(f"crisis.category.{esc.category}.desk")))
+        kinds = [self._dt(f"crisis.category.{c}.desk") for c in (esc.category or "").split(",")
+                 if c and self.catalog.has(DESK_LANG, f"crisis.category.{c}.desk")]  # the kinds of danger, never the text
+        if kinds:
+            lines.append(self._dt("crisis.desk_card", category=", ".join(kinds)))
         if esc.status == "withdrawn" or esc.closed_because:
             # The member closed it (or erased their data): the card keeps only why.
             lines.append(self._dt("desk.closed_by_member." + (esc.closed_because or "deleted")))

@@ -67,7 +67,8 @@ def raise_(db: Database, *, member_id: str, case_id: int | None, reason: str, no
            category: str | None = None) -> Escalation:
     """Open an escalation, or raise the priority of the one already open (never a second one).
 
-    `category` is what the safety screen found (the newest one is kept); None leaves it as it was.
+    `category` is what the safety screen found; every category found for this escalation is kept, a
+    comma-separated set in the order found (an earlier one is never dropped); None leaves it as it was.
     """
     priority = PRIORITIES[reason]
     current = open_for_member(db, member_id)
@@ -78,8 +79,11 @@ def raise_(db: Database, *, member_id: str, case_id: int | None, reason: str, no
             [member_id, case_id, priority, reason, to_iso(now), to_iso(now), category],
         )
         return must(get(db, must(cur.lastrowid)))
-    if category is not None and category != current.category:
-        db.execute("UPDATE escalations SET category = ?, updated_at = ? WHERE id = ?", [category, to_iso(now), current.id])
+    if category is not None:
+        found = [c for c in (current.category or "").split(",") if c]
+        if category not in found:
+            merged = ",".join(found + [category])
+            db.execute("UPDATE escalations SET category = ?, updated_at = ? WHERE id = ?", [merged, to_iso(now), current.id])
     if priority < current.priority:
         db.execute("UPDATE escalations SET priority = ?, reason = ?, updated_at = ? WHERE id = ?",
                    [priority, reason, to_iso(now), current.id])

@@ -410,6 +410,22 @@ async def test_yes_to_the_question_reaches_the_desk_with_the_category_and_never_
     assert "miedo" not in card.text and "scared" not in card.text and "Rosa" not in card.text
 
 
+async def test_desk_card_keeps_domestic_violence_when_self_harm_follows(desk):  # noqa: F811
+    bot, group = desk
+    bot.core.screen = Screen(husband_hurt=Assessment("crisis", "domestic_violence", "model", 0.97),
+                             not_live=Assessment("crisis", "self_harm", "model", 0.97))
+    member = bot.standin.user(9107)
+    await consent(member)
+    await member.ask("/cancel")
+    await member.ask("husband hurt me")
+    card = await card_for(bot, group, "Safety screen")
+    assert "Safety screen: domestic violence" in card.text
+    await member.ask("not live anymore")
+    card = await card_for(bot, group, "suicide")
+    assert "domestic violence" in card.text and "suicide" in card.text, card.text
+    assert "husband" not in card.text and "live" not in card.text
+
+
 async def test_crisis_caption_in_a_volunteer_chat_is_answered_and_the_photo_still_reaches_the_desk(desk):  # noqa: F811
     from tests.test_desk import claimed, wait_text
     bot, group = desk
