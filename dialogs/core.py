@@ -629,8 +629,8 @@ class Core(Checkins, Desk, Organizers):
             self._menu(turn, self.t(turn, "old_button.idle") + " " + self.t(turn, "menu.intro"))
 
     def _smalltalk(self, turn: Turn, dialog) -> bool:
-        """Outside a question, a greeting ("hola", "hi") gets a greeting and the menu, and emoji alone a kind
-        line and the menu (inside one, the step's own re-prompt answers). True when answered."""
+        """Outside a question, a greeting ("hola", "hi") gets a greeting and the menu, a thank-you a kind word,
+        and emoji alone a kind line and the menu (inside one, the step's own re-prompt answers). True when answered."""
         text = turn.ev.text.strip()
         if dialog is None and not any(ch.isalnum() for ch in text) and any(ord(ch) > 0x2000 for ch in text):
             self._say(turn, self.t(turn, "smalltalk.emoji"))
@@ -641,6 +641,11 @@ class Core(Checkins, Desk, Organizers):
                                            if self.catalog.has(lang, "smalltalk.greetings")
                                            for g in self.catalog.raw(lang, "smalltalk.greetings")):
             self._menu(turn, self.t(turn, "smalltalk.greeting") + "\n\n" + self.t(turn, "menu.intro"))
+            return True
+        if dialog is None and said and any(said == normalize(w) for lang in self.catalog.strings
+                                           if self.catalog.has(lang, "smalltalk.thanks")
+                                           for w in self.catalog.raw(lang, "smalltalk.thanks")):
+            self._say(turn, self.t(turn, "smalltalk.thanks_reply"))  # a thank-you is not a question to answer
             return True
         return False
 

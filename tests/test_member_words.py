@@ -67,6 +67,19 @@ async def test_hi_gets_a_greeting_and_the_menu(running_bot):
     assert reply.text.startswith("Hi! 👋") and any("Report a canceled appointment" in label for label in reply.labels())
 
 
+async def test_thanks_gets_a_kind_word_not_an_unsure_answer(running_bot):
+    member = running_bot.standin.user(9308)
+    await consent(member)
+    await member.ask("/cancel")
+    reply = await member.ask("thanks!")
+    assert reply.text.startswith("You're welcome") and "reliable answer" not in reply.text
+    spanish = running_bot.standin.user(9309, language_code="es")
+    await consent(spanish, "es")
+    await spanish.ask("/cancel")
+    reply = await spanish.ask("muchas gracias")
+    assert reply.text.startswith("Con gusto") and "respuesta confiable" not in reply.text
+
+
 async def test_emoji_alone_get_a_kind_line_and_the_menu(running_bot):
     member = running_bot.standin.user(9307)
     await consent(member)
