@@ -22,6 +22,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.http import AiohttpRequest
 from bot.settings import Settings
+from storage.monitoring import schema_version_of, writable
 
 __all__ = ["Check", "run_doctor", "diagnose"]
 
@@ -189,24 +190,16 @@ def _database_checks(db_path: str, *, latest: int) -> list[Check]:
         return [_fail(name, f"There is no database at {path.resolve()} yet.",
                       f"Run `carebot migrate --db {db_path}` (or start the bot once), then run the doctor again.")]
     checks: list[Check] = []
-    conn = sqlite3.connect(str(path), timeout=2)
     try:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("ROLLBACK")
-            writable = True
-        except sqlite3.OperationalError as err:
-            writable = False
-            checks.append(_fail(name, f"{path} is not writable ({err}).",
-                                "Check the file's owner and permissions, and that no other program holds it locked."))
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        version = conn.execute("SELECT coalesce(max(number), 0) FROM _migrations").fetchone()[0] if "_migrations" in tables else 0
+        version = schema_version_of(str(path))
     except sqlite3.DatabaseError as err:
         return [_fail(name, f"{path} is not a readable SQLite database ({err}).",
                       "Restore the latest backup: `carebot restore BACKUP --force`.")]
-    finally:
-        conn.close()
-    if writable:
+    why_not = writable(str(path))
+    if why_not is not None:
+        checks.append(_fail(name, f"{path} is not writable ({why_not}).",
+                            "Check the file's owner and permissions, and that no other program holds it locked."))
+    else:
         if version < latest:
             checks.append(_fail(name, f"schema version {version}, the code needs {latest}.",
                                 f"Run `carebot migrate --db {db_path}` (the bot also migrates at start)."))

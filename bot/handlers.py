@@ -14,7 +14,6 @@ from bot.backoff import Backoff, transient_db_error
 from bot.convert import refused_button, to_event
 from bot.jobs import record_job, run_job
 from dialogs.core import Core
-from storage import audit
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +38,8 @@ async def on_event(update: Update, context: CareContext) -> None:
     services = context.bot_data
     refusal = refused_button(update)
     if refusal is not None:
-        # Nothing reaches the core; the attempt is audited (who, and why: never the data itself).
-        core = services.core
-        with core.db.atomic():
-            audit.record(core.db, actor=update.effective_user.id if update.effective_user else None,
-                         action="button_refused", now=core.clock(), detail=refusal, allowed=False)
+        # Nothing reaches the dialogs; the attempt is audited (who, and why: never the data itself).
+        services.core.refuse_button(update.effective_user.id if update.effective_user else None, refusal)
         logger.warning("update %s: a button press was refused (%s)", update.update_id, refusal)
         await answer_button(update, "")
         return

@@ -30,13 +30,13 @@ import asyncio
 import logging
 import sqlite3
 import time
-from datetime import datetime
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.http import AiohttpRequest
+from storage import monitoring
 
 logger = logging.getLogger(__name__)
 
@@ -99,43 +99,6 @@ class MeteredRequest(AiohttpRequest):
         return status, body
 
 
-def _read_database(db_path: str, now: datetime) -> dict:
-    """What the database says, on a read-only connection of its own (run in a thread)."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=2)
-    try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        out: dict = {"outbox": {}, "escalations": {}, "due": 0, "pending": 0, "quarantined": 0}
-        if "outbox" in tables:
-            out["outbox"] = dict(conn.execute("SELECT kind, count(*) FROM outbox WHERE status IN ('pending', 'sending') "
-                                              "GROUP BY kind").fetchall())
-        if "followups" in tables:
-            out["pending"] = conn.execute("SELECT count(*) FROM followups WHERE status = 'pending'").fetchone()[0]
-            out["due"] = conn.execute("SELECT count(*) FROM followups WHERE status = 'pending' AND due_at <= ?",
-                                      [now.isoformat()]).fetchone()[0]
-        if "escalations" in tables:
-            out["escalations"] = dict(conn.execute("SELECT priority, count(*) FROM escalations "
-                                                   "WHERE status IN ('open', 'claimed') GROUP BY priority").fetchall())
-        for name in ("quarantined_updates", "quarantine"):
-            if name in tables:
-                out["quarantined"] = conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-        return out
-    finally:
-        conn.close()
-
-
-def _database_writable(db_path: str) -> bool:
-    """A write the bot's own connection would also need: BEGIN IMMEDIATE takes the write lock, then gives it back."""
-    conn = sqlite3.connect(db_path, timeout=2)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ROLLBACK")
-        return True
-    except sqlite3.Error:
-        return False
-    finally:
-        conn.close()
-
-
 class HealthServer:
     """`/healthz` and `/metrics` on a small aiohttp server (loopback by default)."""
 
@@ -163,7 +126,7 @@ class HealthServer:
 
     async def _healthz(self, request: web.Request) -> web.Response:
         age = self.metrics.poll_age_seconds()
-        writable = await asyncio.to_thread(_database_writable, self.db_path) if self.db_path != ":memory:" else True
+        writable = (await asyncio.to_thread(monitoring.writable, self.db_path)) is None if self.db_path != ":memory:" else True
         # A webhook bot that nobody wrote to is still healthy; a polling bot must keep hearing Telegram.
         hearing = self.webhook or (age is not None and age < STALE_POLL_SECONDS)
         body = {
@@ -178,20 +141,20 @@ class HealthServer:
         m = self.metrics
         if self.db_path != ":memory:":
             try:
-                seen = await asyncio.to_thread(_read_database, self.db_path, self.clock())
+                seen = await asyncio.to_thread(monitoring.snapshot, self.db_path, self.clock())
             except sqlite3.Error as err:
                 logger.warning("metrics: the database could not be read (%s)", type(err).__name__)
                 seen = None
             if seen is not None:
                 m.outbox.clear()
-                for kind, n in seen["outbox"].items():
+                for kind, n in seen.outbox.items():
                     m.outbox.labels(kind).set(n)
                 m.escalations.clear()
-                for priority, n in seen["escalations"].items():
+                for priority, n in seen.escalations.items():
                     m.escalations.labels(str(priority)).set(n)
-                m.due.set(seen["due"])
-                m.pending.set(seen["pending"])
-                m.quarantined.set(seen["quarantined"])
+                m.due.set(seen.due)
+                m.pending.set(seen.pending)
+                m.quarantined.set(seen.quarantined)
         age = m.poll_age_seconds()
         m.poll_age.set(-1 if age is None else age)
         return web.Response(body=generate_latest(m.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})

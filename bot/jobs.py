@@ -14,8 +14,6 @@ from datetime import date, datetime, timezone
 
 from dialogs.organizers import Job
 from knowledge.campaign import Campaign
-from storage import audit
-from storage import jobs as jobs_repo
 from storage.db import close_db, open_db
 
 logger = logging.getLogger(__name__)
@@ -67,23 +65,20 @@ def _purge(db_path: str, campaign: Campaign) -> str:
 
 
 def record_job(core, job: Job) -> int:
-    """Write the job down before it starts: if the process stops mid-job, the next start delivers it."""
-    with core.db.atomic():
-        return jobs_repo.add(core.db, kind=job.kind, chat_id=job.chat_id, user_id=job.user_id, params=job.params,
-                             now=core.clock())
+    """Write the job down before it starts (see Organizers.record_job)."""
+    return core.record_job(job)
 
 
 def unfinished_jobs(core) -> list[tuple[int, Job]]:
     """Jobs recorded but never delivered (the process stopped mid-job)."""
-    return [(r["id"], Job(r["kind"], r["chat_id"], r["user_id"], r["params"])) for r in jobs_repo.pending(core.db)]
+    return core.unfinished_jobs()
 
 
 async def run_job(core, dispatcher, db_path: str, job: Job, job_id: int | None = None) -> None:
     """Run one organizer job and send what it made (or why it failed); audited once its files are queued."""
     if job_id is None:
         job_id = record_job(core, job)
-    with core.db.atomic():
-        jobs_repo.started(core.db, job_id)
+    core.job_started(job_id)
     st = core.catalog.t
     try:
         if job.kind == "export":
@@ -103,11 +98,7 @@ async def run_job(core, dispatcher, db_path: str, job: Job, job_id: int | None =
             return
     except ValueError as err:  # ExportError: an unknown facility or status
         ids = core.enqueue_files(job.chat_id, texts=[st("en", "organizers.export_failed", reason=str(err))])
-    # The files are in the outbox now (sent even after a crash): the job is done, and audited as delivered.
-    with core.db.atomic():
-        if jobs_repo.done(core.db, job_id):
-            audit.record(core.db, actor=job.user_id, action="job_delivered", now=core.clock(),
-                         detail=f"{job.kind} job {job_id}")
+    core.job_delivered(job_id, job)
     logger.info("%s job done for chat %s", job.kind, job.chat_id)
     await dispatcher.deliver_now(ids)
 

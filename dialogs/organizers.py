@@ -18,6 +18,7 @@ from dialogs.model import Button, ClearButtons, Edit, Reply
 from knowledge.dates import format_date
 from knowledge.facilities import match_facility as match_facility_fuzzy
 from storage import announcements, audit, cases, links, members, outbox
+from storage import jobs as jobs_repo
 from storage.links import match_facility as match_facility_exactly
 from storage.outbox import PRIORITY_ANNOUNCEMENT, PRIORITY_INTERACTIVE
 
@@ -181,6 +182,34 @@ class Organizers:
         audit.record(self.db, actor=turn.ev.user_id, action="report", now=turn.now, detail=f"{day.isoformat()}{' public' if public else ''}")
         self._staff_say(turn, self._st("organizers.report_started", day=day.isoformat()))
         turn.jobs.append(Job("report", turn.ev.chat_id, turn.ev.user_id, {"day": day.isoformat(), "public": public}))
+
+    # ------------------------------------------------------------ organizers' jobs, as rows
+
+    def record_job(self, job: "Job") -> int:
+        """Write the job down before it starts: if the process stops mid-job, the next start delivers it."""
+        with self.db.atomic():
+            return jobs_repo.add(self.db, kind=job.kind, chat_id=job.chat_id, user_id=job.user_id, params=job.params,
+                                 now=self.clock())
+
+    def unfinished_jobs(self) -> list[tuple[int, "Job"]]:
+        """Jobs recorded but never delivered (the process stopped mid-job)."""
+        return [(r["id"], Job(r["kind"], r["chat_id"], r["user_id"], r["params"])) for r in jobs_repo.pending(self.db)]
+
+    def job_started(self, job_id: int) -> None:
+        with self.db.atomic():
+            jobs_repo.started(self.db, job_id)
+
+    def job_delivered(self, job_id: int, job: "Job") -> None:
+        """Its files are in the outbox (sent even after a crash): the job is done, and audited as delivered."""
+        with self.db.atomic():
+            if jobs_repo.done(self.db, job_id):
+                audit.record(self.db, actor=job.user_id, action="job_delivered", now=self.clock(),
+                             detail=f"{job.kind} job {job_id}")
+
+    def refuse_button(self, user_id: int | None, reason: str) -> None:
+        """A button press the bot could never have made, or not from the chat's owner: audited, nothing else."""
+        with self.db.atomic():
+            audit.record(self.db, actor=user_id, action="button_refused", now=self.clock(), detail=reason, allowed=False)
 
     def enqueue_files(self, chat_id: int, *, texts=(), documents=(), photos=()) -> list[int]:
         """Queue a job's results for a chat: text parts, then (filename, bytes, caption) documents and photos."""

@@ -129,17 +129,25 @@ def rights_brief(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang:
         lines.append(t("brief_business_days"))
         if deadline.standard == "followup_10bd":
             lines.append(t("brief_followup"))
-    if offer_unusable(facts):
-        lines.append(t(f"brief_offer_{offer_unusable(facts)}", offer_noun=t(_offer_noun_key(facts))))
-    elif deadline.offer_within_deadline is not None:
-        noun = t(_offer_noun_key(facts))
-        lines.append(t("brief_offer_in_time" if deadline.offer_within_deadline else "brief_offer_late", offer_noun=noun))
-    elif facts.offered == "wait":
-        lines.append(t("brief_offer_wait"))
+    lines += _offer_lines(t, facts, deadline, "brief_offer")
     lines += [t("brief_out_of_network"), t("brief_strike")]
     if deadline.is_urgent:
         lines.append(t("brief_crisis"))
     return "\n".join(lines)
+
+
+def _offer_lines(t, facts: CaseFacts, deadline: Deadline, key: str) -> list[str]:
+    """What the rights say about what was offered (`key` picks the short or the full wording): a date that
+    had passed or came before the canceled appointment, one in time or late, or being told to wait."""
+    unusable = offer_unusable(facts)
+    if unusable:
+        return [t(f"{key}_{unusable}", offer_noun=t(_offer_noun_key(facts)))]
+    if deadline.offer_within_deadline is not None:
+        when = "in_time" if deadline.offer_within_deadline else "late"
+        return [t(f"{key}_{when}", offer_noun=t(_offer_noun_key(facts)))]
+    if facts.offered == "wait":
+        return [t(f"{key}_wait")]
+    return []
 
 
 def rights_summary(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str) -> str:
@@ -159,13 +167,7 @@ def rights_summary(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lan
             counting = f"{counting} {t('counting_skipped')}"
         paragraphs.append(counting)
 
-    if offer_unusable(facts):
-        paragraphs.append(t(f"offer_{offer_unusable(facts)}", offer_noun=t(_offer_noun_key(facts))))
-    elif deadline.offer_within_deadline is not None:
-        noun = t(_offer_noun_key(facts))
-        paragraphs.append(t("offer_in_time" if deadline.offer_within_deadline else "offer_late", offer_noun=noun))
-    elif facts.offered == "wait":
-        paragraphs.append(t("offer_wait"))
+    paragraphs += _offer_lines(t, facts, deadline, "offer")
 
     if deadline.is_urgent:
         paragraphs.append(t("urgent_routes"))

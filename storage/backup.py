@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from storage.db import PRIVATE_DIR, PRIVATE_FILE, make_private, private_dir
+
 logger = logging.getLogger(__name__)
 
 __all__ = ["BackupError", "BackupResult", "backup", "restore", "rotate", "timestamped_name"]
@@ -39,11 +41,32 @@ class BackupResult:
 
 
 def _private_file(path: Path) -> None:
-    """Create `path` empty with mode 0600 (before SQLite writes anything into it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    """Create `path` empty with mode 0600 (before SQLite writes anything into it), in a 0700 directory if new."""
+    private_dir(path.parent)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE_FILE)
     os.close(fd)
-    os.chmod(path, 0o600)
+    make_private(path)
+
+
+def _checked_copy(src: Path, dest: Path, tmp_suffix: str, *, drop_journal: bool = False) -> tuple[int, int]:
+    """Copy `src` to a private temporary file, check it, then put it in place as `dest`; (cases, schema version).
+
+    A copy that fails its check never replaces anything. With `drop_journal`, the -wal and -shm beside `dest`
+    (they belong to the file being replaced) go first, so they are never replayed into the new one."""
+    tmp = dest.with_name(dest.name + tmp_suffix)
+    _private_file(tmp)
+    try:
+        _copy(src, tmp)
+        cases, version = _check(tmp)
+        if drop_journal:
+            for suffix in ("-wal", "-shm"):
+                Path(str(dest) + suffix).unlink(missing_ok=True)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    make_private(dest)
+    return cases, version
 
 
 def _check(path: Path) -> tuple[int, int]:
@@ -91,20 +114,10 @@ def backup(db_path: str | Path, dest: str | Path) -> BackupResult:
     as_directory = str(dest).endswith(os.sep) or Path(dest).is_dir() or not Path(dest).suffix
     dest = Path(dest)
     if as_directory:  # "backups/" or "backups": a timestamped file inside, in a directory only we can read
-        dest.mkdir(parents=True, exist_ok=True, mode=0o700)
-        dest = dest / timestamped_name()
+        dest = private_dir(dest) / timestamped_name()
     if dest.resolve() == src.resolve():
         raise BackupError("the backup must go to another file than the database itself")
-    tmp = dest.with_name(dest.name + ".part")
-    _private_file(tmp)
-    try:
-        _copy(src, tmp)
-        cases, version = _check(tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.chmod(dest, 0o600)
+    cases, version = _checked_copy(src, dest, ".part")
     logger.info("backup written: %d cases, schema %d", cases, version)
     return BackupResult(dest, dest.stat().st_size, cases, version)
 
@@ -118,19 +131,7 @@ def restore(src: str | Path, db_path: str | Path, *, force: bool = False) -> Bac
     if target.exists() and not force:
         raise BackupError(f"{target} already exists. Stop the bot first, then restore with --force to replace it "
                           "(take a backup of it first if you may need it).")
-    tmp = target.with_name(target.name + ".restoring")
-    _private_file(tmp)
-    try:
-        _copy(src, tmp)
-        _check(tmp)
-        # The old database's -wal and -shm belong to the old file: they must not be replayed into the new one.
-        for suffix in ("-wal", "-shm"):
-            Path(str(target) + suffix).unlink(missing_ok=True)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.chmod(target, 0o600)
+    _checked_copy(src, target, ".restoring", drop_journal=True)
     logger.info("database restored from a backup: %d cases, schema %d", cases, version)
     return BackupResult(target, target.stat().st_size, cases, version)
 
@@ -167,8 +168,7 @@ def backup_schedule(campaign) -> BackupSchedule | None:
 
 def nightly(db_path: str | Path, schedule: BackupSchedule) -> tuple[BackupResult, list[Path]]:
     """Tonight's backup into the campaign's directory (0700), then the oldest beyond `keep` go."""
-    directory = Path(schedule.directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    os.chmod(directory, 0o700)
+    directory = private_dir(schedule.directory)
+    os.chmod(directory, PRIVATE_DIR)  # also when it existed before
     result = backup(db_path, directory)
     return result, rotate(directory, schedule.keep)
