@@ -1030,7 +1030,8 @@ class Core(Checkins, Desk, Organizers):
         if turn.member is None or lang == turn.state.lang or turn.state.lang_offered or lang not in LANGS:
             return
         turn.state = turn.state.with_(lang_offered=True)
-        self._say_in(turn, lang, "langoffer.ask", ((Button(self.catalog.t(lang, "langoffer.switch"), f"lang:{lang}"),),))
+        self._say_in(turn, lang, "langoffer.ask", ((Button(self.catalog.t(lang, "langoffer.switch"), f"lang:{lang}"),),
+                                                  (Button(self.catalog.t(lang, "langoffer.keep"), f"lang:{turn.state.lang}"),)))
 
     def _third_language(self, turn: Turn) -> None:
         """A message in neither English nor Spanish: both languages offered, and a person."""

@@ -77,4 +77,4 @@ async def test_in_the_demo_an_old_button_can_be_pressed_and_gets_a_kind_answer(t
     lines = CONSENT + ["/cancel", "/rights", "1", ":old 1", ":quit"]
     await run_demo(Settings(), db_path=str(tmp_path / "demo.db"), lines=lines)
     out = capsys.readouterr().out
-    assert out.count("Urgent appointments are faster: within 48 hours") == 2
+    assert out.count("If your need is urgent, Kaiser must see you within 48 hours") == 2

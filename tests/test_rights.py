@@ -262,7 +262,7 @@ async def test_spanish_question_in_an_english_chat_is_answered_in_spanish_with_o
     assert answer.text.startswith("Queja formal ante el plan")
     assert "30 días" in answer.text.split("\n\n")[1]
     assert "📖 Más detalles" in answer.labels()
-    assert "escriba en español" in offer.text and offer.labels() == ["Sí, en español por favor"]
+    assert "escriba en español" in offer.text and offer.labels() == ["Sí, en español por favor", "No, sigo en inglés"]
     # Asked again in Spanish: answered in Spanish, not offered again.
     before = len(member.messages)
     await member.ask("cual es el telefono del dmhc")
@@ -276,6 +276,15 @@ async def test_spanish_question_in_an_english_chat_is_answered_in_spanish_with_o
     assert any("español" in m.text for m in member.messages[-2:]) or "español" in switched.text
     menu = await member.ask("/rights")
     assert "Toque un tema" in menu.text
+
+
+async def test_a_member_who_declines_the_language_offer_stays_in_their_language(running_bot):
+    member = await idle_member(running_bot, 6102)
+    await member.ask("cuantos dias tiene kaiser para resolver mi queja formal")
+    offer = member.messages[-1]
+    await member.tap("No, sigo en inglés", message=offer)
+    menu = await member.ask("/rights")
+    assert "Toque un tema" not in menu.text and "topic" in menu.text.lower()
 
 
 async def test_question_in_a_third_language_gets_both_languages_and_a_person(running_bot):
