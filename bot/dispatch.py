@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import random
 import time
 from collections import deque
@@ -29,13 +30,18 @@ from aiolimiter import AsyncLimiter
 from telegram import Bot
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
+from bot.backoff import Backoff, transient_db_error
 from bot.sender import send_item
 from dialogs.core import Core
 from storage import outbox as outbox_repo
 from storage.db import optimize
 from storage.models import OutboxItem
 
+
 logger = logging.getLogger(__name__)
+
+# A sent message's bookkeeping waits out a locked database this many times (about half a minute in all).
+MARK_SENT_RETRIES = 8
 
 OPTIMIZE_EVERY_SECONDS = 3600
 
@@ -286,11 +292,25 @@ class Dispatcher:
             self.core.retry_later(item.id, self.core.clock() + timedelta(seconds=delay))
             logger.warning("outbox %s: %s, retrying in %.1fs", item.id, type(err).__name__, delay)
             return False
-        self.core.mark_sent(item.id, message_id)
+        await self._mark_sent_patiently(item.id, message_id)
         self.sent += 1
         if self._outage:
             self._end_outage()
         return True
+
+    async def _mark_sent_patiently(self, item_id: int, message_id: int | None) -> None:
+        """Telegram has the message: write that down, waiting out a locked database (another process, such as
+        Litestream, may hold the write lock for a while) instead of failing the turn and sending it twice later."""
+        backoff = Backoff(0.1, 5.0)
+        for attempt in range(MARK_SENT_RETRIES + 1):
+            try:
+                self.core.mark_sent(item_id, message_id)
+                return
+            except sqlite3.OperationalError as err:
+                if not transient_db_error(err) or attempt == MARK_SENT_RETRIES:
+                    raise
+                delay = await backoff.wait()
+                logger.warning("outbox %s: sent, but the database is busy; recording it in %.1fs", item_id, delay)
 
     def _end_outage(self) -> None:
         """A message went through after network errors: what waits out a backoff goes now, not up to a minute later."""

@@ -189,3 +189,25 @@ async def test_a_turn_that_meets_a_locked_database_is_tried_again_and_the_member
         await standin.wait_for(lambda: bool(member.messages), 10)
         assert "Choose your language" in member.last.text  # not "something went wrong"
         assert len(locked) == 2 and len(member.messages) == 1
+
+
+async def test_a_reply_sent_while_the_database_is_locked_is_recorded_once_and_never_sent_again(standin, tmp_path,
+                                                                                                 monkeypatch):
+    async with faulty_bot(standin, tmp_path) as bot:
+        core = bot.core
+        original = type(core).mark_sent
+        locked = []
+
+        def locked_twice(self, item_id, message_id=None):
+            if len(locked) < 2:  # e.g. Litestream holding the write lock past SQLite's own 5 s wait
+                locked.append(item_id)
+                raise sqlite3.OperationalError("database is locked")
+            return original(self, item_id, message_id)
+
+        monkeypatch.setattr(type(core), "mark_sent", locked_twice)
+        member = standin.user(8111)
+        await member.command("start")
+        await standin.wait_for(lambda: bool(member.messages), 10)
+        await wait_until(lambda: not list(core.db.query("SELECT id FROM outbox WHERE status != 'sent'")), 10)
+        assert len(locked) == 2
+        assert [m.text for m in member.messages].count(member.messages[0].text) == 1  # sent once, recorded as sent
