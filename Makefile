@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 LOCK := requirements-dev.lock
 PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: run test lint bench demo clean lock
+.PHONY: run test lint check-model bench demo clean lock
 
 # The locked, hash-checked dependencies first, then carebot itself without resolving anything again:
 # a fresh machine next month installs exactly what CI tested today.
@@ -21,9 +21,13 @@ $(BIN)/carebot: pyproject.toml $(LOCK)
 run: $(BIN)/carebot
 	$(BIN)/carebot run
 
-# Lint first (seconds), then the suite; the ten slowest tests are printed at the end.
+# Lint first (seconds), then the suite on every core (pytest-xdist); the ten slowest tests are printed at the end.
 test: $(BIN)/carebot lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
+
+# The slow checks `make test` leaves out: retraining the safety screen reproduces the shipped artifact (about a minute).
+check-model: $(BIN)/carebot
+	$(BIN)/python -m pytest -q -m slow
 
 lint: $(BIN)/carebot
 	$(BIN)/ruff check bot dialogs knowledge storage tests benchmarks

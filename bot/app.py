@@ -37,7 +37,7 @@ from dialogs.commands import COMMANDS, DESK_COMMANDS
 from dialogs.desk import DeskConfig
 from dialogs.organizers import ORGANIZER_COMMANDS, Job
 from storage.backup import backup_schedule
-from storage.report import report_schedule
+from storage.clinic_report import report_schedule
 from dialogs.core import Core
 from dialogs.parsing import warm_up
 from knowledge import screening

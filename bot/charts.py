@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from dialogs.catalog import Catalog
 from knowledge.dates import format_date, format_short_date
-from storage.report import Report
+from storage.clinic_report import Report
 
 WIDTH_IN, HEIGHT_IN, DPI = 10, 7, 100  # 1000 x 700 px
 FILES = ("cancellations_per_day.png", "past_deadline_by_clinic.png", "days_to_care_restored.png")

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from dialogs import engine
 from dialogs.catalog import Catalog
 from dialogs.checkin_turns import SHORT_DIALOGS, Checkins
-from dialogs.checkins import Schedule
+from dialogs.followup_schedule import Schedule
 from dialogs.clock import utcnow
 from dialogs.desk import Desk
 from dialogs.organizers import ORGANIZER_COMMANDS, Organizers
@@ -30,7 +30,7 @@ from dialogs.commands import COMMAND_NAMES
 from dialogs.engine import Answered, Completed, Ctx, DiscardCase, FileCase
 from dialogs.model import Button, ClearButtons, Copy, Document, Edit, Event, Outcome, Reply, keyboard_json
 from dialogs.parsing import parse_date
-from dialogs.report import REPORT, answer_column, case_fields
+from dialogs.report_steps import REPORT, answer_column, case_fields
 from dialogs.state import State
 from knowledge.campaign import Campaign
 from knowledge.complaint import complaint_document, complaint_text, rights_brief, rights_headline, rights_summary

@@ -393,6 +393,26 @@ def _features(examples: Sequence[Example], encode) -> tuple[np.ndarray, list[np.
     return emb.astype(np.float32), [ngram_buckets(t) for t in texts], np.array([CLASSES.index(e.label) for e in examples])
 
 
+def fingerprint(data_dir: Path, rules) -> dict[str, str]:
+    """What a trained artifact depends on besides the code: the training phrasings and what the rules say about them.
+
+    Cheap (no embedding): the suite compares it with the shipped artifact's, so changing the data
+    or the rules without `carebot screen train` fails a test in seconds, not after a full retrain.
+    """
+    examples = augment(load_training_examples(data_dir))
+    return {"training_digest": _examples_digest(examples), "rules_digest": _rules_digest(examples, rules)}
+
+
+def _examples_digest(examples: Sequence[Example]) -> str:
+    return hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode("utf-8")).hexdigest()
+
+
+def _rules_digest(examples: Sequence[Example], rules) -> str:
+    """Which validation phrasings the rule layer fires on: the thresholds are chosen for rules and model together."""
+    fired = "".join("1" if rules(e.text) else "0" for e in examples if _in_validation(e.group))
+    return hashlib.sha256(fired.encode("ascii")).hexdigest()
+
+
 def train(data_dir: Path, encode, rules, log=lambda msg: None) -> ScreenModel:
     """Train on the training phrasings: thresholds from an 80/20 split by group, weights from all of it.
 
@@ -411,12 +431,11 @@ def train(data_dir: Path, encode, rules, log=lambda msg: None) -> ScreenModel:
     ask, crisis_t, stats = _choose_thresholds(danger, y[val_idx] != 0, fired)
     log(f"validation split: {json.dumps(stats)}; ask >= {ask:.4f}, crisis >= {crisis_t:.4f}")
     w_emb, w_ng, bias = _fit(x_emb, ng, y, steps=STEPS, l2=L2, lr=LEARNING_RATE)
-    digest = hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode("utf-8")).hexdigest()
     meta = {
         "version": VERSION, "classes": list(CLASSES), "ngram_dim": NGRAM_DIM, "ngram_sizes": list(NGRAM_SIZES),
         "chunk_chars": CHUNK_CHARS, "steps": STEPS, "l2": L2, "learning_rate": LEARNING_RATE,
         "ask_threshold": ask, "crisis_threshold": crisis_t, "training_examples": len(examples),
-        "training_digest": digest, "validation": stats,
+        "training_digest": _examples_digest(examples), "rules_digest": _rules_digest(examples, rules), "validation": stats,
     }
     return ScreenModel(w_emb, w_ng, bias, meta)
 

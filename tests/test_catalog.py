@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialogs.catalog import Catalog
 from dialogs.commands import COMMANDS
-from dialogs.report import REPORT
+from dialogs.report_steps import REPORT
 
 catalog = Catalog.load()
 

@@ -530,6 +530,14 @@ def test_foreign_language_tells_which_messages_carebot_cannot_answer_in_their_la
     assert foreign_language(text) is foreign
 
 
+def test_the_shipped_screen_was_trained_on_the_current_phrasings_and_rules():
+    shipped = screen_model.ScreenModel.load()
+    now = screen_model.fingerprint(DATA_DIR, screening.rules_fire)
+    assert now["training_digest"] == shipped.meta["training_digest"], "training phrasings changed: run `carebot screen train`"
+    assert now["rules_digest"] == shipped.meta.get("rules_digest"), "the crisis rules changed: run `carebot screen train`"
+
+
+@pytest.mark.slow  # about a minute (embeds 10,000 phrasings): `make check-model`, which .ci/run runs after `make test`
 def test_retraining_from_the_data_reproduces_the_shipped_artifact():
     from knowledge.embedding import embedder
 

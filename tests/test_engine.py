@@ -11,7 +11,7 @@ from dialogs.catalog import Catalog
 from dialogs.engine import Answered, Dialog, DialogError, FileCase, Step
 from dialogs.model import Edit
 from dialogs.parsing import parse_date
-from dialogs.report import REPORT, case_fields
+from dialogs.report_steps import REPORT, case_fields
 from dialogs.state import State
 from knowledge.campaign import load_campaign
 from knowledge.facilities import match_choice, match_facility

@@ -15,7 +15,7 @@ from bot.qr import flyer_text
 import pytest
 
 from knowledge.campaign import load_campaign
-from storage.report import build_report
+from storage.clinic_report import build_report
 from tests.organizer_fixtures import fresh_db
 from tests.test_organizers_telegram import ORGANIZER, documents_in, filed, org_bot  # noqa: F401
 from tests.test_report import DAY, build_fixture

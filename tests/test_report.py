@@ -13,7 +13,7 @@ from PIL import Image
 from bot.charts import chart_data, render_charts
 from bot.cli_organizers import register
 from knowledge.campaign import Facility, load_campaign
-from storage.report import (
+from storage.clinic_report import (
     FacilityLine, FunnelLine, build_report, render_report_text, report_schedule, split_message,
 )
 from tests.organizer_fixtures import (
