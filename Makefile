@@ -30,6 +30,7 @@ check-model: $(BIN)/carebot
 	$(BIN)/python -m pytest -q -m slow
 
 lint: $(BIN)/carebot
+	$(BIN)/ruff format --check bot dialogs knowledge storage tests benchmarks
 	$(BIN)/ruff check bot dialogs knowledge storage tests benchmarks
 	$(BIN)/mypy
 

@@ -51,7 +51,7 @@ ANSWER_FIELDS = ("kind", "appt_date", "facility_id", "notified", "offered", "off
 
 def _ref(i: int) -> str:
     """A unique five-character reference for case number `i` (a fixed shuffle, so refs don't look sequential)."""
-    n = (i * 2_654_435_761) % (32 ** 5)
+    n = (i * 2_654_435_761) % (32**5)
     return "KP-" + "".join(REF_ALPHABET[(n >> (5 * k)) & 31] for k in range(5))
 
 
@@ -65,9 +65,21 @@ def build(path: Path, size: int, *, now: datetime | None = None, seed: int = 202
     if size:
         _fill(db, size, now, seed)
     db.execute("ANALYZE")
-    counts = {t: db.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
-              for t in ("members", "cases", "case_events", "followups", "escalations", "outbox", "processed_updates",
-                        "conversations", "audit_log", "link_starts")}
+    counts = {
+        t: db.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
+        for t in (
+            "members",
+            "cases",
+            "case_events",
+            "followups",
+            "escalations",
+            "outbox",
+            "processed_updates",
+            "conversations",
+            "audit_log",
+            "link_starts",
+        )
+    }
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
     return counts
@@ -80,8 +92,9 @@ def _fill(db, size: int, now: datetime, seed: int) -> None:
     weights = [rng.uniform(0.3, 3.0) for _ in facilities]
     start = now - timedelta(days=STRIKE_DAYS)
     iso = lambda t: t.isoformat()  # noqa: E731
-    links = [(f"cBench{i:05d}", rng.choice(facilities), rng.choice(["lobby", "union-hall", "instagram", None]))
-             for i in range(40)]
+    links = [
+        (f"cBench{i:05d}", rng.choice(facilities), rng.choice(["lobby", "union-hall", "instagram", None])) for i in range(40)
+    ]
     kinds = ["individual"] * 6 + ["group", "psychiatry", "psychiatry", "intake", "other"]
     members, cases = [], []
     for i in range(size):
@@ -89,16 +102,27 @@ def _fill(db, size: int, now: datetime, seed: int) -> None:
         filed = start + timedelta(seconds=min(STRIKE_DAYS * 86400 - 3600, int(rng.expovariate(1 / (STRIKE_DAYS * 86400 / 3)))))
         joined = filed - timedelta(minutes=rng.randrange(2, 30))
         member_id = f"m_{i:016x}"
-        members.append((member_id, FIRST_CHAT + i, rng.choice(["en", "en", "es"]), iso(joined), iso(joined),
-                        iso(joined + timedelta(days=3)) if rng.random() < 0.02 else None, int(rng.random() < 0.1),
-                        int(rng.random() < 0.3)))
+        members.append(
+            (
+                member_id,
+                FIRST_CHAT + i,
+                rng.choice(["en", "en", "es"]),
+                iso(joined),
+                iso(joined),
+                iso(joined + timedelta(days=3)) if rng.random() < 0.02 else None,
+                int(rng.random() < 0.1),
+                int(rng.random() < 0.3),
+            )
+        )
         urgency = rng.choices(["can_wait", "soon", "urgent"], [5, 4, 1])[0]
         kind = rng.choice(kinds)
         day = filed.date()
         deadline = day + timedelta(days=2 if urgency == "urgent" else (21 if kind == "psychiatry" else 14))
         deadline_at = iso(filed + timedelta(hours=48)) if urgency == "urgent" else None
         offered = rng.choices(["nothing", "new_appt", "out_of_network", "wait"], [5, 3, 1, 2])[0]
-        offered_date = (day + timedelta(days=rng.randrange(1, 30))).isoformat() if offered in ("new_appt", "out_of_network") else None
+        offered_date = (
+            (day + timedelta(days=rng.randrange(1, 30))).isoformat() if offered in ("new_appt", "out_of_network") else None
+        )
         new_appt = (day + timedelta(days=rng.randrange(2, 35))).isoformat() if rng.random() < 0.4 else None
         restored = day + timedelta(days=rng.randrange(3, 60)) if rng.random() < 0.45 else None
         if restored is not None and restored >= now.date():
@@ -106,16 +130,38 @@ def _fill(db, size: int, now: datetime, seed: int) -> None:
         closed = (datetime.combine(restored, datetime.min.time(), timezone.utc) + timedelta(hours=20)) if restored else None
         link = rng.choice(links)[0] if rng.random() < 0.3 else None
         facility = rng.choices(facilities, weights)[0] if rng.random() > 0.02 else None
-        cases.append((
-            i + 1, _ref(i), member_id, campaign.id, "closed" if closed else "open", members[-1][2], kind,
-            (day - timedelta(days=rng.randrange(-7, 10))).isoformat(), facility, None if facility else "a clinic typed by hand",
-            rng.choice(["call", "text", "portal", "at_clinic", "never_told"]), offered, offered_date, urgency,
-            "a private note" if rng.random() < 0.3 else None, int(rng.random() < 0.85), iso(joined), iso(filed),
-            iso(closed) if closed else None, "urgent_48h" if urgency == "urgent" else "followup_10bd", deadline.isoformat(),
-            deadline_at, new_appt, (day + timedelta(days=rng.randrange(1, 20))).isoformat() if rng.random() < 0.1 else None,
-            restored.isoformat() if restored else None, "restored" if closed else None,
-            (day + timedelta(days=rng.randrange(0, 10))).isoformat() if rng.random() < 0.2 else None, link,
-        ))
+        cases.append(
+            (
+                i + 1,
+                _ref(i),
+                member_id,
+                campaign.id,
+                "closed" if closed else "open",
+                members[-1][2],
+                kind,
+                (day - timedelta(days=rng.randrange(-7, 10))).isoformat(),
+                facility,
+                None if facility else "a clinic typed by hand",
+                rng.choice(["call", "text", "portal", "at_clinic", "never_told"]),
+                offered,
+                offered_date,
+                urgency,
+                "a private note" if rng.random() < 0.3 else None,
+                int(rng.random() < 0.85),
+                iso(joined),
+                iso(filed),
+                iso(closed) if closed else None,
+                "urgent_48h" if urgency == "urgent" else "followup_10bd",
+                deadline.isoformat(),
+                deadline_at,
+                new_appt,
+                (day + timedelta(days=rng.randrange(1, 20))).isoformat() if rng.random() < 0.1 else None,
+                restored.isoformat() if restored else None,
+                "restored" if closed else None,
+                (day + timedelta(days=rng.randrange(0, 10))).isoformat() if rng.random() < 0.2 else None,
+                link,
+            )
+        )
     conn: sqlite3.Connection = db.conn
     if TIMINGS:
         conn.set_trace_callback(_timed)
@@ -125,29 +171,44 @@ def _fill(db, size: int, now: datetime, seed: int) -> None:
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT INTO members (id, chat_id, lang, consented_at, created_at, unreachable_at, muted, contact_ok, status)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')", members)
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')",
+        members,
+    )
     conn.executemany(
         "INSERT INTO cases (id, ref, member_id, campaign_id, status, lang, kind, appt_date, facility_id, facility_text,"
         " notified, offered, offered_date, urgency, note, share_ok, created_at, filed_at, closed_at, deadline_standard,"
         " deadline_date, deadline_at, new_appt_date, oon_offered_on, restored_on, close_reason, complaint_sent_on, link_code)"
-        " VALUES (" + ", ".join("?" * 28) + ")", cases)
+        " VALUES (" + ", ".join("?" * 28) + ")",
+        cases,
+    )
     # A few members are partway through a new report: a draft case.
-    conn.execute("INSERT INTO cases (member_id, campaign_id, status, lang, kind, created_at)"
-                 " SELECT member_id, campaign_id, 'draft', lang, kind, created_at FROM cases WHERE id % 50 = 7")
-    conn.execute("INSERT INTO conversations (member_id, state, updated_at)"
-                 " SELECT id, '{\"flow\":\"idle\",\"step\":null,\"data\":{}}', created_at FROM members")
+    conn.execute(
+        "INSERT INTO cases (member_id, campaign_id, status, lang, kind, created_at)"
+        " SELECT member_id, campaign_id, 'draft', lang, kind, created_at FROM cases WHERE id % 50 = 7"
+    )
+    conn.execute(
+        "INSERT INTO conversations (member_id, state, updated_at)"
+        ' SELECT id, \'{"flow":"idle","step":null,"data":{}}\', created_at FROM members'
+    )
     # The evidence log: each answer, the filing, then check-in answers.
     values = ", ".join(f"('{f}')" for f in ANSWER_FIELDS)
     conn.execute(
         "INSERT INTO case_events (case_id, kind, field, value, at)"
         f" SELECT c.id, 'answer', f.column1, 'x', c.created_at FROM cases c, (VALUES {values}) f WHERE c.status != 'draft'"
-        " ORDER BY c.id")
-    conn.execute("INSERT INTO case_events (case_id, kind, field, value, at)"
-                 " SELECT id, 'filed', NULL, ref, filed_at FROM cases WHERE status != 'draft' ORDER BY id")
-    conn.execute("INSERT INTO case_events (case_id, kind, field, value, at)"
-                 " SELECT id, 'checkin', NULL, 'wait', datetime(filed_at, '+2 days') FROM cases WHERE status != 'draft' ORDER BY id")
-    conn.execute("INSERT INTO case_events (case_id, kind, field, value, at)"
-                 " SELECT id, 'closed', close_reason, NULL, closed_at FROM cases WHERE status = 'closed' ORDER BY id")
+        " ORDER BY c.id"
+    )
+    conn.execute(
+        "INSERT INTO case_events (case_id, kind, field, value, at)"
+        " SELECT id, 'filed', NULL, ref, filed_at FROM cases WHERE status != 'draft' ORDER BY id"
+    )
+    conn.execute(
+        "INSERT INTO case_events (case_id, kind, field, value, at)"
+        " SELECT id, 'checkin', NULL, 'wait', datetime(filed_at, '+2 days') FROM cases WHERE status != 'draft' ORDER BY id"
+    )
+    conn.execute(
+        "INSERT INTO case_events (case_id, kind, field, value, at)"
+        " SELECT id, 'closed', close_reason, NULL, closed_at FROM cases WHERE status = 'closed' ORDER BY id"
+    )
     # Check-ins: two sent and answered, and for each open case the next one, pending (due in the coming weeks).
     for k, (status, answer) in enumerate((("answered", "wait"), ("answered", "new"))):
         conn.execute(
@@ -155,18 +216,25 @@ def _fill(db, size: int, now: datetime, seed: int) -> None:
             f" SELECT id, 'checkin', strftime('%Y-%m-%dT%H:%M:%S+00:00', filed_at, '+{2 + 3 * k} days'), '{status}', filed_at,"
             f" strftime('%Y-%m-%dT%H:%M:%S+00:00', filed_at, '+{2 + 3 * k} days'),"
             f" strftime('%Y-%m-%dT%H:%M:%S+00:00', filed_at, '+{2 + 3 * k} days', '+3 hours'), '{answer}', 1"
-            " FROM cases WHERE status != 'draft' ORDER BY id")
+            " FROM cases WHERE status != 'draft' ORDER BY id"
+        )
     conn.execute(
         "INSERT INTO followups (case_id, kind, due_at, status, created_at)"
         " SELECT id, 'checkin', strftime('%Y-%m-%dT%H:%M:%S+00:00', ?, '+' || (1 + id % 21) || ' days', '+' || (id % 1440) || ' minutes'),"
-        " 'pending', filed_at FROM cases WHERE status = 'open' ORDER BY id", [iso(now)])
-    conn.execute("UPDATE followups SET status = 'canceled' WHERE status = 'pending' AND case_id IN"
-                 " (SELECT id FROM cases WHERE status = 'closed')")
+        " 'pending', filed_at FROM cases WHERE status = 'open' ORDER BY id",
+        [iso(now)],
+    )
+    conn.execute(
+        "UPDATE followups SET status = 'canceled' WHERE status = 'pending' AND case_id IN"
+        " (SELECT id FROM cases WHERE status = 'closed')"
+    )
     # Urgent cases past their 48 hours were swept long ago (an 'urgent_overdue' event and an escalation each).
     conn.execute(
         "INSERT INTO case_events (case_id, kind, field, value, at)"
         " SELECT id, 'urgent_overdue', NULL, NULL, deadline_at FROM cases WHERE urgency = 'urgent' AND status = 'open'"
-        " AND deadline_at <= ? ORDER BY id", [iso(now)])
+        " AND deadline_at <= ? ORDER BY id",
+        [iso(now)],
+    )
     # Escalations: about 6% of members, most resolved, a handful still open or claimed.
     conn.execute(
         "INSERT INTO escalations (member_id, case_id, priority, reason, status, created_at, updated_at, claimed_by,"
@@ -174,27 +242,40 @@ def _fill(db, size: int, now: datetime, seed: int) -> None:
         " SELECT member_id, id, CASE WHEN id % 5 = 0 THEN 1 ELSE 3 END, CASE WHEN id % 5 = 0 THEN 'crisis' ELSE 'volunteer' END,"
         " CASE WHEN id % 1000 < 3 THEN 'open' WHEN id % 1000 < 6 THEN 'claimed' ELSE 'resolved' END, filed_at, filed_at,"
         " CASE WHEN id % 1000 < 3 THEN NULL ELSE 500 + id % 7 END, filed_at, filed_at, 'helped', 100000 + id, 200000 + id, filed_at"
-        " FROM cases WHERE status != 'draft' AND id % 17 = 3 ORDER BY id")
+        " FROM cases WHERE status != 'draft' AND id % 17 = 3 ORDER BY id"
+    )
     # The outbox's history: what was sent to each member (replies, check-ins), bodies dropped once sent.
     for n, (kind, priority, ref_kind) in enumerate((("reply", 0, None),) * 5 + (("followup", 5, "followup"),) * 2):
         conn.execute(
             "INSERT INTO outbox (chat_id, member_id, kind, action, payload, status, attempts, created_at, sent_at, message_id,"
             " priority, ref_kind, ref_id)"
             f" SELECT m.chat_id, m.id, '{kind}', 'send', '{{}}', 'sent', 1, m.created_at, m.created_at, {n + 1}, {priority},"
-            f" {'NULL' if ref_kind is None else repr(ref_kind)}, NULL FROM members m ORDER BY m.rowid")
-    conn.execute("UPDATE outbox SET ref_id = (SELECT min(f.id) FROM followups f WHERE f.case_id ="
-                 " (SELECT min(c.id) FROM cases c WHERE c.member_id = outbox.member_id)) WHERE ref_kind = 'followup'")
+            f" {'NULL' if ref_kind is None else repr(ref_kind)}, NULL FROM members m ORDER BY m.rowid"
+        )
+    conn.execute(
+        "UPDATE outbox SET ref_id = (SELECT min(f.id) FROM followups f WHERE f.case_id ="
+        " (SELECT min(c.id) FROM cases c WHERE c.member_id = outbox.member_id)) WHERE ref_kind = 'followup'"
+    )
     # Handled updates of the last week (older ones are pruned).
     conn.execute(
         "INSERT INTO processed_updates (update_id, status, payload, received_at, done_at)"
-        " SELECT 1000 + members.rowid * 3 + k.column1, 'done', NULL, ?, ? FROM members, (VALUES (0), (1), (2)) k", [iso(now), iso(now)])
-    conn.executemany("INSERT INTO links (code, facility_id, source, created_at) VALUES (?, ?, ?, ?)",
-                     [(c, f, s, iso(start)) for c, f, s in links])
+        " SELECT 1000 + members.rowid * 3 + k.column1, 'done', NULL, ?, ? FROM members, (VALUES (0), (1), (2)) k",
+        [iso(now), iso(now)],
+    )
+    conn.executemany(
+        "INSERT INTO links (code, facility_id, source, created_at) VALUES (?, ?, ?, ?)",
+        [(c, f, s, iso(start)) for c, f, s in links],
+    )
     conn.execute("INSERT INTO link_starts (link_code, at) SELECT link_code, created_at FROM cases WHERE link_code IS NOT NULL")
-    conn.execute("INSERT INTO roles (user_id, role, granted_by, granted_at) SELECT 500 + column1, 'volunteer', 1, ?"
-                 " FROM (VALUES (0), (1), (2), (3), (4), (5), (6))", [iso(start)])
-    conn.execute("INSERT INTO audit_log (at, actor, action, case_ref, detail, allowed)"
-                 " SELECT e.created_at, e.claimed_by, 'claim', c.ref, NULL, 1 FROM escalations e JOIN cases c ON c.id = e.case_id")
+    conn.execute(
+        "INSERT INTO roles (user_id, role, granted_by, granted_at) SELECT 500 + column1, 'volunteer', 1, ?"
+        " FROM (VALUES (0), (1), (2), (3), (4), (5), (6))",
+        [iso(start)],
+    )
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, action, case_ref, detail, allowed)"
+        " SELECT e.created_at, e.claimed_by, 'claim', c.ref, NULL, 1 FROM escalations e JOIN cases c ON c.id = e.case_id"
+    )
     conn.execute("COMMIT")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA secure_delete=ON")
@@ -223,8 +304,12 @@ def cached(size: int, dest: Path) -> Path:
         tmp = CACHE / (key + ".building")
         counts = build(tmp, size)
         tmp.rename(source)
-        print(f"[built a {size:,}-case campaign database in {time.perf_counter() - started:.1f} s: "
-              + ", ".join(f"{v:,} {k}" for k, v in counts.items()) + f"; cached as {source.name}]", flush=True)
+        print(
+            f"[built a {size:,}-case campaign database in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+            + f"; cached as {source.name}]",
+            flush=True,
+        )
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, dest)

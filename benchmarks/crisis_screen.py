@@ -96,28 +96,45 @@ def _rss_mb() -> float:
 def main() -> None:
     data = tomllib.loads(PHRASES.read_text(encoding="utf-8"))
     short = [i["text"] for i in data["crisis"][:150] + data["safe"][:150]]  # half of them reach the learned layer
-    long_msgs = [_long(_STORY_EN, "i am going to kill myself tonight"), _long(_STORY_ES, "ya no quiero vivir"),
-                 _long(_STORY_EN, "thank you"), _long(list(_STORY_ES) + list(_STORY_EN), "gracias")]
+    long_msgs = [
+        _long(_STORY_EN, "i am going to kill myself tonight"),
+        _long(_STORY_ES, "ya no quiero vivir"),
+        _long(_STORY_EN, "thank you"),
+        _long(list(_STORY_ES) + list(_STORY_EN), "gracias"),
+    ]
     floods = ["😭" * 2500, "💊" * 1000 + " bye", "🙏🏽" * 1200 + " please help", "a" * 5000, "!!!!" * 1250]
     zero_width = ["i want to k\u200bill my\u200dself", "\u200b" * 4000 + "hola", "ki\u200bll\u200c " * 600]
-    mixed = ["my appointment 取消了 and 我想死", "я устала ждать my therapist 😢", "estoy harta 너무 힘들어 i cant",
-             ("取消了 appointment 예약 отменили cita " * 120)[:5000]]
+    mixed = [
+        "my appointment 取消了 and 我想死",
+        "я устала ждать my therapist 😢",
+        "estoy harta 너무 힘들어 i cant",
+        ("取消了 appointment 예약 отменили cita " * 120)[:5000],
+    ]
     before = _rss_mb()
     start = time.perf_counter()
     screening.load()
     load_s = time.perf_counter() - start
     after = _rss_mb()
-    print(f"memory: {before:.0f} MB before loading the learned layer, {after:.0f} MB after (+{after - before:.0f} MB); load {load_s:.1f} s")
+    print(
+        f"memory: {before:.0f} MB before loading the learned layer, {after:.0f} MB after (+{after - before:.0f} MB); load {load_s:.1f} s"
+    )
     for text in short[:20] + long_msgs + floods + zero_width + mixed:  # warm caches
         screening.assess(text)
     print(f"\nlatency per message (warm); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    cases = [("short (150 crisis, 150 not)", short, 3), ("5,000 characters", long_msgs, 25), ("emoji floods", floods, 20),
-             ("zero-width characters", zero_width, 30), ("mixed scripts", mixed, 30)]
+    cases = [
+        ("short (150 crisis, 150 not)", short, 3),
+        ("5,000 characters", long_msgs, 25),
+        ("emoji floods", floods, 20),
+        ("zero-width characters", zero_width, 30),
+        ("mixed scripts", mixed, 30),
+    ]
     for name, texts, rounds in cases:
         for label, fn in (("rules  ", screen), ("screen ", screening.assess)):
             t, c = _timings(fn, texts, rounds)
-            print(f"  {label}{name:28} wall p50 {_pct(t, 0.5) * 1e3:6.2f} p99 {_pct(t, 0.99) * 1e3:6.2f} max {max(t) * 1e3:6.2f} ms"
-                  f" | cpu p50 {_pct(c, 0.5) * 1e3:6.2f} p99 {_pct(c, 0.99) * 1e3:6.2f} ms")
+            print(
+                f"  {label}{name:28} wall p50 {_pct(t, 0.5) * 1e3:6.2f} p99 {_pct(t, 0.99) * 1e3:6.2f} max {max(t) * 1e3:6.2f} ms"
+                f" | cpu p50 {_pct(c, 0.5) * 1e3:6.2f} p99 {_pct(c, 0.99) * 1e3:6.2f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -56,8 +56,9 @@ async def run(window: float, n: int, bot_rate: str) -> dict:
     standin = await StandIn().start()
     standin.group(DESK, forum=True)
     standin.configure(enforce_limits=True, group_per_minute=20, group_window=window)
-    settings = bot_settings(standin, work / "carebot.db", desk_chat_id=str(DESK), admin_ids="1", rate_limit=1,
-                            group_rate=bot_rate)
+    settings = bot_settings(
+        standin, work / "carebot.db", desk_chat_id=str(DESK), admin_ids="1", rate_limit=1, group_rate=bot_rate
+    )
     core = build_core(settings)
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
@@ -83,11 +84,17 @@ async def run(window: float, n: int, bot_rate: str) -> dict:
     stop.set()
     await task
     await standin.stop()
-    return {"cards": len([s for s in group.messages if s.buttons]), "topics": len(group.topics), "seconds": elapsed,
-            "429": standin.refused["429"], "errors": len(standin.errors), "replies": len(latencies),
-            "p50": statistics.median(latencies) if latencies else float("nan"),
-            "max": max(latencies) if latencies else float("nan"),
-            "idle_p50": statistics.median(idle) if idle else float("nan")}
+    return {
+        "cards": len([s for s in group.messages if s.buttons]),
+        "topics": len(group.topics),
+        "seconds": elapsed,
+        "429": standin.refused["429"],
+        "errors": len(standin.errors),
+        "replies": len(latencies),
+        "p50": statistics.median(latencies) if latencies else float("nan"),
+        "max": max(latencies) if latencies else float("nan"),
+        "idle_p50": statistics.median(idle) if idle else float("nan"),
+    }
 
 
 def main() -> None:
@@ -97,9 +104,11 @@ def main() -> None:
     args = parser.parse_args()
     for name, rate in (("paced", f"19/{args.window:g}"), ("provoked", f"40/{args.window:g}")):
         r = asyncio.run(run(args.window, args.escalations, rate))
-        print(f"{name:8} {r['cards']} cards in {r['topics']} topics in {r['seconds']:.1f} s (window {args.window:g} s); "
-              f"429s: {r['429']}, API errors: {r['errors']}; member replies meanwhile: {r['replies']}, "
-              f"p50 {r['p50'] * 1000:.0f} ms, max {r['max'] * 1000:.0f} ms (desk idle: p50 {r['idle_p50'] * 1000:.0f} ms)")
+        print(
+            f"{name:8} {r['cards']} cards in {r['topics']} topics in {r['seconds']:.1f} s (window {args.window:g} s); "
+            f"429s: {r['429']}, API errors: {r['errors']}; member replies meanwhile: {r['replies']}, "
+            f"p50 {r['p50'] * 1000:.0f} ms, max {r['max'] * 1000:.0f} ms (desk idle: p50 {r['idle_p50'] * 1000:.0f} ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -90,8 +90,10 @@ def sqlite_utils_in_process(db) -> bytes:
 
 
 def carebot_cli(db_path: Path, out_dir: Path, day: date) -> None:
-    code = ("import click; from bot.cli_organizers import register; g = click.Group(); register(g); "
-            f"g(['export', '--format', 'csv', '--today', '{day}', '--out', {str(out_dir / 'cases.csv')!r}])")
+    code = (
+        "import click; from bot.cli_organizers import register; g = click.Group(); register(g); "
+        f"g(['export', '--format', 'csv', '--today', '{day}', '--out', {str(out_dir / 'cases.csv')!r}])"
+    )
     env = {**os.environ, "CAREBOT_DB": str(db_path), "CAREBOT_CAMPAIGN": "", "CAREBOT_LOG_LEVEL": "WARNING"}
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
@@ -101,21 +103,29 @@ def measure(db_path: Path, campaign, repeat: int, tmp: Path, day: date) -> dict[
     db = open_db(db_path)
     out: dict[str, tuple[float, float | None, str]] = {}
     startup, _ = timed(lambda: sqlite_utils_cli(db_path, "select 1"), repeat)
-    floor_py, csv_seconds, csv_result = paired(lambda: sqlite_utils_in_process(db),
-                                               lambda: export_cases(db, campaign, fmt="csv", today=day), repeat)
-    floor_cli, cli_seconds, _ = paired(lambda: sqlite_utils_cli(db_path, "select * from cases"),
-                                       lambda: carebot_cli(db_path, tmp, day), repeat)
+    floor_py, csv_seconds, csv_result = paired(
+        lambda: sqlite_utils_in_process(db), lambda: export_cases(db, campaign, fmt="csv", today=day), repeat
+    )
+    floor_cli, cli_seconds, _ = paired(
+        lambda: sqlite_utils_cli(db_path, "select * from cases"), lambda: carebot_cli(db_path, tmp, day), repeat
+    )
     floor_bytes = sqlite_utils_in_process(db)
     out["floor: sqlite-utils CLI, select * from cases --csv"] = (floor_cli, None, "")
     out["  of which CLI start-up (select 1)"] = (startup, None, "")
     out["floor: the same csv.writer loop in this process"] = (floor_py, None, f"{len(floor_bytes) / 1e6:.1f} MB")
-    out["carebot export_cases csv (in process)"] = (csv_seconds, csv_seconds / floor_py if floor_py else None,
-                                                    f"{csv_result.rows:,} rows, {len(csv_result.content) / 1e6:.1f} MB")
+    out["carebot export_cases csv (in process)"] = (
+        csv_seconds,
+        csv_seconds / floor_py if floor_py else None,
+        f"{csv_result.rows:,} rows, {len(csv_result.content) / 1e6:.1f} MB",
+    )
     out["carebot export --format csv (CLI)"] = (cli_seconds, cli_seconds / floor_cli, "target <= 1.3x the CLI floor")
     for fmt in ("json", "xlsx"):
         seconds, result = timed(lambda: export_cases(db, campaign, fmt=fmt, today=day), 1 if fmt == "xlsx" else repeat)
-        out[f"carebot export_cases {fmt} (in process)"] = (seconds, None, f"{result.rows:,} rows, {len(result.content) / 1e6:.1f} MB"
-                                                           + (", target < 10 s" if fmt == "xlsx" else ""))
+        out[f"carebot export_cases {fmt} (in process)"] = (
+            seconds,
+            None,
+            f"{result.rows:,} rows, {len(result.content) / 1e6:.1f} MB" + (", target < 10 s" if fmt == "xlsx" else ""),
+        )
     report_seconds, report = timed(lambda: build_report(db, campaign, day=day), repeat)
     text_seconds, text = timed(lambda: render_report_text(report), repeat)
     charts_seconds, _ = timed(lambda: render_charts(db, report, tmp / "charts"), repeat)

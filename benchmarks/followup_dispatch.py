@@ -62,8 +62,14 @@ def record_429s(standin) -> list[tuple[float, str]]:
         wait = check(chat_id)
         if wait:
             refused_overall = standin._overall is not None and (chat_id is None or standin._overall.tokens < 1)
-            refusals.append((time.perf_counter(), f"overall (had {overall_before:.2f} tokens)" if refused_overall and
-                             overall_before is not None else f"chat {chat_id}"))
+            refusals.append(
+                (
+                    time.perf_counter(),
+                    f"overall (had {overall_before:.2f} tokens)"
+                    if refused_overall and overall_before is not None
+                    else f"chat {chat_id}",
+                )
+            )
         return wait
 
     standin._over_limit = over_limit
@@ -79,13 +85,29 @@ async def dispatch(n: int, db_size: int) -> dict:
     standin = await StandIn(first_update_id=UPDATES_FROM).start()
     standin.configure(enforce_limits=True)
     refusals = record_429s(standin)
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": standin.token, "TELEGRAM_API_BASE_URL": standin.base_url,
-           "CAREBOT_DB": str(db_path), "CAREBOT_POLL_TIMEOUT": "1", "CAREBOT_LOG_LEVEL": "WARNING",
-           "CAREBOT_RATE_LIMIT": "1", "CAREBOT_CAMPAIGN": str(campaign_without_quiet_hours(work)), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": standin.token,
+        "TELEGRAM_API_BASE_URL": standin.base_url,
+        "CAREBOT_DB": str(db_path),
+        "CAREBOT_POLL_TIMEOUT": "1",
+        "CAREBOT_LOG_LEVEL": "WARNING",
+        "CAREBOT_RATE_LIMIT": "1",
+        "CAREBOT_CAMPAIGN": str(campaign_without_quiet_hours(work)),
+        "PYTHONPATH": str(ROOT),
+    }
     first = {}
     standin.on_bot_message = lambda s: first.setdefault(s.chat_id, time.perf_counter()) if "Checking in" in s.text else None
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=str(work),
-                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        env=env,
+        cwd=str(work),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     # Members start chatting once the backlog is draining (not while the process starts up).
     await standin.wait_for(lambda: len(first) >= 10, 120)
     stop, latencies = asyncio.Event(), []
@@ -121,12 +143,24 @@ def find_due_among_pending(total: int = 111_803, due_now: int = 500) -> dict:
     """How long the scheduler's query takes to find what is due among `total` pending check-ins."""
     db = open_db(Path(tempfile.mkdtemp()) / "pending.db")
     now = datetime.now(timezone.utc)
-    db.execute("INSERT INTO members (id, chat_id, lang, status, consented_at, created_at) VALUES ('m', 1, 'en', 'active', ?, ?)",
-               [now.isoformat(), now.isoformat()])
-    db.execute("INSERT INTO cases (id, ref, member_id, campaign_id, status, lang, created_at) VALUES (1, 'KP-22222', 'm', 'x', 'open', 'en', ?)",
-               [now.isoformat()])
-    rows = ((1, "checkin", (now + timedelta(minutes=(i - due_now) if i < due_now else 60 + i % 40_000)).isoformat(), "pending",
-             now.isoformat()) for i in range(total))
+    db.execute(
+        "INSERT INTO members (id, chat_id, lang, status, consented_at, created_at) VALUES ('m', 1, 'en', 'active', ?, ?)",
+        [now.isoformat(), now.isoformat()],
+    )
+    db.execute(
+        "INSERT INTO cases (id, ref, member_id, campaign_id, status, lang, created_at) VALUES (1, 'KP-22222', 'm', 'x', 'open', 'en', ?)",
+        [now.isoformat()],
+    )
+    rows = (
+        (
+            1,
+            "checkin",
+            (now + timedelta(minutes=(i - due_now) if i < due_now else 60 + i % 40_000)).isoformat(),
+            "pending",
+            now.isoformat(),
+        )
+        for i in range(total)
+    )
     with db.atomic():
         db.conn.executemany("INSERT INTO followups (case_id, kind, due_at, status, created_at) VALUES (?, ?, ?, ?, ?)", rows)
     samples = []
@@ -150,10 +184,15 @@ async def main() -> None:
     for label, size in columns:
         results[label] = [await dispatch(args.checkins, size) for _ in range(args.runs)]
         for r in results[label]:
-            print(f"  [{label}] {r['rate']:.1f}/s, ratio {r['ratio']:.2f} (total {r['total_ratio']:.2f}), 429s {r['429']}"
-                  f" {r['429_at']}, p99 {r['interactive_p99_ms']:.0f} ms", flush=True)
-    print(f"\n{args.checkins} check-ins due at once, stand-in enforcing {LIMIT} messages/s, {args.runs} run(s) per column"
-          " (median of the runs; 429s: every run):")
+            print(
+                f"  [{label}] {r['rate']:.1f}/s, ratio {r['ratio']:.2f} (total {r['total_ratio']:.2f}), 429s {r['429']}"
+                f" {r['429_at']}, p99 {r['interactive_p99_ms']:.0f} ms",
+                flush=True,
+            )
+    print(
+        f"\n{args.checkins} check-ins due at once, stand-in enforcing {LIMIT} messages/s, {args.runs} run(s) per column"
+        " (median of the runs; 429s: every run):"
+    )
     med = lambda label, key: statistics.median(r[key] for r in results[label])  # noqa: E731
     rows = [
         ("check-ins per second (sustained)", "rate", "{:.1f}"),
@@ -171,7 +210,9 @@ async def main() -> None:
     for name, key in (("429s received (per run)", "429"), ("lost (per run)", "lost"), ("duplicated (per run)", "duplicates")):
         print(f"{name:42}" + "".join(f"{' '.join(str(r[key]) for r in results[label]):>18}" for label, _ in columns))
     q = find_due_among_pending()
-    print(f"finding the {q['due']} due among {q['total']:,} pending check-ins: p50 {q['p50_ms']:.2f} ms, worst {q['p99_ms']:.2f} ms")
+    print(
+        f"finding the {q['due']} due among {q['total']:,} pending check-ins: p50 {q['p50_ms']:.2f} ms, worst {q['p99_ms']:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

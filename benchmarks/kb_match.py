@@ -66,13 +66,18 @@ def calibrate(retriever: Retriever, questions: list[dict], signals: list[dict]) 
     best, best_key = None, None
     mixes = [(s, c, round(1 - s - c, 2)) for s in (0.4, 0.5, 0.6, 0.7) for c in (0.3, 0.4, 0.5) if s + c <= 1.0]
     for (sem, con, lex), floor, margin, sure, oos, share in itertools.product(
-        mixes, [x / 100 for x in range(40, 71)], (0.0, 0.01, 0.02, 0.03, 0.05), (0.55, 0.6, 0.65, 0.7, 1.0),
-        (-0.05, 0.0, 0.05), (0.4, 0.6, 0.8, 1.0)
+        mixes,
+        [x / 100 for x in range(40, 71)],
+        (0.0, 0.01, 0.02, 0.03, 0.05),
+        (0.55, 0.6, 0.65, 0.7, 1.0),
+        (-0.05, 0.0, 0.05),
+        (0.4, 0.6, 0.8, 1.0),
     ):
         if sure <= floor:
             continue
-        w = Weights(semantic=sem, concept=con, lexical=lex, floor=floor, margin=margin, sure=sure, oos_margin=oos,
-                    oos_share=share)
+        w = Weights(
+            semantic=sem, concept=con, lexical=lex, floor=floor, margin=margin, sure=sure, oos_margin=oos, oos_share=share
+        )
         right, n_ans, off_ok, n_off, wrong, n, _ = validation_figures(retriever, questions, signals, w)
         if sum(wrong.values()) / sum(n.values()) > MAX_WRONG or sum(off_ok.values()) / sum(n_off.values()) < MIN_ABSTAIN:
             continue

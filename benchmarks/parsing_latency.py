@@ -1,6 +1,6 @@
 """Benchmark: how long typed-date parsing and clinic matching take (cold and warm).
 
-    .venv/bin/python benchmarks/parsing_latency.py
+.venv/bin/python benchmarks/parsing_latency.py
 """
 
 from __future__ import annotations
@@ -18,8 +18,19 @@ from dialogs.parsing import parse_date, warm_up  # noqa: E402
 from knowledge.campaign import load_campaign  # noqa: E402
 from knowledge.facilities import match_facility  # noqa: E402
 
-DATES = ["10/21", "last Tuesday", "el martes pasado", "ayer", "Dec 3", "hace 3 días", "21 de octubre",
-         "it was on oct 21", "2/30", "banana", "x" * 5000]
+DATES = [
+    "10/21",
+    "last Tuesday",
+    "el martes pasado",
+    "ayer",
+    "Dec 3",
+    "hace 3 días",
+    "21 de octubre",
+    "it was on oct 21",
+    "2/30",
+    "banana",
+    "x" * 5000,
+]
 CLINICS = ["Sunset", "harbor city", "wodland hils", "I go to the Harbor City clinic", "asdf", "x" * 5000, "LA"]
 
 

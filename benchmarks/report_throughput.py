@@ -119,13 +119,19 @@ async def run_member_echo(standin, chat_id, latencies, think=None):
 
 async def measure(name: str, command: list[str], env: dict, members: int, concurrent: int, first_chat: int, runner):
     standin = await StandIn(first_update_id=UPDATES_FROM).start()
-    env = {**os.environ, **env, "TELEGRAM_BOT_TOKEN": standin.token, "TELEGRAM_API_BASE_URL": standin.base_url,
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        **env,
+        "TELEGRAM_BOT_TOKEN": standin.token,
+        "TELEGRAM_API_BASE_URL": standin.base_url,
+        "PYTHONPATH": str(ROOT),
+    }
     launched = time.perf_counter()
     log = os.environ.get("BENCH_BOT_LOG")  # a file for the bot's own log (it has no terminal here)
     err = open(log, "ab") if log else asyncio.subprocess.DEVNULL
-    proc = await asyncio.create_subprocess_exec(*command, env=env, cwd=tempfile.mkdtemp(),
-                                                stdout=asyncio.subprocess.DEVNULL, stderr=err)
+    proc = await asyncio.create_subprocess_exec(
+        *command, env=env, cwd=tempfile.mkdtemp(), stdout=asyncio.subprocess.DEVNULL, stderr=err
+    )
     while not any(m == "getUpdates" for m, _ in standin.calls):
         await asyncio.sleep(0.01)
     startup = time.perf_counter() - launched
@@ -140,8 +146,9 @@ async def measure(name: str, command: list[str], env: dict, members: int, concur
     # Phase 1: people's pace, many at once: the latency a member feels.
     rng = random.Random(7)
     paced: list[float] = []
-    await asyncio.gather(*(runner(standin, first_chat + members + i, paced, random.Random(rng.random()))
-                           for i in range(concurrent)))
+    await asyncio.gather(
+        *(runner(standin, first_chat + members + i, paced, random.Random(rng.random())) for i in range(concurrent))
+    )
     filing = sorted(t for t, arg in paced if arg == REPORT[-1][1])
     steps = sorted(t for t, arg in paced if arg != REPORT[-1][1])
     paced = sorted(t for t, _ in paced)
@@ -188,41 +195,75 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, default=2000)
     parser.add_argument("--concurrent", type=int, default=200)
-    parser.add_argument("--db-size", type=int, default=CAMPAIGN_SIZE, help="members and cases in the full database (0: empty only)")
+    parser.add_argument(
+        "--db-size", type=int, default=CAMPAIGN_SIZE, help="members and cases in the full database (0: empty only)"
+    )
     parser.add_argument("--only", choices=("echo", "carebot"), help="run one bot on the full database (for profiling)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp())
     if args.only == "carebot":
-        care = await measure("carebot", [sys.executable, "-m", "bot.cli", "run"],
-                             carebot_env(cached(args.db_size, work / "bench.db")),
-                             args.members, args.concurrent, 2_000_000, run_member_carebot)
+        care = await measure(
+            "carebot",
+            [sys.executable, "-m", "bot.cli", "run"],
+            carebot_env(cached(args.db_size, work / "bench.db")),
+            args.members,
+            args.concurrent,
+            2_000_000,
+            run_member_carebot,
+        )
         print(care)
         return
-    echo = await measure("echo bot (PTB, bare)", [sys.executable, str(ROOT / "benchmarks" / "echo_bot.py")], {},
-                         args.members, args.concurrent, 1_000_000, run_member_echo)
+    echo = await measure(
+        "echo bot (PTB, bare)",
+        [sys.executable, str(ROOT / "benchmarks" / "echo_bot.py")],
+        {},
+        args.members,
+        args.concurrent,
+        1_000_000,
+        run_member_echo,
+    )
     runs = [echo]
-    for label, size in (sizes(args.db_size) if args.db_size else [("empty", 0)]):
+    for label, size in sizes(args.db_size) if args.db_size else [("empty", 0)]:
         db = cached(size, work / f"bench-{size}.db")
-        runs.append(await measure(f"carebot, {label}", [sys.executable, "-m", "bot.cli", "run"], carebot_env(db),
-                                  args.members, args.concurrent, 2_000_000, run_member_carebot))
-    print(f"paced: {args.concurrent} members at once, 1-4 s between actions; flat out: {args.members} members, "
-          f"{args.concurrent} at a time; {len(REPORT)} updates each\n")
-    print(f"{'bot':28} {'updates/s':>10} {'paced p50 ms':>13} {'paced p99 ms':>13} {'p99 per question':>17} "
-          f"{'p99 filing':>11} {'flat-out p99 ms':>16} {'CPU ms/update':>14} {'peak MB':>8} {'start s':>8} {'MB at start':>12}")
+        runs.append(
+            await measure(
+                f"carebot, {label}",
+                [sys.executable, "-m", "bot.cli", "run"],
+                carebot_env(db),
+                args.members,
+                args.concurrent,
+                2_000_000,
+                run_member_carebot,
+            )
+        )
+    print(
+        f"paced: {args.concurrent} members at once, 1-4 s between actions; flat out: {args.members} members, "
+        f"{args.concurrent} at a time; {len(REPORT)} updates each\n"
+    )
+    print(
+        f"{'bot':28} {'updates/s':>10} {'paced p50 ms':>13} {'paced p99 ms':>13} {'p99 per question':>17} "
+        f"{'p99 filing':>11} {'flat-out p99 ms':>16} {'CPU ms/update':>14} {'peak MB':>8} {'start s':>8} {'MB at start':>12}"
+    )
     for r in runs:
-        print(f"{r['name']:28} {r['per_second']:10.1f} {r['p50_ms']:13.1f} {r['p99_ms']:13.1f} {r['step_p99_ms']:17.1f} "
-              f"{r['filing_p99_ms']:11.1f} {r['flat_p99_ms']:16.1f} {r['cpu_ms_per_update']:14.2f} {r['peak_mb']:8.1f}"
-              f" {r['startup_s']:8.2f} {r['startup_mb']:12.1f}")
-    print("(p99 filing: from pressing Confirm to the last of the filing messages: reference and rights,"
-          " complaint, complaint file, next steps; start s: launch to the first poll)")
+        print(
+            f"{r['name']:28} {r['per_second']:10.1f} {r['p50_ms']:13.1f} {r['p99_ms']:13.1f} {r['step_p99_ms']:17.1f} "
+            f"{r['filing_p99_ms']:11.1f} {r['flat_p99_ms']:16.1f} {r['cpu_ms_per_update']:14.2f} {r['peak_mb']:8.1f}"
+            f" {r['startup_s']:8.2f} {r['startup_mb']:12.1f}"
+        )
+    print(
+        "(p99 filing: from pressing Confirm to the last of the filing messages: reference and rights,"
+        " complaint, complaint file, next steps; start s: launch to the first poll)"
+    )
     empty = runs[1]
     print(f"\ncarebot (empty) / echo throughput: {empty['per_second'] / echo['per_second']:.2f}")
     if len(runs) == 3:
         full = runs[2]
-        print(f"full / empty database: throughput {full['per_second'] / empty['per_second']:.2f}x (target >= 0.9),"
-              f" CPU per update {full['cpu_ms_per_update'] / empty['cpu_ms_per_update']:.2f}x (target <= 1.2),"
-              f" paced p99 {full['p99_ms'] / empty['p99_ms']:.2f}x ({full['p99_ms']:.0f} ms, target < 100 ms),"
-              f" filing p99 {full['filing_p99_ms'] / empty['filing_p99_ms']:.2f}x")
+        print(
+            f"full / empty database: throughput {full['per_second'] / empty['per_second']:.2f}x (target >= 0.9),"
+            f" CPU per update {full['cpu_ms_per_update'] / empty['cpu_ms_per_update']:.2f}x (target <= 1.2),"
+            f" paced p99 {full['p99_ms'] / empty['p99_ms']:.2f}x ({full['p99_ms']:.0f} ms, target < 100 ms),"
+            f" filing p99 {full['filing_p99_ms'] / empty['filing_p99_ms']:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -44,11 +44,26 @@ async def main() -> None:
     db = workdir / "carebot.db"
     wal = Path(str(db) + "-wal")
     standin = await StandIn().start()
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": standin.token, "TELEGRAM_API_BASE_URL": standin.base_url,
-           "PYTHONPATH": str(ROOT), "CAREBOT_DB": str(db), "CAREBOT_POLL_TIMEOUT": "1", "CAREBOT_LOG_LEVEL": "WARNING",
-           "CAREBOT_RATE_LIMIT": "0"}
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=workdir,
-                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": standin.token,
+        "TELEGRAM_API_BASE_URL": standin.base_url,
+        "PYTHONPATH": str(ROOT),
+        "CAREBOT_DB": str(db),
+        "CAREBOT_POLL_TIMEOUT": "1",
+        "CAREBOT_LOG_LEVEL": "WARNING",
+        "CAREBOT_RATE_LIMIT": "0",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        env=env,
+        cwd=workdir,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     while not any(m == "getUpdates" for m, _ in standin.calls):
         await asyncio.sleep(0.05)
     samples: list[int] = []

@@ -44,8 +44,16 @@ from knowledge import screening
 from knowledge.campaign import load_campaign
 from storage import outbox as outbox_repo
 from storage import updates as updates_repo
-from storage.db import (JOURNAL_SIZE_LIMIT, checkpoint_passive, checkpoint_truncate, close_db, open_db,
-                        stop_auto_checkpoints, take_scrub_request, wal_size)
+from storage.db import (
+    JOURNAL_SIZE_LIMIT,
+    checkpoint_passive,
+    checkpoint_truncate,
+    close_db,
+    open_db,
+    stop_auto_checkpoints,
+    take_scrub_request,
+    wal_size,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +108,15 @@ def build_application(settings: Settings, core: Core | None = None) -> Applicati
         # Our own intake records each update before confirming it (see bot/intake.py).
         .updater(None)
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
-        .request(MeteredRequest(metrics, connection_pool_size=HTTP_POOL_SIZE, read_timeout=settings.http_timeout,
-                                write_timeout=settings.http_timeout, connect_timeout=settings.http_timeout))
+        .request(
+            MeteredRequest(
+                metrics,
+                connection_pool_size=HTTP_POOL_SIZE,
+                read_timeout=settings.http_timeout,
+                write_timeout=settings.http_timeout,
+                connect_timeout=settings.http_timeout,
+            )
+        )
         .get_updates_request(MeteredRequest(metrics, connection_pool_size=1, read_timeout=settings.poll_timeout + 10))
         .build()
     )
@@ -111,8 +126,9 @@ def build_application(settings: Settings, core: Core | None = None) -> Applicati
     services.metrics = metrics
     core.configure_staff(admins=settings.admins, organizers=settings.organizers, organizers_chat=settings.organizers_chat)
     messages, seconds = settings.group_limit
-    services.dispatcher = Dispatcher(core, app.bot, TelegramLimits(group_messages=messages, group_window=seconds),
-                                     enforce_limits=bool(settings.rate_limit))
+    services.dispatcher = Dispatcher(
+        core, app.bot, TelegramLimits(group_messages=messages, group_window=seconds), enforce_limits=bool(settings.rate_limit)
+    )
 
     # 1. Commands, from the one command table (also the menu, see _post_init).
     for command in COMMANDS:
@@ -147,13 +163,18 @@ async def _post_init(app: Application) -> None:
     try:
         chat = await app.bot.get_chat(settings.desk_chat)
         is_forum = bool(getattr(chat, "is_forum", False))
-        await app.bot.set_my_commands([BotCommand(n, catalog.t("en", f"desk_command.{n}")) for n in DESK_COMMANDS],
-                                      scope=BotCommandScopeChat(settings.desk_chat))
+        await app.bot.set_my_commands(
+            [BotCommand(n, catalog.t("en", f"desk_command.{n}")) for n in DESK_COMMANDS],
+            scope=BotCommandScopeChat(settings.desk_chat),
+        )
     except (TelegramError, TypeError, ValueError) as err:
         logger.warning("can't read the desk chat (%s); cards are posted without topics", type(err).__name__)
         is_forum = False
-    services.core.configure_desk(DeskConfig.from_campaign(services.core.campaign, settings.desk_chat, is_forum=is_forum,
-                                                          admins=settings.admins, organizers=settings.organizers))
+    services.core.configure_desk(
+        DeskConfig.from_campaign(
+            services.core.campaign, settings.desk_chat, is_forum=is_forum, admins=settings.admins, organizers=settings.organizers
+        )
+    )
 
 
 async def _daily_report(context) -> None:
@@ -208,8 +229,12 @@ async def _checkpoint(context) -> None:
     if scrub or size > JOURNAL_SIZE_LIMIT or loop.time() - last >= TRUNCATE_SECONDS:
         started = loop.time()
         done = await truncate_wal(path)
-        logger.debug("WAL checkpoint (TRUNCATE) of %.1f MB: %s in %.0f ms", size / 2**20, "done" if done else "busy",
-                     (loop.time() - started) * 1000)
+        logger.debug(
+            "WAL checkpoint (TRUNCATE) of %.1f MB: %s in %.0f ms",
+            size / 2**20,
+            "done" if done else "busy",
+            (loop.time() - started) * 1000,
+        )
         if done:
             services.last_truncate = loop.time()
         elif scrub:
@@ -229,8 +254,7 @@ async def _prune(context) -> None:
         n_quarantine = updates_repo.prune_quarantine(core.db, now)
         n_outbox = outbox_repo.prune_sent(core.db, now)
     if n_updates or n_quarantine or n_outbox:
-        logger.info("pruned %d update id(s), %d set-aside update(s), %d sent message row(s)", n_updates, n_quarantine,
-                    n_outbox)
+        logger.info("pruned %d update id(s), %d set-aside update(s), %d sent message row(s)", n_updates, n_quarantine, n_outbox)
 
 
 async def _wake_dispatcher(context) -> None:
@@ -238,8 +262,16 @@ async def _wake_dispatcher(context) -> None:
     context.bot_data.dispatcher.wake()
 
 
-async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = None, ready: asyncio.Event | None = None,
-                backoff: Backoff | None = None, intake_ready=None, hooks: Hooks | None = None) -> None:
+async def serve(
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    core: Core | None = None,
+    ready: asyncio.Event | None = None,
+    backoff: Backoff | None = None,
+    intake_ready=None,
+    hooks: Hooks | None = None,
+) -> None:
     """Run the bot until `stop` is set: polling, or a webhook when one is configured.
 
     Transient faults (the Bot API unreachable, 429, 409, a locked or full database) never end it:
@@ -258,11 +290,13 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
     health = None
     if settings.health_port:
         try:
-            health = await HealthServer(services.metrics, settings.db_path, clock=services.core.clock,
-                                        webhook=bool(settings.webhook_url)).start(settings.health_listen, settings.health_port)
+            health = await HealthServer(
+                services.metrics, settings.db_path, clock=services.core.clock, webhook=bool(settings.webhook_url)
+            ).start(settings.health_listen, settings.health_port)
         except OSError as err:
-            logger.warning("health endpoint not started on %s:%s (%s)", settings.health_listen, settings.health_port,
-                           type(err).__name__)
+            logger.warning(
+                "health endpoint not started on %s:%s (%s)", settings.health_listen, settings.health_port, type(err).__name__
+            )
     try:
         await _serve(app, settings, stop, ready, backoff, intake_ready, hooks)
     finally:
@@ -276,8 +310,9 @@ async def serve(settings: Settings, stop: asyncio.Event, *, core: Core | None = 
                 await asyncio.to_thread(checkpoint_truncate, settings.db_path)
 
 
-async def _serve(app: Application, settings: Settings, stop: asyncio.Event, ready, backoff: Backoff, intake_ready,
-                 hooks: Hooks) -> None:
+async def _serve(
+    app: Application, settings: Settings, stop: asyncio.Event, ready, backoff: Backoff, intake_ready, hooks: Hooks
+) -> None:
     services: Services = app.bot_data
     warm_up()  # the first member to type a date shouldn't wait for dateparser to load
     # Everything loaded so far (dateparser's tables, the matchers, PTB) lives for the whole run:
@@ -314,12 +349,17 @@ async def _serve(app: Application, settings: Settings, stop: asyncio.Event, read
             intake.replay_unhandled()
             for job_id, job in unfinished_jobs(services.core):
                 logger.info("delivering a %s interrupted by the last stop", job.kind)
-                app.create_task(run_job(services.core, services.dispatcher, settings.db_path, job, job_id),
-                                name=f"organizer-{job.kind}")
+                app.create_task(
+                    run_job(services.core, services.dispatcher, settings.db_path, job, job_id), name=f"organizer-{job.kind}"
+                )
             dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=hooks.tick))
             app.job_queue.run_repeating(_wake_dispatcher, interval=hooks.tick, first=hooks.tick, name="wake-dispatcher")
-            app.job_queue.run_repeating(_announcement_progress, interval=hooks.announcements_every,
-                                        first=hooks.announcements_every, name="announcement-progress")
+            app.job_queue.run_repeating(
+                _announcement_progress,
+                interval=hooks.announcements_every,
+                first=hooks.announcements_every,
+                name="announcement-progress",
+            )
             stop_auto_checkpoints(services.core.db)
             app.job_queue.run_repeating(_checkpoint, interval=CHECKPOINT_SECONDS, first=CHECKPOINT_SECONDS, name="wal-checkpoint")
             app.job_queue.run_repeating(_prune, interval=PRUNE_SECONDS, first=60, name="prune")
@@ -337,8 +377,15 @@ async def _serve(app: Application, settings: Settings, stop: asyncio.Event, read
             if ready is not None:
                 ready.set()
             if settings.webhook_url:
-                await serve_webhook(intake, stop, url=settings.webhook_url, listen=settings.webhook_listen,
-                                    port=settings.webhook_port, secret=secret, backoff=backoff.child())
+                await serve_webhook(
+                    intake,
+                    stop,
+                    url=settings.webhook_url,
+                    listen=settings.webhook_listen,
+                    port=settings.webhook_port,
+                    secret=secret,
+                    backoff=backoff.child(),
+                )
             else:
                 await poll(intake, stop, timeout=settings.poll_timeout, backoff=backoff.child())
         finally:

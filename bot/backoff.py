@@ -25,8 +25,9 @@ def transient_db_error(err: BaseException) -> bool:
 class Backoff:
     """delay(n) = min(cap, base * 2**n), times a random factor in [0.5, 1] (so instances don't retry in step)."""
 
-    def __init__(self, base: float = 0.5, cap: float = 60.0, *, sleep: Sleep | None = None,
-                 rng: Callable[[], float] = random.random):
+    def __init__(
+        self, base: float = 0.5, cap: float = 60.0, *, sleep: Sleep | None = None, rng: Callable[[], float] = random.random
+    ):
         self.base, self.cap = base, cap
         self._sleep = sleep or asyncio.sleep
         self._rng = rng
@@ -44,8 +45,7 @@ class Backoff:
 
     def child(self, *, base: float | None = None, cap: float | None = None, track: bool = True) -> "Backoff":
         """A fresh backoff with the same sleep (one per kind of fault); `track=False` for short-lived ones."""
-        child = Backoff(self.base if base is None else base, self.cap if cap is None else cap, sleep=self._sleep,
-                        rng=self._rng)
+        child = Backoff(self.base if base is None else base, self.cap if cap is None else cap, sleep=self._sleep, rng=self._rng)
         if track:
             self.children.append(child)
         return child

@@ -64,8 +64,12 @@ def chart_data(db: Database, report: Report) -> ChartData:
     """The series the three charts are drawn from (all in the report already; `db` is kept for later charts)."""
     past = tuple((f.name, f.open_past_deadline) for f in report.facilities if f.open_past_deadline > 0)
     past = tuple(sorted(past, key=lambda p: (-p[1], p[0])))
-    return ChartData(daily=report.daily_reported, past_deadline=past, days_to_restored=report.days_to_restored,
-                     histogram=_histogram(report.days_to_restored))
+    return ChartData(
+        daily=report.daily_reported,
+        past_deadline=past,
+        days_to_restored=report.days_to_restored,
+        histogram=_histogram(report.days_to_restored),
+    )
 
 
 class _Words:
@@ -105,8 +109,7 @@ def _figure():
 def _hatch(fig, report: Report, hidden, words: _Words) -> None:
     """A footnote when some counts are suppressed: what "<5" means and why it has no bar."""
     if any(hidden):
-        fig.text(0.01, 0.005, words("suppressed", n=report.small_count), fontsize=12, color="#555555",
-                 ha="left", va="bottom")
+        fig.text(0.01, 0.005, words("suppressed", n=report.small_count), fontsize=12, color="#555555", ha="left", va="bottom")
 
 
 def _empty(ax, message: str) -> None:
@@ -123,8 +126,11 @@ def _daily(report: Report, data: ChartData, words: _Words):
     fig, ax = _figure()
     days = [d for d, _ in data.daily]
     heights, labels, hidden = _guarded(report, [n for _, n in data.daily])
-    ax.set_title(words("daily_title", start=words.short(days[0]), end=format_date(days[-1], words.lang, year=True))
-                 if days else words("daily_title_plain"))
+    ax.set_title(
+        words("daily_title", start=words.short(days[0]), end=format_date(days[-1], words.lang, year=True))
+        if days
+        else words("daily_title_plain")
+    )
     ax.set_xlabel(words("daily_x"))
     ax.set_ylabel(words("daily_y"))
     if not any(n for _, n in data.daily):
@@ -191,8 +197,9 @@ def draw_charts(db: Database, report: Report, *, lang: str = "en", catalog: Cata
         return [_daily(report, data, words), _past_deadline(report, data, words), _restored(report, data, words)]
 
 
-def render_charts(db: Database, report: Report, out_dir: str | Path, *, lang: str = "en",
-                  catalog: Catalog | None = None) -> list[Path]:
+def render_charts(
+    db: Database, report: Report, out_dir: str | Path, *, lang: str = "en", catalog: Catalog | None = None
+) -> list[Path]:
     """Draw the three charts into out_dir in `lang`; return their paths (per day, past deadline by clinic, days to restored)."""
     from matplotlib import rc_context
 

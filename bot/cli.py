@@ -35,8 +35,9 @@ class NoRawUpdates(logging.Filter):
 
 def configure_logging(level: str) -> None:
     """Logging for the whole process; only the entry point does this."""
-    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     for handler in logging.getLogger().handlers:
         handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for name in ("telegram.Bot", "telegram.ext.ExtBot"):
@@ -96,8 +97,12 @@ async def _serve_until_signal(settings: Settings) -> None:
 
 @main.command()
 @click.option("--db", "db_path", default=None, help="Database file for the demo (default: ./carebot-demo.db).")
-@click.option("--speed", default=1.0, show_default=True,
-              help="Run the bot's clock this many times faster (86400: a day a second) to see check-ins arrive.")
+@click.option(
+    "--speed",
+    default=1.0,
+    show_default=True,
+    help="Run the bot's clock this many times faster (86400: a day a second) to see check-ins arrive.",
+)
 def demo(db_path: str | None, speed: float) -> None:
     """The offline demo: the real bot on the local Telegram stand-in, you as the member."""
     settings = Settings.from_env()
@@ -177,8 +182,9 @@ def kb_check(max_age_days: int, today_text: str | None) -> None:
     settings = Settings.from_env()
     today = date.fromisoformat(today_text) if today_text else date.today()
     knowledge = load_knowledge_base()
-    problems = check_knowledge_base(knowledge, today=today, max_age_days=max_age_days,
-                                    campaign=load_campaign(settings.campaign_path or None))
+    problems = check_knowledge_base(
+        knowledge, today=today, max_age_days=max_age_days, campaign=load_campaign(settings.campaign_path or None)
+    )
     for problem in problems:
         click.echo(f"✗ {problem}")
     for warning in source_warnings(knowledge):  # worth fixing, not failing: prefer primary sources
@@ -201,8 +207,10 @@ def backup_command(dest: str, db_path: str | None) -> None:
     except BackupError as err:
         click.echo(f"✗ {err}", err=True)
         raise SystemExit(1) from None
-    click.echo(f"✓ Backup written to {result.path} ({result.bytes // 1024} KB, {result.cases} cases, "
-               f"schema {result.schema_version}); integrity check passed; readable only by you (0600).")
+    click.echo(
+        f"✓ Backup written to {result.path} ({result.bytes // 1024} KB, {result.cases} cases, "
+        f"schema {result.schema_version}); integrity check passed; readable only by you (0600)."
+    )
 
 
 @main.command("restore")
@@ -219,8 +227,10 @@ def restore_command(src: str, force: bool, db_path: str | None) -> None:
     except BackupError as err:
         click.echo(f"✗ {err}", err=True)
         raise SystemExit(1) from None
-    click.echo(f"✓ Restored {result.cases} cases (schema {result.schema_version}) into {result.path}. "
-               "Start the bot again; it applies any newer migrations.")
+    click.echo(
+        f"✓ Restored {result.cases} cases (schema {result.schema_version}) into {result.path}. "
+        "Start the bot again; it applies any newer migrations."
+    )
 
 
 @main.command("doctor")
@@ -278,8 +288,13 @@ def screen() -> None:
 
 
 @screen.command("train")
-@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False), default=str(_SCREEN_DATA),
-              help="Folder holding screen_train.toml and the other labelled phrasings.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(exists=True, file_okay=False),
+    default=str(_SCREEN_DATA),
+    help="Folder holding screen_train.toml and the other labelled phrasings.",
+)
 def screen_train(data_dir: str) -> None:
     """Retrain the classifier from the training phrasings (deterministic) and write its artifact."""
     from pathlib import Path
@@ -294,8 +309,13 @@ def screen_train(data_dir: str) -> None:
 
 
 @screen.command("eval")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
-              default=str(_SCREEN_DATA / "screen_eval.toml"), help="The evaluation file.")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=str(_SCREEN_DATA / "screen_eval.toml"),
+    help="The evaluation file.",
+)
 @click.option("--show-text", is_flag=True, help="Also list the missed phrases and the false alarms.")
 def screen_eval(path: str, show_text: bool) -> None:
     """Recall and false alarms per language and per category on the evaluation file."""

@@ -63,20 +63,34 @@ def _day(value: datetime | None) -> date | None:
 
 @click.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True,
-              help="File format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True, help="File format."
+)
 @click.option("--since", type=_DATE, default=None, help="Only cases reported on or after this date (YYYY-MM-DD).")
 @click.option("--until", type=_DATE, default=None, help="Only cases reported on or before this date (YYYY-MM-DD).")
 @click.option("--facility", default=None, help="Only this clinic: its id or its name, as in the campaign file.")
 @click.option("--status", type=click.Choice(["open", "closed"]), default=None, help="Only cases with this status.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write (default: carebot-cases-<campaign>-<date>.<format> here). "
-                   "The data dictionary goes beside it as <name>.dictionary.csv.")
-@click.option("--include-contact", is_flag=True,
-              help="Add the members' @username where they agreed to be contacted. Needs --as with the organizer role; audited.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: carebot-cases-<campaign>-<date>.<format> here). "
+    "The data dictionary goes beside it as <name>.dictionary.csv.",
+)
+@click.option(
+    "--include-contact",
+    is_flag=True,
+    help="Add the members' @username where they agreed to be contacted. Needs --as with the organizer role; audited.",
+)
 @click.option("--as", "as_user", type=int, default=None, help="Your Telegram user id (required with --include-contact).")
-@click.option("--today", "today", type=_DATE, default=None,
-              help="Count days waited and deadlines as of this date (default: today in the campaign time zone).")
+@click.option(
+    "--today",
+    "today",
+    type=_DATE,
+    default=None,
+    help="Count days waited and deadlines as of this date (default: today in the campaign time zone).",
+)
 def export_command(fmt, since, until, facility, status, out, include_contact, as_user, today, db_path=None) -> None:
     """Export the shared complaint records (pseudonymous unless --include-contact) with a data dictionary."""
     from storage import audit
@@ -84,25 +98,43 @@ def export_command(fmt, since, until, facility, status, out, include_contact, as
 
     env = _env()
     today = _day(today) or env.today()
-    filters = {"format": fmt, "since": _day(since) and _day(since).isoformat(),
-               "until": _day(until) and _day(until).isoformat(), "facility": facility, "status": status}
+    filters = {
+        "format": fmt,
+        "since": _day(since) and _day(since).isoformat(),
+        "until": _day(until) and _day(until).isoformat(),
+        "facility": facility,
+        "status": status,
+    }
     action = "export_with_contact" if include_contact else "export"
     if include_contact:
         allowed = can_include_contact(env.db, env.settings.organizers, env.settings.admins, as_user)
         if not allowed:
-            audit.record(env.db, actor=as_user, action=action, now=env.now(), allowed=False,
-                         detail=json.dumps(filters, sort_keys=True))
+            audit.record(
+                env.db, actor=as_user, action=action, now=env.now(), allowed=False, detail=json.dumps(filters, sort_keys=True)
+            )
             who = f"user {as_user}" if as_user is not None else "an unnamed user (give --as USER_ID)"
-            _refuse(f"--include-contact needs the organizer role; {who} does not hold it. "
-                    "Organizers are set in CAREBOT_ORGANIZER_IDS or CAREBOT_ADMIN_IDS, or granted by an admin. "
-                    "This refusal was written to the audit log.")
+            _refuse(
+                f"--include-contact needs the organizer role; {who} does not hold it. "
+                "Organizers are set in CAREBOT_ORGANIZER_IDS or CAREBOT_ADMIN_IDS, or granted by an admin. "
+                "This refusal was written to the audit log."
+            )
     try:
-        result = export_cases(env.db, env.campaign, fmt=fmt, since=_day(since), until=_day(until), facility=facility,
-                              status=status, include_contact=include_contact, today=today)
+        result = export_cases(
+            env.db,
+            env.campaign,
+            fmt=fmt,
+            since=_day(since),
+            until=_day(until),
+            facility=facility,
+            status=status,
+            include_contact=include_contact,
+            today=today,
+        )
     except ExportError as exc:
         _refuse(str(exc))
-    audit.record(env.db, actor=as_user, action=action, now=env.now(),
-                 detail=json.dumps({**filters, "rows": result.rows}, sort_keys=True))
+    audit.record(
+        env.db, actor=as_user, action=action, now=env.now(), detail=json.dumps({**filters, "rows": result.rows}, sort_keys=True)
+    )
     out = out or Path(result.filename)
     private_dir(out.parent)
     _write_private(out, result.content)
@@ -126,8 +158,13 @@ def _write_private(path: Path, content: bytes) -> None:
 @click.command("report")
 @db_option
 @click.option("--date", "day", type=_DATE, default=None, help="The day to report on (default: today in the campaign time zone).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Directory for report.txt and the charts (default: ./report-<date>).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory for report.txt and the charts (default: ./report-<date>).",
+)
 @click.option("--public", is_flag=True, help="For publication: counts under the campaign's small_count show as <5.")
 @click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True, help="Language of the text.")
 def report_command(day, out_dir, public, lang, db_path=None) -> None:
@@ -154,8 +191,13 @@ def report_command(day, out_dir, public, lang, db_path=None) -> None:
 @db_option
 @click.option("--facility", required=True, help="The clinic: its id, name or alias, as in the campaign file.")
 @click.option("--source", default=None, help="A label for where the link is posted, e.g. 'lobby-flyer' (no personal data).")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Flyer PNG to write (default: flyer-<facility>[-<source>].png here).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Flyer PNG to write (default: flyer-<facility>[-<source>].png here).",
+)
 def link_command(facility, source, out, db_path=None) -> None:
     """Make a clinic deep link and a printable QR flyer (English and Spanish)."""
     from bot.qr import write_qr_png
@@ -171,9 +213,12 @@ def link_command(facility, source, out, db_path=None) -> None:
     url = deep_link(username, code)
     click.echo(url)
     if not username:
-        click.echo("! CAREBOT_BOT_USERNAME is not set, so the link above has a placeholder and no flyer was drawn "
-                   "(a QR code must never point nowhere). Set it to your bot's @username without the @, in .env or "
-                   "the environment (CAREBOT_BOT_USERNAME=my_carebot), then run this command again.", err=True)
+        click.echo(
+            "! CAREBOT_BOT_USERNAME is not set, so the link above has a placeholder and no flyer was drawn "
+            "(a QR code must never point nowhere). Set it to your bot's @username without the @, in .env or "
+            "the environment (CAREBOT_BOT_USERNAME=my_carebot), then run this command again.",
+            err=True,
+        )
         return
     slug = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (source or ""))[:32]
     out = out or Path(f"flyer-{found.id}{'-' + slug if slug else ''}.png")
@@ -185,8 +230,12 @@ def link_command(facility, source, out, db_path=None) -> None:
 
 @click.command("purge")
 @db_option
-@click.option("--days", type=click.IntRange(min=1), default=None,
-              help="Keep personal data of closed cases this many days (default: the campaign's [retention] days, else 180).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep personal data of closed cases this many days (default: the campaign's [retention] days, else 180).",
+)
 @click.option("--dry-run", is_flag=True, help="Only count what would be purged; change nothing.")
 def purge_command(days, dry_run, db_path=None) -> None:
     """Remove personal data of cases closed longer ago than the retention period (counts only are printed)."""
@@ -199,8 +248,10 @@ def purge_command(days, dry_run, db_path=None) -> None:
         # The erased rows' old versions sit in the -wal until a TRUNCATE checkpoint: do it now, then close.
         close_db(env.db, env.settings.db_path)
     verb = "would be" if dry_run else "were"
-    click.echo(("Dry run: nothing changed. " if dry_run else "")
-               + f"Retention {days} days (closed before {result.cutoff:%Y-%m-%d %H:%M} UTC):")
+    click.echo(
+        ("Dry run: nothing changed. " if dry_run else "")
+        + f"Retention {days} days (closed before {result.cutoff:%Y-%m-%d %H:%M} UTC):"
+    )
     click.echo(f"  closed cases whose personal data {verb} removed: {result.cases_scrubbed}")
     click.echo(f"  evidence-log entries whose free text {verb} removed: {result.events_scrubbed}")
     click.echo(f"  volunteer desk notes that {verb} deleted: {result.desk_notes_deleted}")

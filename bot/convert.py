@@ -23,8 +23,9 @@ def _thread_and_reply(msg: Message | None) -> dict:
         "thread_id": thread_id,
         "reply_to": reply.message_id if reply is not None else None,
         # A bot's message (a card, the bot's own reply) names no person to /grant a role to.
-        "reply_to_user_id": (reply.from_user.id if reply is not None and reply.from_user is not None
-                             and not reply.from_user.is_bot else None),
+        "reply_to_user_id": (
+            reply.from_user.id if reply is not None and reply.from_user is not None and not reply.from_user.is_bot else None
+        ),
     }
 
 

@@ -116,10 +116,14 @@ class Demo:
         word, _, rest = line.partition(" ")
         if word in (":member", ":desk", ":organizer"):
             self.mode = word[1:]
-            print({"member": "(you are the member again)",
-                   "desk": "(you are Dana, a volunteer, in the desk group: press a card's buttons, type to write in its topic; "
-                           "/queue /case /mine /note; !note text stays private; :topic REF picks a case)",
-                   "organizer": "(you are Dana in a private chat with the bot: /export, /report, /announce)"}[self.mode])
+            print(
+                {
+                    "member": "(you are the member again)",
+                    "desk": "(you are Dana, a volunteer, in the desk group: press a card's buttons, type to write in its topic; "
+                    "/queue /case /mine /note; !note text stays private; :topic REF picks a case)",
+                    "organizer": "(you are Dana in a private chat with the bot: /export, /report, /announce)",
+                }[self.mode]
+            )
             return True
         if word == ":topic":
             for thread, name in self.desk.topics.items():
@@ -201,8 +205,9 @@ def _nth_button(message: Sent | None, line: str) -> dict | None:
     return labels[index]
 
 
-async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None, speed: float = 1.0,
-                   answer_timeout: float = 15.0) -> None:
+async def run_demo(
+    settings: Settings, *, db_path: str | None = None, lines=None, speed: float = 1.0, answer_timeout: float = 15.0
+) -> None:
     """Start the stand-in and the bot; read your lines from `lines` or the terminal.
 
     With `speed` above 1 the bot's clock runs that much faster (3600: an hour a second), so
@@ -235,8 +240,11 @@ async def run_demo(settings: Settings, *, db_path: str | None = None, lines=None
     if speed != 1.0:
         core.clock = FastClock(speed=speed)
     # The bot tells the stand-in when it has handled each update: the demo reads your next line right then.
-    hooks = Hooks(update_done=standin.update_done, dispatcher_pass=standin.dispatcher_pass,
-                  started=lambda app: setattr(demo, "wake_dispatcher", app.bot_data.dispatcher.wake))
+    hooks = Hooks(
+        update_done=standin.update_done,
+        dispatcher_pass=standin.dispatcher_pass,
+        started=lambda app: setattr(demo, "wake_dispatcher", app.bot_data.dispatcher.wake),
+    )
     bot_task = asyncio.create_task(serve(demo_settings, stop, core=core, ready=ready, hooks=hooks))
     await ready.wait()
     print(f"{BOLD}carebot offline demo{RESET}: you are a member chatting with the bot (database {demo_settings.db_path}).")

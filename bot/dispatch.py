@@ -122,9 +122,18 @@ class ScopedPauses:
 class TelegramLimits:
     """Telegram's flood limits on our side, with a reserve that only replies to members may use."""
 
-    def __init__(self, *, per_second: float = 29, chat_burst: float = 4, chat_period: float = 4.0,
-                 group_messages: float = 19, group_window: float = 60, reserve: float = 5, group_margin: float = 1.0,
-                 overall_burst: float = OVERALL_BURST):
+    def __init__(
+        self,
+        *,
+        per_second: float = 29,
+        chat_burst: float = 4,
+        chat_period: float = 4.0,
+        group_messages: float = 19,
+        group_window: float = 60,
+        reserve: float = 5,
+        group_margin: float = 1.0,
+        overall_burst: float = OVERALL_BURST,
+    ):
         if reserve + 1 >= overall_burst:
             raise ValueError("the overall burst must leave background work room beside the reserve for replies")
         self.overall = AsyncLimiter(overall_burst, overall_burst / per_second)
@@ -137,8 +146,11 @@ class TelegramLimits:
     def _chat(self, chat_id: int) -> AsyncLimiter | GroupWindow:
         limiter = self._chats.get(chat_id)
         if limiter is None:
-            limiter = (GroupWindow(self.group_messages, self.group_window, margin=min(self.group_margin, self.group_window / 10))
-                       if chat_id < 0 else AsyncLimiter(self.chat_burst, self.chat_period))
+            limiter = (
+                GroupWindow(self.group_messages, self.group_window, margin=min(self.group_margin, self.group_window / 10))
+                if chat_id < 0
+                else AsyncLimiter(self.chat_burst, self.chat_period)
+            )
             self._chats[chat_id] = limiter
         return limiter
 
@@ -165,8 +177,9 @@ class TelegramLimits:
 class Dispatcher:
     """Sends outbox rows: at once for a member's reply, in the background for everything else."""
 
-    def __init__(self, core: Core, bot: Bot, limits: TelegramLimits | None = None, *, workers: int = 16,
-                 enforce_limits: bool = True):
+    def __init__(
+        self, core: Core, bot: Bot, limits: TelegramLimits | None = None, *, workers: int = 16, enforce_limits: bool = True
+    ):
         self.core = core
         self.bot = bot
         self.limits = limits or TelegramLimits()
@@ -195,7 +208,7 @@ class Dispatcher:
             try:
                 if not await self._send(item, background=False):
                     # The background retries it after its backoff, then the rest of this reply, in order.
-                    self.core.defer_replies(ids[n + 1:])
+                    self.core.defer_replies(ids[n + 1 :])
                     self.wake()
                     break
             finally:
@@ -256,16 +269,18 @@ class Dispatcher:
             self.core.retry_later(item.id, self.core.clock() + timedelta(seconds=paused))
             return False
         if self.enforce_limits:
-            await self.limits.acquire(item.chat_id, background=background,
-                                      new_message=item.action not in ("edit", "clear_buttons", "edit_topic"))
+            await self.limits.acquire(
+                item.chat_id, background=background, new_message=item.action not in ("edit", "clear_buttons", "edit_topic")
+            )
         try:
             message_id = await send_item(self.bot, item)
         except RetryAfter as err:
             wait = err.retry_after if isinstance(err.retry_after, (int, float)) else err.retry_after.total_seconds()
             everyone = self.limits.pause(wait, item.chat_id)
             self.core.retry_later(item.id, self.core.clock() + timedelta(seconds=wait))
-            logger.warning("outbox %s: 429 in chat %s, %s wait(s) %ss", item.id, item.chat_id,
-                           "everyone" if everyone else "that chat", wait)
+            logger.warning(
+                "outbox %s: 429 in chat %s, %s wait(s) %ss", item.id, item.chat_id, "everyone" if everyone else "that chat", wait
+            )
             return False
         except (InvalidToken, EndPointNotFound) as err:
             # Telegram answers 404 "Not Found" for a method it doesn't know (an older Bot API server,

@@ -56,8 +56,9 @@ async def on_event(update: Update, context: CareContext) -> None:
     if services.metrics is not None:
         services.metrics.observe_update(event.kind, time.perf_counter() - started)
     for job_id, job in jobs:
-        context.application.create_task(run_job(services.core, services.dispatcher, services.settings.db_path, job, job_id),
-                                        name=f"organizer-{job.kind}")
+        context.application.create_task(
+            run_job(services.core, services.dispatcher, services.settings.db_path, job, job_id), name=f"organizer-{job.kind}"
+        )
 
 
 # A database another process holds locked (past SQLite's own 5 s wait) or a full disk: the turn is rolled
@@ -92,4 +93,9 @@ async def on_error(update: object, context: CareContext) -> None:
     """Log errors by update id and type only: never what a member wrote."""
     update_id = update.update_id if isinstance(update, Update) else None
     err = context.error
-    logger.error("error handling update %s: %s", update_id, type(err).__name__, exc_info=(type(err), err, err.__traceback__) if err else None)
+    logger.error(
+        "error handling update %s: %s",
+        update_id,
+        type(err).__name__,
+        exc_info=(type(err), err, err.__traceback__) if err else None,
+    )

@@ -53,18 +53,21 @@ class Metrics:
         self.registry = CollectorRegistry()
         r = self.registry
         self.updates = Counter("carebot_updates_handled", "Updates the handlers finished.", ["kind"], registry=r)
-        self.update_seconds = Histogram("carebot_update_seconds", "Handling time of one update, replies included.",
-                                        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10), registry=r)
-        self.api = Counter("carebot_api_responses", "Bot API answers by method and HTTP status.", ["method", "status"],
-                           registry=r)
+        self.update_seconds = Histogram(
+            "carebot_update_seconds",
+            "Handling time of one update, replies included.",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=r,
+        )
+        self.api = Counter(
+            "carebot_api_responses", "Bot API answers by method and HTTP status.", ["method", "status"], registry=r
+        )
         self.retry_after = Counter("carebot_api_retry_after", "429 answers from the Bot API.", registry=r)
         self.outbox = Gauge("carebot_outbox_pending", "Messages waiting to be sent, by kind.", ["kind"], registry=r)
         self.due = Gauge("carebot_checkins_due", "Pending check-ins whose time has come.", registry=r)
         self.pending = Gauge("carebot_checkins_pending", "Pending check-ins in all.", registry=r)
-        self.escalations = Gauge("carebot_escalations_open", "Open or claimed escalations by priority.", ["priority"],
-                                 registry=r)
-        self.quarantined = Gauge("carebot_updates_quarantined", "Updates set aside because they could not be parsed.",
-                                 registry=r)
+        self.escalations = Gauge("carebot_escalations_open", "Open or claimed escalations by priority.", ["priority"], registry=r)
+        self.quarantined = Gauge("carebot_updates_quarantined", "Updates set aside because they could not be parsed.", registry=r)
         self.poll_age = Gauge("carebot_last_poll_age_seconds", "Seconds since Telegram was last heard from.", registry=r)
         self.up = Gauge("carebot_up", "1 while the process serves.", registry=r)
         self.up.set(1)
@@ -158,4 +161,3 @@ class HealthServer:
         age = m.poll_age_seconds()
         m.poll_age.set(-1 if age is None else age)
         return web.Response(body=generate_latest(m.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
-

@@ -29,9 +29,16 @@ def redact(text: str) -> str:
 class AiohttpRequest(BaseRequest):
     """A PTB request backend on one aiohttp ClientSession with a bounded connection pool."""
 
-    def __init__(self, *, connection_pool_size: int = 16, read_timeout: float | None = 5.0,
-                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
-                 pool_timeout: float | None = 5.0, media_write_timeout: float | None = 20.0):
+    def __init__(
+        self,
+        *,
+        connection_pool_size: int = 16,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 5.0,
+        media_write_timeout: float | None = 20.0,
+    ):
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
@@ -56,15 +63,25 @@ class AiohttpRequest(BaseRequest):
             await self._session.close()
         self._session = None
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout=BaseRequest.DEFAULT_NONE, write_timeout=BaseRequest.DEFAULT_NONE,
-                         connect_timeout=BaseRequest.DEFAULT_NONE, pool_timeout=BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout=BaseRequest.DEFAULT_NONE,
+        write_timeout=BaseRequest.DEFAULT_NONE,
+        connect_timeout=BaseRequest.DEFAULT_NONE,
+        pool_timeout=BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
         has_files = bool(request_data and request_data.contains_files)
         read = self._read_timeout if isinstance(read_timeout, type(BaseRequest.DEFAULT_NONE)) else read_timeout
-        write = (self._media_write_timeout if has_files else self._write_timeout) \
-            if isinstance(write_timeout, type(BaseRequest.DEFAULT_NONE)) else write_timeout
+        write = (
+            (self._media_write_timeout if has_files else self._write_timeout)
+            if isinstance(write_timeout, type(BaseRequest.DEFAULT_NONE))
+            else write_timeout
+        )
         connect = self._connect_timeout if isinstance(connect_timeout, type(BaseRequest.DEFAULT_NONE)) else connect_timeout
         pool = self._pool_timeout if isinstance(pool_timeout, type(BaseRequest.DEFAULT_NONE)) else pool_timeout
         # aiohttp has no separate write timeout: the socket read timeout covers waiting for the reply,

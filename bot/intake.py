@@ -43,8 +43,7 @@ from bot.backoff import Backoff, transient_db_error
 from bot.concurrency import chat_key
 from dialogs.core import Core
 from storage import updates as updates_repo
-from storage.db import (JOURNAL_SIZE_LIMIT, checkpoint_passive, checkpoint_truncate, request_scrub, take_scrub_request,
-                        wal_size)
+from storage.db import JOURNAL_SIZE_LIMIT, checkpoint_passive, checkpoint_truncate, request_scrub, take_scrub_request, wal_size
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +64,9 @@ async def truncate_wal(path: str) -> bool:
     await asyncio.to_thread(checkpoint_passive, path)
     started = time.perf_counter()
     done = checkpoint_truncate(path, busy_ms=50)
-    logger.debug("WAL truncated (%s); the event loop waited %.0f ms", "done" if done else "busy",
-                 (time.perf_counter() - started) * 1000)
+    logger.debug(
+        "WAL truncated (%s); the event loop waited %.0f ms", "done" if done else "busy", (time.perf_counter() - started) * 1000
+    )
     return done
 
 
@@ -140,8 +140,12 @@ class Intake:
         self.counters["quarantined"] += 1
         if self.on_done is not None:
             self.on_done(raw["update_id"])
-        logger.warning("update %s could not be read (%s); set aside in quarantined_updates (%d so far)",
-                       raw["update_id"], reason, self.counters["quarantined"])
+        logger.warning(
+            "update %s could not be read (%s); set aside in quarantined_updates (%d so far)",
+            raw["update_id"],
+            reason,
+            self.counters["quarantined"],
+        )
 
     # ------------------------------------------------------------ handling, in order per chat
 
@@ -180,8 +184,9 @@ class Intake:
             self.core.finish_update(update.update_id)
         except sqlite3.OperationalError as err:
             # Left 'received': handled again at the next start rather than lost.
-            logger.warning("update %s not closed (%s); it will be replayed at the next start", update.update_id,
-                           type(err).__name__)
+            logger.warning(
+                "update %s not closed (%s); it will be replayed at the next start", update.update_id, type(err).__name__
+            )
         if self.on_done is not None:
             self.on_done(update.update_id)
         if take_scrub_request(self.core.db):
@@ -262,7 +267,8 @@ async def _get_updates_raw(bot, offset: int, timeout: int) -> list:
     # Raw JSON, parsed one update at a time by the intake: Bot.get_updates parses the whole batch
     # and, if one update fails, logs the entire batch (members' texts, names) at CRITICAL.
     return await bot._post(  # noqa: SLF001 - the public do_api_request warns for a known method
-        "getUpdates", {"offset": offset, "timeout": timeout, "allowed_updates": ALLOWED_UPDATES},
+        "getUpdates",
+        {"offset": offset, "timeout": timeout, "allowed_updates": ALLOWED_UPDATES},
         read_timeout=timeout + 10,
     )
 
@@ -296,8 +302,10 @@ async def poll(intake: Intake, stop: asyncio.Event, *, timeout: int = 25, backof
             intake.counters["poll_409"] += 1
             delay = await backoff.wait(stop)
             if not conflicted:
-                logger.error("getUpdates: 409 Conflict: another process is polling with this bot token (or a webhook "
-                             "is set). Only one carebot may run per token. Backing off and retrying.")
+                logger.error(
+                    "getUpdates: 409 Conflict: another process is polling with this bot token (or a webhook "
+                    "is set). Only one carebot may run per token. Backing off and retrying."
+                )
             else:
                 logger.warning("getUpdates: still 409 Conflict; retrying after %.1fs", delay)
             conflicted = True
@@ -346,8 +354,9 @@ def webhook_secret(configured: str) -> str:
     return secrets.token_urlsafe(32)
 
 
-async def serve_webhook(intake: Intake, stop: asyncio.Event, *, url: str, listen: str, port: int, secret: str,
-                        backoff: Backoff | None = None) -> None:
+async def serve_webhook(
+    intake: Intake, stop: asyncio.Event, *, url: str, listen: str, port: int, secret: str, backoff: Backoff | None = None
+) -> None:
     """Webhook mode: Telegram posts updates; each is recorded before we answer 200. Never without a secret."""
     bot = intake.app.bot
     backoff = backoff or intake.backoff
@@ -358,8 +367,9 @@ async def serve_webhook(intake: Intake, stop: asyncio.Event, *, url: str, listen
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
             intake.counters["webhook_forbidden"] += 1
-            logger.warning("webhook: refused a request without the right secret (%d so far)",
-                           intake.counters["webhook_forbidden"])
+            logger.warning(
+                "webhook: refused a request without the right secret (%d so far)", intake.counters["webhook_forbidden"]
+            )
             return web.Response(status=403)
         try:
             raw = json.loads(await request.read())
@@ -390,7 +400,9 @@ async def serve_webhook(intake: Intake, stop: asyncio.Event, *, url: str, listen
         await call_until_it_works(
             "setWebhook",
             lambda: bot.set_webhook(url=url.rstrip("/") + "/telegram", secret_token=secret, allowed_updates=ALLOWED_UPDATES),
-            stop, backoff)
+            stop,
+            backoff,
+        )
         logger.info("webhook listening on %s:%s (requests without the secret are refused)", listen, port)
         await stop.wait()
     finally:

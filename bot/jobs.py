@@ -27,11 +27,15 @@ def _export(db_path: str, campaign: Campaign, params: dict, today: date):
     db = open_db(db_path, migrate=False)
     try:
         return export_cases(
-            db, campaign, fmt=params.get("fmt", "csv"),
+            db,
+            campaign,
+            fmt=params.get("fmt", "csv"),
             since=date.fromisoformat(params["since"]) if params.get("since") else None,
             until=date.fromisoformat(params["until"]) if params.get("until") else None,
-            facility=params.get("facility"), status=params.get("status"),
-            include_contact=bool(params.get("include_contact")), today=today,
+            facility=params.get("facility"),
+            status=params.get("status"),
+            include_contact=bool(params.get("include_contact")),
+            today=today,
         )
     finally:
         db.conn.close()
@@ -58,8 +62,10 @@ def _purge(db_path: str, campaign: Campaign) -> str:
     db = open_db(db_path, migrate=False)
     try:
         result = purge(db, now=datetime.now(timezone.utc), days=retention_days(campaign), dry_run=False)
-        return (f"{result.cases_scrubbed} case(s) scrubbed, {result.events_scrubbed} log entries, "
-                f"{result.desk_notes_deleted} desk note(s), {result.members_erased} member(s) erased")
+        return (
+            f"{result.cases_scrubbed} case(s) scrubbed, {result.events_scrubbed} log entries, "
+            f"{result.desk_notes_deleted} desk note(s), {result.members_erased} member(s) erased"
+        )
     finally:
         close_db(db, db_path)  # TRUNCATE: the purged rows' old versions leave the -wal too
 
@@ -86,13 +92,17 @@ async def run_job(core, dispatcher, db_path: str, job: Job, job_id: int | None =
             if len(result.content) > TELEGRAM_FILE_LIMIT:
                 ids = core.enqueue_files(job.chat_id, texts=[st("en", "organizers.too_big", mb=len(result.content) // 2**20)])
             else:
-                ids = core.enqueue_files(job.chat_id, documents=[
-                    (result.filename, result.content, st("en", "organizers.export_caption", rows=result.rows)),
-                    (result.dictionary_filename, result.dictionary, ""),
-                ])
+                ids = core.enqueue_files(
+                    job.chat_id,
+                    documents=[
+                        (result.filename, result.content, st("en", "organizers.export_caption", rows=result.rows)),
+                        (result.dictionary_filename, result.dictionary, ""),
+                    ],
+                )
         elif job.kind == "report":
-            texts, photos = await asyncio.to_thread(_report, db_path, core.campaign, date.fromisoformat(job.params["day"]),
-                                                    bool(job.params.get("public")))
+            texts, photos = await asyncio.to_thread(
+                _report, db_path, core.campaign, date.fromisoformat(job.params["day"]), bool(job.params.get("public"))
+            )
             ids = core.enqueue_files(job.chat_id, texts=texts, photos=photos)
         else:
             return

@@ -50,8 +50,7 @@ def flyer_title(facility_name: str, known_as: str | None) -> str:
     return facility_name
 
 
-def flyer_text(url: str, facility_name: str, *, known_as: str | None = None,
-               lines: tuple[str, ...] | None = None) -> list[str]:
+def flyer_text(url: str, facility_name: str, *, known_as: str | None = None, lines: tuple[str, ...] | None = None) -> list[str]:
     """Every line printed under the QR code, in order (the flyer's words, to check without reading pixels)."""
     calls = lines if lines is not None else flyer_lines()
     return [url, flyer_title(facility_name, known_as), *calls, *telegram_lines()]
@@ -104,8 +103,9 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
     return lines
 
 
-def write_qr_png(url: str, facility_name: str, out_path: str | Path, *, lines: tuple[str, ...] | None = None,
-                 known_as: str | None = None) -> Path:
+def write_qr_png(
+    url: str, facility_name: str, out_path: str | Path, *, lines: tuple[str, ...] | None = None, known_as: str | None = None
+) -> Path:
     """Write a flyer PNG: the QR code for url, the link in print, the clinic's name as members know it, and the
     calls to action (English, then Spanish) with what scanning does."""
     from PIL import Image, ImageDraw

@@ -54,8 +54,13 @@ async def send_item(bot: Bot, item: OutboxItem) -> int | None:
         parts = parts_of(_marked(p["text"]) or "", MESSAGE)
         for n, part in enumerate(parts):
             last = n == len(parts) - 1
-            msg = await bot.send_message(item.chat_id, part, reply_markup=markup if last else None,
-                                         message_thread_id=item.thread_id, reply_parameters=reply if n == 0 else None)
+            msg = await bot.send_message(
+                item.chat_id,
+                part,
+                reply_markup=markup if last else None,
+                message_thread_id=item.thread_id,
+                reply_parameters=reply if n == 0 else None,
+            )
         return msg.message_id
     if item.action == "copy":
         copied = await bot.copy_message(item.chat_id, p["from_chat_id"], p["message_id"], message_thread_id=item.thread_id)
@@ -67,8 +72,9 @@ async def send_item(bot: Bot, item: OutboxItem) -> int | None:
         await bot.edit_forum_topic(item.chat_id, p["thread_id"], name=p["name"])
         return None
     if item.action == "edit":
-        await bot.edit_message_text(_marked(p["text"]), chat_id=item.chat_id, message_id=p["message_id"],
-                                    reply_markup=keyboard(p.get("buttons")))
+        await bot.edit_message_text(
+            _marked(p["text"]), chat_id=item.chat_id, message_id=p["message_id"], reply_markup=keyboard(p.get("buttons"))
+        )
         return p["message_id"]
     if item.action == "clear_buttons":
         await bot.edit_message_reply_markup(chat_id=item.chat_id, message_id=p["message_id"], reply_markup=None)

@@ -23,33 +23,87 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("token", "TELEGRAM_BOT_TOKEN", "", "Bot token from @BotFather. Empty: `carebot run` starts the offline demo.", secret=True),
+    Setting(
+        "token", "TELEGRAM_BOT_TOKEN", "", "Bot token from @BotFather. Empty: `carebot run` starts the offline demo.", secret=True
+    ),
     Setting("db_path", "CAREBOT_DB", "./carebot.db", "SQLite database file."),
-    Setting("api_base_url", "TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot",
-            "Bot API base URL; point it at a local Bot API server (or the stand-in) to run offline."),
-    Setting("timezone", "CAREBOT_TIMEZONE", "America/Los_Angeles",
-            "Time zone for dates shown to members and for 'today' (overrides the campaign file's)."),
+    Setting(
+        "api_base_url",
+        "TELEGRAM_API_BASE_URL",
+        "https://api.telegram.org/bot",
+        "Bot API base URL; point it at a local Bot API server (or the stand-in) to run offline.",
+    ),
+    Setting(
+        "timezone",
+        "CAREBOT_TIMEZONE",
+        "America/Los_Angeles",
+        "Time zone for dates shown to members and for 'today' (overrides the campaign file's).",
+    ),
     Setting("log_level", "CAREBOT_LOG_LEVEL", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR)."),
-    Setting("campaign_path", "CAREBOT_CAMPAIGN", "", "Campaign file (TOML). Empty: the sample Kaiser Southern California campaign."),
+    Setting(
+        "campaign_path", "CAREBOT_CAMPAIGN", "", "Campaign file (TOML). Empty: the sample Kaiser Southern California campaign."
+    ),
     Setting("webhook_url", "CAREBOT_WEBHOOK_URL", "", "Public HTTPS URL Telegram posts updates to. Empty: long polling."),
     Setting("webhook_listen", "CAREBOT_WEBHOOK_LISTEN", "127.0.0.1", "Address the webhook server listens on."),
     Setting("webhook_port", "CAREBOT_WEBHOOK_PORT", "8443", "Port the webhook server listens on."),
-    Setting("webhook_secret", "CAREBOT_WEBHOOK_SECRET", "", "Secret Telegram sends with each webhook call (X-Telegram-Bot-Api-Secret-Token). Empty: a random one at each start.", secret=True),
+    Setting(
+        "webhook_secret",
+        "CAREBOT_WEBHOOK_SECRET",
+        "",
+        "Secret Telegram sends with each webhook call (X-Telegram-Bot-Api-Secret-Token). Empty: a random one at each start.",
+        secret=True,
+    ),
     Setting("poll_timeout", "CAREBOT_POLL_TIMEOUT", "25", "Long-polling timeout in seconds."),
-    Setting("max_concurrent_updates", "CAREBOT_MAX_CONCURRENT_UPDATES", "64",
-            "Updates handled at once (each chat's own updates are always handled in order)."),
+    Setting(
+        "max_concurrent_updates",
+        "CAREBOT_MAX_CONCURRENT_UPDATES",
+        "64",
+        "Updates handled at once (each chat's own updates are always handled in order).",
+    ),
     Setting("http_timeout", "CAREBOT_HTTP_TIMEOUT", "10", "Seconds to wait for the Bot API before retrying a request."),
-    Setting("rate_limit", "CAREBOT_RATE_LIMIT", "1", "1: keep to Telegram's flood limits (30/s overall, ~1/s per chat, 20/min per group); 0: off (benchmarks against a local server)."),
-    Setting("group_rate", "CAREBOT_GROUP_RATE", "19/60", "Messages into one group (the desk) per seconds: Telegram allows about 20 a minute."),
-    Setting("bot_username", "CAREBOT_BOT_USERNAME", "", "The bot's @username without @, for deep links (t.me/<username>?start=...)."),
+    Setting(
+        "rate_limit",
+        "CAREBOT_RATE_LIMIT",
+        "1",
+        "1: keep to Telegram's flood limits (30/s overall, ~1/s per chat, 20/min per group); 0: off (benchmarks against a local server).",
+    ),
+    Setting(
+        "group_rate",
+        "CAREBOT_GROUP_RATE",
+        "19/60",
+        "Messages into one group (the desk) per seconds: Telegram allows about 20 a minute.",
+    ),
+    Setting(
+        "bot_username", "CAREBOT_BOT_USERNAME", "", "The bot's @username without @, for deep links (t.me/<username>?start=...)."
+    ),
     Setting("admin_ids", "CAREBOT_ADMIN_IDS", "", "Telegram user ids of admins, comma-separated (they grant and revoke roles)."),
     Setting("organizer_ids", "CAREBOT_ORGANIZER_IDS", "", "Telegram user ids of standing organizers, comma-separated."),
-    Setting("desk_chat_id", "CAREBOT_DESK_CHAT_ID", "", "The volunteer desk: a Telegram supergroup id (forum topics used when enabled)."),
+    Setting(
+        "desk_chat_id",
+        "CAREBOT_DESK_CHAT_ID",
+        "",
+        "The volunteer desk: a Telegram supergroup id (forum topics used when enabled).",
+    ),
     Setting("organizers_chat_id", "CAREBOT_ORGANIZERS_CHAT_ID", "", "The organizers' chat id: daily reports, /export, /report."),
-    Setting("health_listen", "CAREBOT_HEALTH_LISTEN", "127.0.0.1", "Address of the /healthz and /metrics endpoint (loopback by default)."),
+    Setting(
+        "health_listen",
+        "CAREBOT_HEALTH_LISTEN",
+        "127.0.0.1",
+        "Address of the /healthz and /metrics endpoint (loopback by default).",
+    ),
     Setting("health_port", "CAREBOT_HEALTH_PORT", "9464", "Port of the /healthz and /metrics endpoint; 0 turns it off."),
-    Setting("clock_speed", "CAREBOT_CLOCK_SPEED", "1", "Run the bot's clock this many times faster (3600: an hour a second). Only with CAREBOT_STAGING=1: for training bots."),
-    Setting("staging", "CAREBOT_STAGING", "0", "1: a training bot. Every message it sends is marked as training; allows CAREBOT_CLOCK_SPEED."),
+    Setting(
+        "clock_speed",
+        "CAREBOT_CLOCK_SPEED",
+        "1",
+        "Run the bot's clock this many times faster (3600: an hour a second). Only with CAREBOT_STAGING=1: for training bots.",
+    ),
+    Setting(
+        "staging",
+        "CAREBOT_STAGING",
+        "0",
+        "1: a training bot. Every message it sends is marked as training; allows CAREBOT_CLOCK_SPEED.",
+    ),
 )
 
 
@@ -141,9 +195,11 @@ class Settings:
         if self.clock_speed <= 0:
             raise ValueError("CAREBOT_CLOCK_SPEED must be a positive number (1 is real time).")
         if self.clock_speed != 1 and not self.staging:
-            raise ValueError(f"CAREBOT_CLOCK_SPEED={self.clock_speed:g} runs the clock fast, which would send real members "
-                             "check-ins early. It is only for training bots: set CAREBOT_STAGING=1 too (every message is "
-                             "then marked as training), or set CAREBOT_CLOCK_SPEED=1.")
+            raise ValueError(
+                f"CAREBOT_CLOCK_SPEED={self.clock_speed:g} runs the clock fast, which would send real members "
+                "check-ins early. It is only for training bots: set CAREBOT_STAGING=1 too (every message is "
+                "then marked as training), or set CAREBOT_CLOCK_SPEED=1."
+            )
 
     @property
     def offline(self) -> bool:

@@ -26,9 +26,24 @@ from aiohttp import web
 
 # Parameters Telegram treats as strings; everything else arrives JSON-encoded.
 _STRING_PARAMS = {
-    "text", "caption", "parse_mode", "callback_query_id", "language_code", "url", "name",
-    "file_name", "description", "short_description", "secret_token", "title", "icon_custom_emoji_id",
-    "chat_id_str", "ip_address", "certificate", "emoji", "business_connection_id",
+    "text",
+    "caption",
+    "parse_mode",
+    "callback_query_id",
+    "language_code",
+    "url",
+    "name",
+    "file_name",
+    "description",
+    "short_description",
+    "secret_token",
+    "title",
+    "icon_custom_emoji_id",
+    "chat_id_str",
+    "ip_address",
+    "certificate",
+    "emoji",
+    "business_connection_id",
 }
 _TAG = re.compile(r"<[^>]+>")
 _ALLOWED_TAGS = re.compile(r"</?(b|strong|i|em|u|ins|s|strike|del|code|pre|a|tg-spoiler|span|blockquote)(\s[^>]*)?>")
@@ -59,8 +74,17 @@ def utf16_len(text: str) -> int:
 
 
 # Methods that put a message into a chat: these count against Telegram's limits.
-_LIMITED = {"sendmessage", "senddocument", "sendphoto", "copymessage", "forwardmessage", "editmessagetext",
-            "editmessagereplymarkup", "createforumtopic", "editforumtopic"}
+_LIMITED = {
+    "sendmessage",
+    "senddocument",
+    "sendphoto",
+    "copymessage",
+    "forwardmessage",
+    "editmessagetext",
+    "editmessagereplymarkup",
+    "createforumtopic",
+    "editforumtopic",
+}
 
 
 class Bucket:
@@ -96,7 +120,9 @@ class Switches:
     blocked: set = field(default_factory=set)  # chats that blocked the bot: 403
     seed: int = 1
     # Fidelity (see "Telegram as Telegram behaves" below): what real Telegram refuses that a kind stand-in would let by.
-    group_sliding_window: bool = True  # a group's 20 counted in ANY `group_window` seconds (stricter than a fixed window), not a refilling bucket
+    group_sliding_window: bool = (
+        True  # a group's 20 counted in ANY `group_window` seconds (stricter than a fixed window), not a refilling bucket
+    )
     topic_rights: bool = True  # False: the bot isn't an admin with can_manage_topics
     topics_method: bool = True  # False: a Bot API server without createForumTopic (404 Not Found)
 
@@ -125,7 +151,9 @@ class Sent:
     def button(self, label: str | None = None, data: str | None = None) -> dict:
         for row in self.buttons:
             for b in row:
-                if (label is not None and (b["text"] == label or label in b["text"])) or (data is not None and b.get("callback_data") == data):
+                if (label is not None and (b["text"] == label or label in b["text"])) or (
+                    data is not None and b.get("callback_data") == data
+                ):
                     return b
         raise LookupError(f"no button {label or data!r} on message {self.message_id}: {self.labels()}")
 
@@ -181,8 +209,7 @@ class BotSignals:
 
     # -- waiting
 
-    async def until(self, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "", *,
-                    recheck: float = 0.5) -> None:
+    async def until(self, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "", *, recheck: float = 0.5) -> None:
         """Wait until `predicate()` holds, re-checking whenever the bot sends, edits, handles an update or
         finishes a dispatcher pass, and every `recheck` seconds: a safety net for changes nothing reports
         (a bot in another process writing its database)."""
@@ -222,8 +249,14 @@ class BotSignals:
 class StandIn(BotSignals):
     """The fake Bot API server plus a remote control for tests and the demo."""
 
-    def __init__(self, token: str = "123456:TEST-TOKEN", *, bot_id: int = 777000, username: str = "carebot_local_bot",
-                 first_update_id: int = 1):
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        *,
+        bot_id: int = 777000,
+        username: str = "carebot_local_bot",
+        first_update_id: int = 1,
+    ):
         self.token = token
         self.bot_id = bot_id
         self.username = username
@@ -276,8 +309,11 @@ class StandIn(BotSignals):
                 return wait
             bucket = self._chat_buckets.get(chat_id)
             if bucket is None:
-                bucket = (Bucket(sw.group_per_minute, sw.group_per_minute / sw.group_window) if chat_id < 0
-                          else Bucket(sw.chat_burst, sw.chat_per_second))
+                bucket = (
+                    Bucket(sw.group_per_minute, sw.group_per_minute / sw.group_window)
+                    if chat_id < 0
+                    else Bucket(sw.chat_burst, sw.chat_per_second)
+                )
                 self._chat_buckets[chat_id] = bucket
             wait = bucket.take()
             if wait:
@@ -293,7 +329,9 @@ class StandIn(BotSignals):
         chat_id = int(chat) if isinstance(chat, (int, str)) and str(chat).lstrip("-").isdigit() else None
         if chat_id is not None and chat_id in sw.blocked:
             self.refused["403"] += 1
-            return web.json_response({"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}, status=403)
+            return web.json_response(
+                {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}, status=403
+            )
         if sw.fail_rate and self._rng.random() < sw.fail_rate:
             if self._rng.random() < 0.5:
                 self.refused["5xx"] += 1
@@ -310,8 +348,15 @@ class StandIn(BotSignals):
             if wait:
                 self.refused["429"] += 1
                 retry = max(1, math.ceil(wait))
-                return web.json_response({"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {retry}",
-                                          "parameters": {"retry_after": retry}}, status=429)
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": f"Too Many Requests: retry after {retry}",
+                        "parameters": {"retry_after": retry},
+                    },
+                    status=429,
+                )
         return None
 
     # ---------------------------------------------------------- Telegram as Telegram behaves (fidelity)
@@ -458,8 +503,11 @@ class StandIn(BotSignals):
             return None
         status, retry_after = faults.pop(0)
         self.api_faults_served += 1
-        descriptions = {409: "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
-                             "is running", 429: f"Too Many Requests: retry after {retry_after}", 502: "Bad Gateway"}
+        descriptions = {
+            409: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+            429: f"Too Many Requests: retry after {retry_after}",
+            502: "Bad Gateway",
+        }
         body = {"ok": False, "error_code": status, "description": descriptions.get(status, "Error")}
         if status == 429:
             body["parameters"] = {"retry_after": retry_after}
@@ -468,8 +516,15 @@ class StandIn(BotSignals):
     # ---------------------------------------------------------- Bot API methods
 
     def _bot_user(self) -> dict:
-        return {"id": self.bot_id, "is_bot": True, "first_name": "carebot", "username": self.username,
-                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "carebot",
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     async def _m_getme(self, p):
         return self._bot_user()
@@ -618,8 +673,17 @@ class StandIn(BotSignals):
         if not text.strip():
             raise LookupError("message text is empty")
         self._check_length(text, MESSAGE_LIMIT, "message is too long")
-        s = Sent(self._next_message_id(chat_id), chat_id, True, text=text, html=html_text, buttons=self._keyboard(p),
-                 date=int(time.time()), thread_id=self._thread(chat_id, p), reply_to=self._reply_to(chat_id, p))
+        s = Sent(
+            self._next_message_id(chat_id),
+            chat_id,
+            True,
+            text=text,
+            html=html_text,
+            buttons=self._keyboard(p),
+            date=int(time.time()),
+            thread_id=self._thread(chat_id, p),
+            reply_to=self._reply_to(chat_id, p),
+        )
         s.raw = self._message_json(s)
         await self._record(s)
         return s.raw
@@ -632,10 +696,22 @@ class StandIn(BotSignals):
         html_text, text = self._markup(p)
         self._check_length(text, CAPTION_LIMIT, "message caption is too long")
         content = doc.get("content", b"")
-        s = Sent(self._next_message_id(chat_id), chat_id, True, text=text, html=html_text, buttons=self._keyboard(p),
-                 date=int(time.time()),
-                 document={"file_id": f"doc{chat_id}_{len(self.calls)}", "file_unique_id": f"u{len(self.calls)}",
-                           "file_name": doc.get("filename") or "file", "file_size": len(content), "content": content})
+        s = Sent(
+            self._next_message_id(chat_id),
+            chat_id,
+            True,
+            text=text,
+            html=html_text,
+            buttons=self._keyboard(p),
+            date=int(time.time()),
+            document={
+                "file_id": f"doc{chat_id}_{len(self.calls)}",
+                "file_unique_id": f"u{len(self.calls)}",
+                "file_name": doc.get("filename") or "file",
+                "file_size": len(content),
+                "content": content,
+            },
+        )
         s.raw = self._message_json(s)
         await self._record(s)
         return s.raw
@@ -712,8 +788,15 @@ class StandIn(BotSignals):
     async def _m_copymessage(self, p):
         chat_id, source = int(p["chat_id"]), int(p["from_chat_id"])
         original = self.find(source, int(p["message_id"]))
-        s = Sent(self._next_message_id(chat_id), chat_id, True, text=original.text or "[media]", html=original.html,
-                 date=int(time.time()), thread_id=self._thread(chat_id, p))
+        s = Sent(
+            self._next_message_id(chat_id),
+            chat_id,
+            True,
+            text=original.text or "[media]",
+            html=original.html,
+            date=int(time.time()),
+            thread_id=self._thread(chat_id, p),
+        )
         s.document = {"copied_from": source, "file_name": "copy", "file_size": 0}
         s.raw = self._message_json(s)
         await self._record(s)
@@ -732,12 +815,24 @@ class StandIn(BotSignals):
             raise LookupError("chat not found")
         user = self._bot_user() if user_id == self.bot_id else {"id": user_id, "is_bot": False, "first_name": "Member"}
         if user_id == self.bot_id and group.bot_admin:
-            return {"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False,
-                    "can_manage_chat": True, "can_delete_messages": True, "can_manage_video_chats": False,
-                    "can_restrict_members": False, "can_promote_members": False, "can_change_info": False,
-                    "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
-                    "can_delete_stories": False, "can_pin_messages": True,
-                    "can_manage_topics": group.bot_can_manage_topics}
+            return {
+                "status": "administrator",
+                "user": user,
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": False,
+                "can_restrict_members": False,
+                "can_promote_members": False,
+                "can_change_info": False,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+                "can_pin_messages": True,
+                "can_manage_topics": group.bot_can_manage_topics,
+            }
         return {"status": "member", "user": user}
 
     def group(self, chat_id: int, title: str = "Volunteer desk", *, forum: bool = True) -> "FakeGroup":
@@ -757,13 +852,26 @@ class StandIn(BotSignals):
             raise LookupError("photo is missing")
         html_text, text = self._markup(p)
         self._check_length(text, CAPTION_LIMIT, "message caption is too long")
-        s = Sent(self._next_message_id(chat_id), chat_id, True, text=text, html=html_text, date=int(time.time()),
-                 thread_id=self._thread(chat_id, p),
-                 document={"file_id": f"ph{len(self.calls)}", "file_unique_id": f"u{len(self.calls)}",
-                           "file_name": photo.get("filename") or "photo.png", "file_size": len(photo.get("content", b"")),
-                           "content": photo.get("content", b"")})
+        s = Sent(
+            self._next_message_id(chat_id),
+            chat_id,
+            True,
+            text=text,
+            html=html_text,
+            date=int(time.time()),
+            thread_id=self._thread(chat_id, p),
+            document={
+                "file_id": f"ph{len(self.calls)}",
+                "file_unique_id": f"u{len(self.calls)}",
+                "file_name": photo.get("filename") or "photo.png",
+                "file_size": len(photo.get("content", b"")),
+                "content": photo.get("content", b""),
+            },
+        )
         s.raw = self._message_json(s)
-        s.raw["photo"] = [{"file_id": s.document["file_id"], "file_unique_id": s.document["file_unique_id"], "width": 1000, "height": 700}]
+        s.raw["photo"] = [
+            {"file_id": s.document["file_id"], "file_unique_id": s.document["file_unique_id"], "width": 1000, "height": 700}
+        ]
         s.raw.pop("document", None)
         await self._record(s)
         return s.raw
@@ -846,8 +954,14 @@ class FakeUser:
             msg = {"message_id": s.message_id, "date": s.date, "chat": self.server._chat(chat_id), "from": self.json(), **extra}
             update = {"message": msg}
         else:
-            msg = {"message_id": edited_of.message_id, "date": edited_of.date, "edit_date": int(time.time()),
-                   "chat": self.server._chat(chat_id), "from": self.json(), **extra}
+            msg = {
+                "message_id": edited_of.message_id,
+                "date": edited_of.date,
+                "edit_date": int(time.time()),
+                "chat": self.server._chat(chat_id),
+                "from": self.json(),
+                **extra,
+            }
             update = {"edited_message": msg}
         return await self._push(update)
 
@@ -870,9 +984,20 @@ class FakeUser:
         return await self.send(f"/{name}" + (f" {args}" if args else ""))
 
     async def sticker(self) -> dict:
-        return await self._message({"sticker": {"file_id": "stk1", "file_unique_id": "stku1", "type": "regular",
-                                                "width": 512, "height": 512, "is_animated": False, "is_video": False,
-                                                "emoji": "😀"}})
+        return await self._message(
+            {
+                "sticker": {
+                    "file_id": "stk1",
+                    "file_unique_id": "stku1",
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                    "emoji": "😀",
+                }
+            }
+        )
 
     async def photo(self) -> dict:
         return await self._message({"photo": [{"file_id": "ph1", "file_unique_id": "phu1", "width": 90, "height": 90}]})
@@ -944,7 +1069,6 @@ class FakeUser:
         await self.settle()
         return self.last
 
-
     # -- waiting on the bot's signals (see BotSignals)
 
     async def settle_handled(self, timeout: float = 10.0) -> list[Sent]:
@@ -952,8 +1076,12 @@ class FakeUser:
         before = self._mark
         last = self.sent_updates[-1]["update_id"] if self.sent_updates else None
         server = self.server
-        await server.until(lambda: server.activity(self.id) > before and (last is None or server.is_handled(last)),
-                           timeout, f"an answer to {self.id}", recheck=0.02 if server.handled_probe else 0.5)
+        await server.until(
+            lambda: server.activity(self.id) > before and (last is None or server.is_handled(last)),
+            timeout,
+            f"an answer to {self.id}",
+            recheck=0.02 if server.handled_probe else 0.5,
+        )
         return [s for s in self.messages]
 
 
@@ -1002,8 +1130,16 @@ class FakeGroupUser:
 
     async def send(self, text: str, *, thread_id: int | None = None, reply_to: Sent | None = None) -> dict:
         server, chat_id = self.group.server, self.group.id
-        s = Sent(server._next_message_id(chat_id), chat_id, False, text=text, date=int(time.time()), thread_id=thread_id,
-                 reply_to=reply_to.message_id if reply_to is not None else None, from_user=self.id)
+        s = Sent(
+            server._next_message_id(chat_id),
+            chat_id,
+            False,
+            text=text,
+            date=int(time.time()),
+            thread_id=thread_id,
+            reply_to=reply_to.message_id if reply_to is not None else None,
+            from_user=self.id,
+        )
         server.chats.setdefault(chat_id, []).append(s)
         msg = server._message_json(s)
         msg["text"] = text
@@ -1015,7 +1151,12 @@ class FakeGroupUser:
 
     async def press(self, label: str | None = None, *, data: str | None = None, message: Sent) -> dict:
         button = message.button(label, data)
-        query = {"id": f"cqg{self.id}_{time.monotonic_ns()}", "from": self.json(), "chat_instance": str(self.group.id),
-                 "data": button["callback_data"], "message": self.group.server._message_json(message)}
+        query = {
+            "id": f"cqg{self.id}_{time.monotonic_ns()}",
+            "from": self.json(),
+            "chat_instance": str(self.group.id),
+            "data": button["callback_data"],
+            "message": self.group.server._message_json(message),
+        }
         update_id = await self.group.server.push_update({"callback_query": query})
         return {"update_id": update_id, "callback_query": query}

@@ -25,12 +25,14 @@ logger = logging.getLogger(__name__)
 URGENT_WATCH_EVERY = timedelta(minutes=1)
 
 # Short dialogs a check-in may open (each one date question, then done).
-NEW_APPT = Dialog("new_appt", (
-    Step("new_appt_date", "date", quick=("today", "tomorrow", "coming", "pick"), next=None, past_days=60, future_days=365),
-))
-OON_APPT = Dialog("oon_appt", (
-    Step("oon_date", "date", quick=("tomorrow", "coming", "pick"), optional=True, next=None, past_days=60, future_days=365),
-))
+NEW_APPT = Dialog(
+    "new_appt",
+    (Step("new_appt_date", "date", quick=("today", "tomorrow", "coming", "pick"), next=None, past_days=60, future_days=365),),
+)
+OON_APPT = Dialog(
+    "oon_appt",
+    (Step("oon_date", "date", quick=("tomorrow", "coming", "pick"), optional=True, next=None, past_days=60, future_days=365),),
+)
 SHORT_DIALOGS = {d.name: d for d in (NEW_APPT, OON_APPT)}
 
 # Button actions on a check-in ("f:<followup id>:<action>").
@@ -53,8 +55,11 @@ class Checkins:
         if any(f.kind == "checkin" for f in followups.pending_for_case(self.db, case.id)):
             return
         due = self.schedule.next_checkin(
-            filed_at=case.filed_at, deadline_date=case.deadline_date, deadline_at=case.deadline_at,
-            urgent=case.urgency == "urgent", after=after,
+            filed_at=case.filed_at,
+            deadline_date=case.deadline_date,
+            deadline_at=case.deadline_at,
+            urgent=case.urgency == "urgent",
+            after=after,
         )
         followups.schedule(self.db, case.id, "checkin", due, self.clock())
 
@@ -80,9 +85,16 @@ class Checkins:
                     continue
                 reply = self._checkin_message(case, member, f.kind, f.id)
                 item = outbox.enqueue(
-                    self.db, chat_id=member.chat_id, member_id=member.id, action="send",
-                    payload={"text": reply.text, "buttons": keyboard_json(reply.buttons)}, now=now,
-                    kind="followup", priority=PRIORITY_FOLLOWUP, ref_kind="followup", ref_id=f.id,
+                    self.db,
+                    chat_id=member.chat_id,
+                    member_id=member.id,
+                    action="send",
+                    payload={"text": reply.text, "buttons": keyboard_json(reply.buttons)},
+                    now=now,
+                    kind="followup",
+                    priority=PRIORITY_FOLLOWUP,
+                    ref_kind="followup",
+                    ref_id=f.id,
                 )
                 followups.mark_queued(self.db, f.id, item.id)
                 queued += 1
@@ -117,17 +129,31 @@ class Checkins:
         if kind in ("seen", "oon_seen"):
             when = case.new_appt_date if kind == "seen" else (case.new_appt_date or today)
             text = t("checkin.seen_question", ref=case.ref, date=format_date(when, lang, today=today))
-            buttons = ((Button(t("checkin.seen_yes"), f"f:{followup_id}:yes"), Button(t("checkin.seen_no"), f"f:{followup_id}:no")),
-                       (Button(t("checkin.help"), f"f:{followup_id}:help"),))
+            buttons = (
+                (Button(t("checkin.seen_yes"), f"f:{followup_id}:yes"), Button(t("checkin.seen_no"), f"f:{followup_id}:no")),
+                (Button(t("checkin.help"), f"f:{followup_id}:help"),),
+            )
             return Reply(text, buttons)
         facility = self.campaign.facility(case.facility_id)
-        text = t("checkin.intro", ref=case.ref, kind=t(f"choice.kind.{case.kind}") if case.kind else "",
-                 facility=facility.name if facility else (case.facility_text or t("facility.unknown")))
+        text = t(
+            "checkin.intro",
+            ref=case.ref,
+            kind=t(f"choice.kind.{case.kind}") if case.kind else "",
+            facility=facility.name if facility else (case.facility_text or t("facility.unknown")),
+        )
         if case.deadline_date:
             key = "checkin.deadline_passed" if _deadline_passed(case, self.clock(), today) else "checkin.deadline"
             text += "\n" + t(key, deadline=format_date(case.deadline_date, lang, today=today))
-        buttons = tuple((Button(t(f"checkin.{label}"), f"f:{followup_id}:{action}"),) for action, label in
-                        (("new", "new_appt"), ("oon", "oon"), ("wait", "waiting"), ("seen", "restored"), ("help", "help")))
+        buttons = tuple(
+            (Button(t(f"checkin.{label}"), f"f:{followup_id}:{action}"),)
+            for action, label in (
+                ("new", "new_appt"),
+                ("oon", "oon"),
+                ("wait", "waiting"),
+                ("seen", "restored"),
+                ("help", "help"),
+            )
+        )
         return Reply(text, buttons)
 
     def _followup_delivered(self, followup_id: int, now: datetime) -> None:
@@ -190,8 +216,17 @@ class Checkins:
         if action == "help":
             self._crisis(turn, "help_now")
         elif action in ("seen", "yes"):
-            turn.replies.append(Reply(self.t(turn, "checkin.confirm_close", ref=case.ref), (
-                (Button(self.t(turn, "checkin.close_yes"), f"f:{f.id}:close"), Button(self.t(turn, "checkin.close_no"), f"f:{f.id}:keep")),)))
+            turn.replies.append(
+                Reply(
+                    self.t(turn, "checkin.confirm_close", ref=case.ref),
+                    (
+                        (
+                            Button(self.t(turn, "checkin.close_yes"), f"f:{f.id}:close"),
+                            Button(self.t(turn, "checkin.close_no"), f"f:{f.id}:keep"),
+                        ),
+                    ),
+                )
+            )
         elif action == "close":
             cases.close(self.db, case.id, reason="restored", restored_on=self.today(now), now=now)
             followups.cancel_for_case(self.db, case.id)
@@ -239,7 +274,9 @@ class Checkins:
             cases.update_fields(self.db, case.id, turn.now, new_appt_date=day)
             followups.cancel_for_case(self.db, case.id, ("checkin", "seen", "oon_seen"))
             followups.schedule(self.db, case.id, "oon_seen", self.schedule.day_after(day), turn.now)
-            turn.replies.append(Reply(self.t(turn, "checkin.oon_saved", date=format_date(day, turn.state.lang, today=self.today(turn.now)))))
+            turn.replies.append(
+                Reply(self.t(turn, "checkin.oon_saved", date=format_date(day, turn.state.lang, today=self.today(turn.now))))
+            )
         if self._dialog(turn):
             self._resume(turn, "commands.still_here")
 
@@ -250,7 +287,9 @@ class Checkins:
         today = self.today(turn.now)
         text = self.t(turn, "checkin.new_appt_saved", date=format_date(day, turn.state.lang, today=today))
         if case.deadline_date and day > case.deadline_date:
-            text += "\n\n" + self.t(turn, "checkin.after_deadline", deadline=format_date(case.deadline_date, turn.state.lang, today=today))
+            text += "\n\n" + self.t(
+                turn, "checkin.after_deadline", deadline=format_date(case.deadline_date, turn.state.lang, today=today)
+            )
         turn.replies.append(Reply(text))
 
     def _still_waiting(self, turn, case: Case) -> None:
@@ -261,7 +300,16 @@ class Checkins:
             self._schedule_next_checkin(case, after=turn.now)
             nxt = followups.pending_for_case(self.db, case.id)
             when = format_date(nxt[0].due_at.astimezone(self.campaign.tz).date(), lang, today=today) if nxt else ""
-            turn.replies.append(Reply(self.t(turn, "checkin.waiting_before", deadline=format_date(deadline, lang, today=today) if deadline else "", next=when)))
+            turn.replies.append(
+                Reply(
+                    self.t(
+                        turn,
+                        "checkin.waiting_before",
+                        deadline=format_date(deadline, lang, today=today) if deadline else "",
+                        next=when,
+                    )
+                )
+            )
             self._ask_how_they_are(turn, case)
             return
         self.raise_escalation(member_id=turn.member.id, case_id=case.id, reason="past_deadline", now=turn.now)
@@ -272,10 +320,15 @@ class Checkins:
 
     def _ask_how_they_are(self, turn, case: Case) -> None:
         """Waiting costs something: one tap tells us if it is getting harder (harm from missed care)."""
-        turn.replies.append(Reply(self.t(turn, "checkin.how_are_you"), (
-            (Button(self.t(turn, "checkin.managing"), f"hw:{case.id}:ok"),),
-            (Button(self.t(turn, "checkin.harder"), f"hw:{case.id}:harder"),),
-        )))
+        turn.replies.append(
+            Reply(
+                self.t(turn, "checkin.how_are_you"),
+                (
+                    (Button(self.t(turn, "checkin.managing"), f"hw:{case.id}:ok"),),
+                    (Button(self.t(turn, "checkin.harder"), f"hw:{case.id}:harder"),),
+                ),
+            )
+        )
 
     def _how_they_are_button(self, turn) -> None:
         parts = turn.ev.data.split(":")
@@ -290,7 +343,9 @@ class Checkins:
             turn.replies.append(Edit(mid, text) if mid else Reply(text))
             return
         if mid:
-            turn.replies.append(Edit(mid, self.t(turn, "checkin.how_are_you") + "\n\n✓ <b>" + self.t(turn, "checkin.harder") + "</b>"))
+            turn.replies.append(
+                Edit(mid, self.t(turn, "checkin.how_are_you") + "\n\n✓ <b>" + self.t(turn, "checkin.harder") + "</b>")
+            )
         self._harm(turn, case_id=case.id, always_say=True)
 
     def _checkin_text(self, turn) -> bool:
@@ -353,10 +408,14 @@ class Checkins:
         if days.isdigit() and 1 <= int(days) <= MAX_PAUSE_DAYS:  # "/pause 10": ten days, no question
             self._pause(turn, int(days))
             return
-        self._say(turn, self.t(turn, "pause.ask"), (
-            (Button(self.t(turn, "pause.days_3"), "p:3"), Button(self.t(turn, "pause.days_7"), "p:7")),
-            (Button(self.t(turn, "pause.days_14"), "p:14"), Button(self.t(turn, "pause.until_resume"), "p:0")),
-        ))
+        self._say(
+            turn,
+            self.t(turn, "pause.ask"),
+            (
+                (Button(self.t(turn, "pause.days_3"), "p:3"), Button(self.t(turn, "pause.days_7"), "p:7")),
+                (Button(self.t(turn, "pause.days_14"), "p:14"), Button(self.t(turn, "pause.until_resume"), "p:0")),
+            ),
+        )
 
     def _pause_button(self, turn) -> None:
         choice = turn.ev.data.split(":", 1)[1] if ":" in turn.ev.data else ""
@@ -374,8 +433,15 @@ class Checkins:
             for f in followups.pending_for_case(self.db, case.id):
                 if f.due_at < until:
                     followups.postpone(self.db, f.id, until)
-        text = self.t(turn, "pause.done_forever") if days is None else self.t(
-            turn, "pause.done", date=format_date((until.astimezone(self.campaign.tz)).date(), turn.state.lang, today=self.today(turn.now)))
+        text = (
+            self.t(turn, "pause.done_forever")
+            if days is None
+            else self.t(
+                turn,
+                "pause.done",
+                date=format_date((until.astimezone(self.campaign.tz)).date(), turn.state.lang, today=self.today(turn.now)),
+            )
+        )
         turn.replies.append(Edit(message_id, text) if message_id else Reply(text))
 
     def _resume_command(self, turn) -> None:
@@ -385,8 +451,13 @@ class Checkins:
         members.set_paused(self.db, turn.member.id, None)
         soonest = None
         for case in cases.open_for_member(self.db, turn.member.id):
-            due = self.schedule.next_checkin(filed_at=case.filed_at, deadline_date=case.deadline_date,
-                                             deadline_at=case.deadline_at, urgent=case.urgency == "urgent", after=turn.now)
+            due = self.schedule.next_checkin(
+                filed_at=case.filed_at,
+                deadline_date=case.deadline_date,
+                deadline_at=case.deadline_at,
+                urgent=case.urgency == "urgent",
+                after=turn.now,
+            )
             pending = followups.pending_for_case(self.db, case.id)
             for f in pending:
                 if f.kind == "checkin":  # came due while paused: at the next regular time
@@ -400,7 +471,11 @@ class Checkins:
             if not pending:
                 followups.schedule(self.db, case.id, "checkin", due, turn.now)
                 soonest = due if soonest is None else min(soonest, due)
-        when = format_date(soonest.astimezone(self.campaign.tz).date(), turn.state.lang, today=self.today(turn.now)) if soonest else "-"
+        when = (
+            format_date(soonest.astimezone(self.campaign.tz).date(), turn.state.lang, today=self.today(turn.now))
+            if soonest
+            else "-"
+        )
         self._say(turn, self.t(turn, "pause.resumed", date=when))
 
     def _next_checkin_line(self, turn, case: Case, due: datetime | None) -> str:
@@ -411,14 +486,22 @@ class Checkins:
         if member.paused_until and member.paused_until > turn.now:
             if member.paused_until >= FOREVER:
                 return self.t(turn, "checkin.paused_forever")
-            return self.t(turn, "checkin.paused_line", date=format_date(member.paused_until.astimezone(self.campaign.tz).date(), turn.state.lang, today=today))
+            return self.t(
+                turn,
+                "checkin.paused_line",
+                date=format_date(member.paused_until.astimezone(self.campaign.tz).date(), turn.state.lang, today=today),
+            )
         if due is None:
             return ""
-        return self.t(turn, "checkin.next_checkin", date=format_date(due.astimezone(self.campaign.tz).date(), turn.state.lang, today=today))
+        return self.t(
+            turn, "checkin.next_checkin", date=format_date(due.astimezone(self.campaign.tz).date(), turn.state.lang, today=today)
+        )
 
 
-_NOT_SEEN = re.compile(r"\b(not|wasnt|werent|havent|hasnt|didnt|never|no|nobody|todavia no|aun no|nadie)\b"
-                       r".{0,20}\b(seen|see me|saw me|atendi\w*|atiende\w*|vio|vieron)\b")
+_NOT_SEEN = re.compile(
+    r"\b(not|wasnt|werent|havent|hasnt|didnt|never|no|nobody|todavia no|aun no|nadie)\b"
+    r".{0,20}\b(seen|see me|saw me|atendi\w*|atiende\w*|vio|vieron)\b"
+)
 
 
 def _says_not_seen(text: str) -> bool:
@@ -430,4 +513,3 @@ def _deadline_passed(case: Case, now: datetime, today) -> bool:
     if case.deadline_at is not None:
         return now > case.deadline_at
     return case.deadline_date is not None and case.deadline_date < today
-

@@ -73,8 +73,12 @@ LANGS = ("en", "es")
 ASKED_CATEGORIES = tuple(c for c in CATEGORIES if c != "resource_request")
 SAFETY_ANSWERS = ("yes", "no", "person")
 # Full resources per kind of danger: these catalog keys, else crisis.category.<kind>.reply.
-CRISIS_TEXT = {"self_harm": "crisis.message", "someone_else": "crisis.other", "resource_request": "crisis.other",
-               "help_now": "crisis.help_now"}
+CRISIS_TEXT = {
+    "self_harm": "crisis.message",
+    "someone_else": "crisis.other",
+    "resource_request": "crisis.other",
+    "help_now": "crisis.help_now",
+}
 # The cited article behind the other emergencies' lines (911, the DV hotline, Childhelp), and who gets it.
 OTHER_EMERGENCIES = "other-emergencies"
 OTHER_DANGERS = ("someone_else", "harm_others", "domestic_violence", "child_danger")
@@ -186,8 +190,11 @@ class Core(Checkins, Desk, Organizers):
                 state = State.from_json(conversations.load(self.db, member.id), lang=lang) if member else State(lang=lang)
                 turn = Turn(ev=ev, now=now, member=member, state=state)
                 # /report is a member's "report a canceled appointment" unless an organizer asks for the monitoring report.
-                staff_command = ev.kind == "command" and ev.command in ORGANIZER_COMMANDS and (
-                    ev.command != "report" or self.is_organizer(ev.user_id))
+                staff_command = (
+                    ev.kind == "command"
+                    and ev.command in ORGANIZER_COMMANDS
+                    and (ev.command != "report" or self.is_organizer(ev.user_id))
+                )
                 if staff_command:
                     self._organizer_command(turn)  # staff work: the member's own conversation is untouched
                 elif ev.kind == "button" and ev.data.startswith("an:"):
@@ -200,10 +207,23 @@ class Core(Checkins, Desk, Organizers):
             items = [self._enqueue(ev.chat_id, member_id, r, now) for r in turn.replies]
             updates.mark_done(self.db, ev.update_id, now)
         # Ids and step names only: never what the member wrote.
-        logger.debug("update %s: %s%s -> %s/%s, %d repl%s", ev.update_id, ev.kind, f" /{ev.command}" if ev.command else "",
-                     turn.state.dialog or "-", turn.state.step or "-", len(items), "y" if len(items) == 1 else "ies")
-        return Outcome(replies=tuple(turn.replies), toast=turn.toast, alert=turn.alert, outbox_ids=tuple(i.id for i in items),
-                       jobs=tuple(turn.jobs))
+        logger.debug(
+            "update %s: %s%s -> %s/%s, %d repl%s",
+            ev.update_id,
+            ev.kind,
+            f" /{ev.command}" if ev.command else "",
+            turn.state.dialog or "-",
+            turn.state.step or "-",
+            len(items),
+            "y" if len(items) == 1 else "ies",
+        )
+        return Outcome(
+            replies=tuple(turn.replies),
+            toast=turn.toast,
+            alert=turn.alert,
+            outbox_ids=tuple(i.id for i in items),
+            jobs=tuple(turn.jobs),
+        )
 
     def handle_failure(self, ev: Event) -> Outcome:
         """After a handler crashed: close the update and say sorry (the state is as before)."""
@@ -237,18 +257,25 @@ class Core(Checkins, Desk, Organizers):
             if reply.force_reply:
                 payload["force_reply"] = True
         elif isinstance(reply, Edit):
-            action, payload = "edit", {"message_id": reply.message_id, "text": reply.text, "buttons": keyboard_json(reply.buttons)}
+            action, payload = (
+                "edit",
+                {"message_id": reply.message_id, "text": reply.text, "buttons": keyboard_json(reply.buttons)},
+            )
         elif isinstance(reply, ClearButtons):
             action, payload = "clear_buttons", {"message_id": reply.message_id}
         elif isinstance(reply, Document):
-            action, payload = "document", {"filename": reply.filename, "content": reply.content.decode("utf-8"), "caption": reply.caption}
+            action, payload = (
+                "document",
+                {"filename": reply.filename, "content": reply.content.decode("utf-8"), "caption": reply.caption},
+            )
         elif isinstance(reply, Copy):
             action, payload = "copy", {"from_chat_id": reply.from_chat_id, "message_id": reply.message_id}
             thread_id = reply.thread_id
         else:
             raise TypeError(f"unknown reply {reply!r}")
-        return outbox.enqueue(self.db, chat_id=target, member_id=member_id, action=action, payload=payload, now=now,
-                              thread_id=thread_id)
+        return outbox.enqueue(
+            self.db, chat_id=target, member_id=member_id, action=action, payload=payload, now=now, thread_id=thread_id
+        )
 
     def outbox_items(self, ids) -> list[OutboxItem]:
         """The queued items with these ids that are still pending, in order."""
@@ -417,8 +444,11 @@ class Core(Checkins, Desk, Organizers):
         if looks_like_a_question and self._answer_question(turn, ev.text, confident_only=len(ev.text) > QUESTION_MAX_CHARS):
             self._say(turn, self.t(turn, "kb.stranger_hint"))
             return
-        self._say(turn, self.t(turn, "onboarding.start_first") + "\n\n" + self.t(turn, "onboarding.choose_language"),
-                  _language_buttons(""))
+        self._say(
+            turn,
+            self.t(turn, "onboarding.start_first") + "\n\n" + self.t(turn, "onboarding.choose_language"),
+            _language_buttons(""),
+        )
 
     def _typed_language(self, text: str) -> str | None:
         """'English', 'espanol', 'Spanish'...: the language named, from the catalogs' [synonyms.language]."""
@@ -426,13 +456,16 @@ class Core(Checkins, Desk, Organizers):
         for lang in LANGS:
             for catalog_lang in self.catalog.strings:
                 if self.catalog.has(catalog_lang, f"synonyms.language.{lang}") and said in (
-                        normalize(w) for w in self.catalog.raw(catalog_lang, f"synonyms.language.{lang}")):
+                    normalize(w) for w in self.catalog.raw(catalog_lang, f"synonyms.language.{lang}")
+                ):
                     return lang
         return None
 
     def _consent_buttons(self, turn: Turn, lang: str, payload: str):
-        return ((Button(self.t(turn, "onboarding.agree"), f"on:yes:{lang}:{payload}"),),
-                (Button(self.t(turn, "onboarding.decline"), f"on:no:{lang}"),))
+        return (
+            (Button(self.t(turn, "onboarding.agree"), f"on:yes:{lang}:{payload}"),),
+            (Button(self.t(turn, "onboarding.decline"), f"on:no:{lang}"),),
+        )
 
     def _onboarding_button(self, turn: Turn) -> None:
         parts = turn.ev.data.split(":")
@@ -445,7 +478,9 @@ class Core(Checkins, Desk, Organizers):
             text, buttons = self.t(turn, "onboarding.welcome"), self._consent_buttons(turn, lang, payload)
             turn.replies.append(Edit(mid, text, buttons) if mid else Reply(text, buttons))
         elif action == "no":
-            turn.replies.append(Edit(mid, self.t(turn, "onboarding.declined")) if mid else Reply(self.t(turn, "onboarding.declined")))
+            turn.replies.append(
+                Edit(mid, self.t(turn, "onboarding.declined")) if mid else Reply(self.t(turn, "onboarding.declined"))
+            )
         elif action == "yes":
             prefill = self._prefill_from_payload(payload, turn.now, count_start=False) if payload else {}
             turn.member = members.create(self.db, chat_id=turn.ev.chat_id, lang=lang, source=prefill.get("source"), now=turn.now)
@@ -454,7 +489,9 @@ class Core(Checkins, Desk, Organizers):
             logger.info("member %s consented (%s)", turn.member.id, lang)
             turn.save = True
             if mid:
-                turn.replies.append(Edit(mid, self.t(turn, "onboarding.welcome") + "\n\n✓ <b>" + self.t(turn, "onboarding.agreed") + "</b>"))
+                turn.replies.append(
+                    Edit(mid, self.t(turn, "onboarding.welcome") + "\n\n✓ <b>" + self.t(turn, "onboarding.agreed") + "</b>")
+                )
             self._start_report(turn, prefill, intro_key="onboarding.consented")
         else:
             self._say(turn, self.t(turn, "onboarding.choose_language"), _language_buttons(""))
@@ -527,14 +564,18 @@ class Core(Checkins, Desk, Organizers):
         elif name == "volunteer":
             self._ask_for_volunteer(turn)
         elif name == "language":
-            self._say(turn, self.t(turn, "language.choose"),
-                      ((Button("English", "lang:en"), Button("Español", "lang:es")),))
+            self._say(turn, self.t(turn, "language.choose"), ((Button("English", "lang:en"), Button("Español", "lang:es")),))
         elif name == "delete":
             token = self.token()
             turn.state = turn.state.with_(pending="delete", pending_token=token)
-            self._say(turn, self.t(turn, "delete.confirm"),
-                      ((Button(self.t(turn, "delete.yes"), f"del:{token}:yes"),),
-                       (Button(self.t(turn, "delete.no"), f"del:{token}:no"),)))
+            self._say(
+                turn,
+                self.t(turn, "delete.confirm"),
+                (
+                    (Button(self.t(turn, "delete.yes"), f"del:{token}:yes"),),
+                    (Button(self.t(turn, "delete.no"), f"del:{token}:no"),),
+                ),
+            )
 
     def _button(self, turn: Turn) -> None:
         data, mid = turn.ev.data, turn.ev.message_id
@@ -637,14 +678,28 @@ class Core(Checkins, Desk, Organizers):
             self._resume(turn)
             return True
         said = normalize(text.strip("!¡.?¿ "))
-        if dialog is None and said and any(said == normalize(g) for lang in self.catalog.strings
-                                           if self.catalog.has(lang, "smalltalk.greetings")
-                                           for g in self.catalog.raw(lang, "smalltalk.greetings")):
+        if (
+            dialog is None
+            and said
+            and any(
+                said == normalize(g)
+                for lang in self.catalog.strings
+                if self.catalog.has(lang, "smalltalk.greetings")
+                for g in self.catalog.raw(lang, "smalltalk.greetings")
+            )
+        ):
             self._menu(turn, self.t(turn, "smalltalk.greeting") + "\n\n" + self.t(turn, "menu.intro"))
             return True
-        if dialog is None and said and any(said == normalize(w) for lang in self.catalog.strings
-                                           if self.catalog.has(lang, "smalltalk.thanks")
-                                           for w in self.catalog.raw(lang, "smalltalk.thanks")):
+        if (
+            dialog is None
+            and said
+            and any(
+                said == normalize(w)
+                for lang in self.catalog.strings
+                if self.catalog.has(lang, "smalltalk.thanks")
+                for w in self.catalog.raw(lang, "smalltalk.thanks")
+            )
+        ):
             self._say(turn, self.t(turn, "smalltalk.thanks_reply"))  # a thank-you is not a question to answer
             return True
         return False
@@ -662,8 +717,12 @@ class Core(Checkins, Desk, Organizers):
         step = dialog.step(turn.state.step)
         not_an_answer = not result.effects and result.state == turn.state
         looks_like_a_question = len(turn.ev.text) <= QUESTION_MAX_CHARS
-        if (not_an_answer and looks_like_a_question and step.kind in ("choice", "summary")
-                and self._answer_question(turn, turn.ev.text, confident_only=True)):
+        if (
+            not_an_answer
+            and looks_like_a_question
+            and step.kind in ("choice", "summary")
+            and self._answer_question(turn, turn.ev.text, confident_only=True)
+        ):
             # A question asked in the middle of a step: answer it, then ask the step again.
             self._resume(turn, "commands.still_here")
             return
@@ -687,9 +746,14 @@ class Core(Checkins, Desk, Organizers):
             elif isinstance(effect, Answered):
                 case_id = turn.state.case_id or state.case_id
                 if case_id is None:
-                    draft = cases.create_draft(self.db, member_id=turn.member.id, campaign_id=self.campaign.id,
-                                               lang=state.lang, source=state.prefill.get("source") or turn.member.source,
-                                               now=turn.now)
+                    draft = cases.create_draft(
+                        self.db,
+                        member_id=turn.member.id,
+                        campaign_id=self.campaign.id,
+                        lang=state.lang,
+                        source=state.prefill.get("source") or turn.member.source,
+                        now=turn.now,
+                    )
                     case_id = draft.id
                 state = state.with_(case_id=case_id)
                 mapped = answer_column(effect.field, effect.value)
@@ -698,10 +762,18 @@ class Core(Checkins, Desk, Organizers):
             elif isinstance(effect, FileCase):
                 case_id = turn.state.case_id
                 if case_id is None:
-                    draft = cases.create_draft(self.db, member_id=turn.member.id, campaign_id=self.campaign.id,
-                                               lang=state.lang, source=turn.member.source, now=turn.now)
+                    draft = cases.create_draft(
+                        self.db,
+                        member_id=turn.member.id,
+                        campaign_id=self.campaign.id,
+                        lang=state.lang,
+                        source=turn.member.source,
+                        now=turn.now,
+                    )
                     case_id = draft.id
-                case = cases.file(self.db, case_id, case_fields(effect.answers), prefix=self.campaign.reference_prefix, now=turn.now)
+                case = cases.file(
+                    self.db, case_id, case_fields(effect.answers), prefix=self.campaign.reference_prefix, now=turn.now
+                )
                 logger.info("case %s filed by member %s", case.ref, turn.member.id)
                 link = (turn.state.prefill or {}).get("link") or turn.member.link_code
                 if link:
@@ -754,8 +826,11 @@ class Core(Checkins, Desk, Organizers):
         headline = html.escape(rights_headline(facts, deadline, self.campaign, lang))
         self._say(turn, self.t(turn, "filed.done", ref=case.ref) + "\n\n" + headline)
         brief = html.escape(rights_brief(facts, deadline, self.campaign, lang))
-        self._say(turn, self.t(turn, "filed.rights_title") + "\n" + brief,
-                  ((Button(self.t(turn, "filed.rights_full_button"), f"rt:full:{case.id}"),),))
+        self._say(
+            turn,
+            self.t(turn, "filed.rights_title") + "\n" + brief,
+            ((Button(self.t(turn, "filed.rights_full_button"), f"rt:full:{case.id}"),),),
+        )
         complaint = complaint_text(facts, deadline, self.campaign, lang, case.ref)
         buttons = [(Button(self.t(turn, "filed.complaint_text_button"), f"rt:text:{case.id}"),)]
         if lang != "en":
@@ -764,7 +839,9 @@ class Core(Checkins, Desk, Organizers):
         buttons.append((Button(self.t(turn, "filed.complaint_sent_button"), f"cs:{case.id}"),))
         self._say(turn, self.t(turn, "filed.complaint_intro") + "\n" + html.escape(complaint.send_brief), tuple(buttons))
         caption_key = "filed.document_caption" if lang == "en" else "filed.document_caption_with_english"
-        turn.replies.append(Document(f"complaint-{case.ref}.txt", complaint_document(complaint), self.t(turn, caption_key, ref=case.ref)))
+        turn.replies.append(
+            Document(f"complaint-{case.ref}.txt", complaint_document(complaint), self.t(turn, caption_key, ref=case.ref))
+        )
         self._menu(turn, self.t(turn, "filed.next"))
 
     def _rights_button(self, turn: Turn) -> None:
@@ -772,8 +849,13 @@ class Core(Checkins, Desk, Organizers):
         member's language or the English filing copy), or every way to send it."""
         parts = turn.ev.data.split(":")
         case = cases.get(self.db, int(parts[2])) if len(parts) == 3 and parts[2].isdigit() else None
-        if (case is None or turn.member is None or case.member_id != turn.member.id  # callback data is not trusted
-                or case.filed_at is None or parts[1] not in ("full", "text", "en", "send")):
+        if (
+            case is None
+            or turn.member is None
+            or case.member_id != turn.member.id  # callback data is not trusted
+            or case.filed_at is None
+            or parts[1] not in ("full", "text", "en", "send")
+        ):
             self._old_button(turn)
             return
         lang = turn.state.lang
@@ -804,8 +886,14 @@ class Core(Checkins, Desk, Organizers):
             return False
         category = found.category if found.category in CATEGORIES else "self_harm"
         # Ids, level and category only: never what the member wrote.
-        logger.info("update %s: screen %s/%s (%s), member %s", ev.update_id, found.level, category, found.source or "-",
-                    turn.member.id if turn.member else "-")
+        logger.info(
+            "update %s: screen %s/%s (%s), member %s",
+            ev.update_id,
+            found.level,
+            category,
+            found.source or "-",
+            turn.member.id if turn.member else "-",
+        )
         if category != "resource_request" and other_language(ev.text):
             self._safety_in_both_languages(turn, found.level, category)
         elif found.level == "crisis" or category == "resource_request":
@@ -831,8 +919,13 @@ class Core(Checkins, Desk, Organizers):
         self._forget_safety_question(turn)
         if turn.member is not None and kind != "resource_request":
             reason = "help_now" if kind in ("someone_else", "help_now") else "crisis"
-            self.raise_escalation(member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn),
-                                  reason=reason, now=turn.now, category=kind if kind in CATEGORIES else None)
+            self.raise_escalation(
+                member_id=turn.member.id,
+                case_id=turn.state.case_id or self._latest_case_id(turn),
+                reason=reason,
+                now=turn.now,
+                category=kind if kind in CATEGORIES else None,
+            )
             logger.info("member %s: %s escalation (%s)", turn.member.id, reason, kind)
             text += "\n\n" + self.t(turn, "crisis.flagged")
         if kind in OTHER_DANGERS and self.kb.get(OTHER_EMERGENCIES):
@@ -851,18 +944,35 @@ class Core(Checkins, Desk, Organizers):
             # A typed "yes"/"no" answers it; anything else moves on (see _safety_typed_answer).
             turn.state = turn.state.with_(pending=f"ask:{category}", pending_token=token)
         self._safety_record(turn, category, "asked")
-        text = (self.t(turn, f"crisis.category.{category}.ask") + "\n\n<b>"
-                + self.t(turn, f"crisis.category.{category}.question") + "</b>")
+        text = (
+            self.t(turn, f"crisis.category.{category}.ask")
+            + "\n\n<b>"
+            + self.t(turn, f"crisis.category.{category}.question")
+            + "</b>"
+        )
         data = f"sa:{token}:{category}"
-        self._say(turn, text, ((Button(self.t(turn, "crisis.ask.yes"), f"{data}:yes"),
-                                Button(self.t(turn, f"crisis.category.{category}.no"), f"{data}:no")),
-                               (Button(self.t(turn, "crisis.ask.person"), f"{data}:person"),)))
+        self._say(
+            turn,
+            text,
+            (
+                (
+                    Button(self.t(turn, "crisis.ask.yes"), f"{data}:yes"),
+                    Button(self.t(turn, f"crisis.category.{category}.no"), f"{data}:no"),
+                ),
+                (Button(self.t(turn, "crisis.ask.person"), f"{data}:person"),),
+            ),
+        )
 
     def _safety_in_both_languages(self, turn: Turn, level: str, category: str) -> None:
         """A message in a language carebot doesn't speak: 911 and 988 (which interprets) in English and Spanish, and a person."""
         if level == "crisis" and turn.member is not None:
-            self.raise_escalation(member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn),
-                                  reason="help_now" if category == "someone_else" else "crisis", now=turn.now, category=category)
+            self.raise_escalation(
+                member_id=turn.member.id,
+                case_id=turn.state.case_id or self._latest_case_id(turn),
+                reason="help_now" if category == "someone_else" else "crisis",
+                now=turn.now,
+                category=category,
+            )
             logger.info("member %s: crisis escalation (%s, another language)", turn.member.id, category)
         self._safety_record(turn, category, "other_language")
         text = "\n\n".join(self.catalog.t(lang, "crisis.foreign.text") for lang in LANGS)
@@ -929,9 +1039,12 @@ class Core(Checkins, Desk, Organizers):
     def _harm(self, turn: Turn, *, case_id: int | None = None, always_say: bool = False) -> None:
         """A member telling of harm from missed care: an escalation, and they are told a person will write."""
         before = escalations.open_for_member(self.db, turn.member.id)
-        esc = self.raise_escalation(member_id=turn.member.id,
-                                    case_id=case_id or turn.state.case_id or self._latest_case_id(turn),
-                                    reason="harm", now=turn.now)
+        esc = self.raise_escalation(
+            member_id=turn.member.id,
+            case_id=case_id or turn.state.case_id or self._latest_case_id(turn),
+            reason="harm",
+            now=turn.now,
+        )
         logger.info("member %s: harm escalation", turn.member.id)
         if always_say or before is None or before.priority > esc.priority:
             self._say(turn, self.t(turn, "harm.flagged"))
@@ -947,8 +1060,11 @@ class Core(Checkins, Desk, Organizers):
         text = self.t(turn, "harm.offer")
         if self._sounds_distressed(turn.ev.text):
             text += "\n\n" + self.t(turn, "crisis.distress_line")  # hard feelings in distress words: 988 too
-        self._say(turn, text, ((Button(self.t(turn, "harm.offer_yes"), "m:harm"),),
-                                                     (Button(self.t(turn, "harm.offer_no"), "m:harm_no"),)))
+        self._say(
+            turn,
+            text,
+            ((Button(self.t(turn, "harm.offer_yes"), "m:harm"),), (Button(self.t(turn, "harm.offer_no"), "m:harm_no"),)),
+        )
         return True
 
     def _latest_case_id(self, turn: Turn) -> int | None:
@@ -958,8 +1074,9 @@ class Core(Checkins, Desk, Organizers):
 
     def _ask_for_volunteer(self, turn: Turn) -> None:
         existing = escalations.open_for_member(self.db, turn.member.id)
-        self.raise_escalation(member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn),
-                              reason="volunteer", now=turn.now)
+        self.raise_escalation(
+            member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn), reason="volunteer", now=turn.now
+        )
         logger.info("member %s asked for a volunteer", turn.member.id)
         self._say(turn, self.t(turn, "volunteer.already" if existing else "volunteer.requested"))
         if self._dialog(turn):
@@ -980,8 +1097,9 @@ class Core(Checkins, Desk, Organizers):
             lines += ["", f"<i>{html.escape(footer)}</i>"]
         return "\n".join(lines)
 
-    def _article_reply(self, turn: Turn, article_id: str, *, detail: bool = False, lang: str | None = None,
-                       answer: Answer | None = None) -> Reply:
+    def _article_reply(
+        self, turn: Turn, article_id: str, *, detail: bool = False, lang: str | None = None, answer: Answer | None = None
+    ) -> Reply:
         lang = lang or turn.state.lang
         rendered = self.kb.render(article_id, lang, self.campaign)
         # Buttons carry the reply's language when it is not the chat's, so "More detail" stays in it.
@@ -1013,8 +1131,7 @@ class Core(Checkins, Desk, Organizers):
         if confident_only:
             return False
         suffix = f":{lang}" if lang != turn.state.lang else ""
-        buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}{suffix}"),)
-                   for a in found.alternatives[:3]]
+        buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}{suffix}"),) for a in found.alternatives[:3]]
         if turn.member is not None:
             buttons.append((Button(self.catalog.t(lang, "kb.ask_volunteer"), "m:volunteer"),))
             buttons.append((Button(self.catalog.t(lang, "menu.report"), "m:report"),))
@@ -1030,8 +1147,15 @@ class Core(Checkins, Desk, Organizers):
         if turn.member is None or lang == turn.state.lang or turn.state.lang_offered or lang not in LANGS:
             return
         turn.state = turn.state.with_(lang_offered=True)
-        self._say_in(turn, lang, "langoffer.ask", ((Button(self.catalog.t(lang, "langoffer.switch"), f"lang:{lang}"),),
-                                                  (Button(self.catalog.t(lang, "langoffer.keep"), f"lang:{turn.state.lang}"),)))
+        self._say_in(
+            turn,
+            lang,
+            "langoffer.ask",
+            (
+                (Button(self.catalog.t(lang, "langoffer.switch"), f"lang:{lang}"),),
+                (Button(self.catalog.t(lang, "langoffer.keep"), f"lang:{turn.state.lang}"),),
+            ),
+        )
 
     def _third_language(self, turn: Turn) -> None:
         """A message in neither English nor Spanish: both languages offered, and a person."""
@@ -1039,10 +1163,14 @@ class Core(Checkins, Desk, Organizers):
             self._say(turn, self.t(turn, "langoffer.other"), _language_buttons(""))
             return
         turn.state = turn.state.with_(lang_offered=True)
-        self._say(turn, self.t(turn, "langoffer.other"), (
-            (Button("English", "lang:en"), Button("Español", "lang:es")),
-            (Button(self.t(turn, "kb.ask_volunteer"), "m:volunteer"),),
-        ))
+        self._say(
+            turn,
+            self.t(turn, "langoffer.other"),
+            (
+                (Button("English", "lang:en"), Button("Español", "lang:es")),
+                (Button(self.t(turn, "kb.ask_volunteer"), "m:volunteer"),),
+            ),
+        )
 
     def _say_in(self, turn: Turn, lang: str, key: str, buttons=()) -> None:
         turn.replies.append(Reply(self.catalog.t(lang, key), buttons))
@@ -1092,7 +1220,9 @@ class Core(Checkins, Desk, Organizers):
                     "mycases.line",
                     ref=c.ref,
                     kind=self.t(turn, f"choice.kind.{c.kind}") if c.kind else "",
-                    date=format_date(c.appt_date, turn.state.lang, today=today) if c.appt_date else self.t(turn, "mycases.no_date"),
+                    date=format_date(c.appt_date, turn.state.lang, today=today)
+                    if c.appt_date
+                    else self.t(turn, "mycases.no_date"),
                     facility=facility.name if facility else (c.facility_text or self.t(turn, "facility.unknown")),
                     status=self.t(turn, f"status.{c.status}"),
                 )
@@ -1105,8 +1235,14 @@ class Core(Checkins, Desk, Organizers):
 
 def turn_with_command(turn: Turn, command: str) -> Turn:
     """The same turn, as if the member had typed /<command> (menu buttons)."""
-    turn.ev = Event(update_id=turn.ev.update_id, chat_id=turn.ev.chat_id, kind="command", command=command,
-                    message_id=turn.ev.message_id, lang_hint=turn.ev.lang_hint)
+    turn.ev = Event(
+        update_id=turn.ev.update_id,
+        chat_id=turn.ev.chat_id,
+        kind="command",
+        command=command,
+        message_id=turn.ev.message_id,
+        lang_hint=turn.ev.lang_hint,
+    )
     return turn
 
 

@@ -47,7 +47,10 @@ class DeskConfig:
         """Timers from the campaign's [desk] table (minutes, hours), or the defaults."""
         table = campaign.raw.get("desk", {})
         return cls(
-            chat_id=chat_id, is_forum=is_forum, admins=frozenset(admins), organizers=frozenset(organizers),
+            chat_id=chat_id,
+            is_forum=is_forum,
+            admins=frozenset(admins),
+            organizers=frozenset(organizers),
             crisis_reannounce=timedelta(minutes=table.get("crisis_reannounce_minutes", 5)),
             reannounce=timedelta(minutes=table.get("reannounce_minutes", 30)),
             idle_release=timedelta(hours=table.get("claim_idle_hours", 4)),
@@ -76,20 +79,33 @@ class Desk:
 
     # ------------------------------------------------------------ escalations
 
-    def raise_escalation(self, *, member_id: str, case_id: int | None, reason: str, now: datetime,
-                         category: str | None = None) -> Escalation:
+    def raise_escalation(
+        self, *, member_id: str, case_id: int | None, reason: str, now: datetime, category: str | None = None
+    ) -> Escalation:
         """Open (or raise) the member's escalation; a card already in the desk shows the new priority."""
         before = escalations.open_for_member(self.db, member_id)
         esc = escalations.raise_(self.db, member_id=member_id, case_id=case_id, reason=reason, now=now, category=category)
-        if before is not None and (before.priority != esc.priority or before.case_id != esc.case_id
-                                   or before.category != esc.category):
+        if before is not None and (
+            before.priority != esc.priority or before.case_id != esc.case_id or before.category != esc.category
+        ):
             self._desk_refresh(esc)
-        if (before is not None and self.desk is not None and case_id is not None and esc.case_id is not None
-                and case_id != esc.case_id):
+        if (
+            before is not None
+            and self.desk is not None
+            and case_id is not None
+            and esc.case_id is not None
+            and case_id != esc.case_id
+        ):
             # One escalation per member (one conversation); their other case's news goes into its thread.
             other = cases.get(self.db, case_id)
-            self._desk_say(esc, self._dt("desk.other_case", ref=other.ref if other and other.ref else f"#{case_id}",
-                                         reason=self._dt("desk.reason." + reason)))
+            self._desk_say(
+                esc,
+                self._dt(
+                    "desk.other_case",
+                    ref=other.ref if other and other.ref else f"#{case_id}",
+                    reason=self._dt("desk.reason." + reason),
+                ),
+            )
         return esc
 
     def _ref(self, esc: Escalation) -> str:
@@ -106,10 +122,15 @@ class Desk:
         today = self.today(now)
         case = cases.get(self.db, esc.case_id) if esc.case_id else None
         member = members.get(self.db, esc.member_id) if esc.member_id else None
-        lines = [f"{ICONS.get(esc.priority, '⚪')} <b>{html.escape(self._ref(esc))}</b> · "
-                 f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}"]
-        kinds = [self._dt(f"crisis.category.{c}.desk") for c in (esc.category or "").split(",")
-                 if c and self.catalog.has(DESK_LANG, f"crisis.category.{c}.desk")]  # the kinds of danger, never the text
+        lines = [
+            f"{ICONS.get(esc.priority, '⚪')} <b>{html.escape(self._ref(esc))}</b> · "
+            f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}"
+        ]
+        kinds = [
+            self._dt(f"crisis.category.{c}.desk")
+            for c in (esc.category or "").split(",")
+            if c and self.catalog.has(DESK_LANG, f"crisis.category.{c}.desk")
+        ]  # the kinds of danger, never the text
         if kinds:
             lines.append(self._dt("crisis.desk_card", category=", ".join(kinds)))
         if esc.status == "withdrawn" or esc.closed_because:
@@ -129,8 +150,13 @@ class Desk:
             lines.append(self._dt("desk.card.offered", offered=offered))
             last = followups.last_sent_for_case(self.db, case.id)
             if last is not None and last.answer:
-                lines.append(self._dt("desk.card.last_checkin", answer=self._dt("desk.answer." + last.answer.split(":")[-1]),
-                                      date=format_date(last.answered_at.astimezone(self.campaign.tz).date(), DESK_LANG, today=today)))
+                lines.append(
+                    self._dt(
+                        "desk.card.last_checkin",
+                        answer=self._dt("desk.answer." + last.answer.split(":")[-1]),
+                        date=format_date(last.answered_at.astimezone(self.campaign.tz).date(), DESK_LANG, today=today),
+                    )
+                )
         else:
             lines.append(self._dt("desk.card.no_case"))
         if member is not None:
@@ -142,26 +168,55 @@ class Desk:
         if esc.status == "claimed":
             lines.append(self._dt("desk.card.claimed_by", name=esc.claimed_by_name or "?"))
         if esc.status == "resolved":
-            lines.append(self._dt("desk.card.resolved", resolution=self._dt("desk.resolution." + (esc.resolution or "no_action"))))
+            lines.append(
+                self._dt("desk.card.resolved", resolution=self._dt("desk.resolution." + (esc.resolution or "no_action")))
+            )
             return Reply("\n".join(lines), ((Button(self._dt("desk.resolved_topic.reopen"), f"d:{esc.id}:reopen"),),))
         if esc.status == "open":
-            buttons = ((Button(self._dt("desk.button.claim"), f"d:{esc.id}:claim"),
-                        Button(self._dt("desk.button.note"), f"d:{esc.id}:note")),)
+            buttons = (
+                (
+                    Button(self._dt("desk.button.claim"), f"d:{esc.id}:claim"),
+                    Button(self._dt("desk.button.note"), f"d:{esc.id}:note"),
+                ),
+            )
         else:
-            buttons = ((Button(self._dt("desk.button.release"), f"d:{esc.id}:release"),
-                        Button(self._dt("desk.button.resolve"), f"d:{esc.id}:resolve")),
-                       (Button(self._dt("desk.button.note"), f"d:{esc.id}:note"),))
+            buttons = (
+                (
+                    Button(self._dt("desk.button.release"), f"d:{esc.id}:release"),
+                    Button(self._dt("desk.button.resolve"), f"d:{esc.id}:resolve"),
+                ),
+                (Button(self._dt("desk.button.note"), f"d:{esc.id}:note"),),
+            )
         return Reply("\n".join(lines), buttons)
 
-    def _desk_row(self, reply: Reply, *, ref_kind: str, ref_id: int, action: str = "send", priority: int = PRIORITY_DESK,
-                  thread_id: int | None = None, extra: dict | None = None):
+    def _desk_row(
+        self,
+        reply: Reply,
+        *,
+        ref_kind: str,
+        ref_id: int,
+        action: str = "send",
+        priority: int = PRIORITY_DESK,
+        thread_id: int | None = None,
+        extra: dict | None = None,
+    ):
         payload = {"text": reply.text, "buttons": keyboard_json(reply.buttons), **(extra or {})}
         if reply.reply_to:
             payload["reply_to"] = reply.reply_to
         if reply.force_reply:
             payload["force_reply"] = True
-        return outbox.enqueue(self.db, chat_id=self.desk.chat_id, action=action, payload=payload, now=self.clock(),
-                              kind="desk", priority=priority, ref_kind=ref_kind, ref_id=ref_id, thread_id=thread_id)
+        return outbox.enqueue(
+            self.db,
+            chat_id=self.desk.chat_id,
+            action=action,
+            payload=payload,
+            now=self.clock(),
+            kind="desk",
+            priority=priority,
+            ref_kind=ref_kind,
+            ref_id=ref_id,
+            thread_id=thread_id,
+        )
 
     def _desk_refresh(self, esc: Escalation) -> None:
         """Show the escalation's new state on its card and in its topic's name."""
@@ -170,19 +225,34 @@ class Desk:
         esc = escalations.get(self.db, esc.id)
         if esc.card_message_id:
             card = self._card(esc)
-            outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="edit", now=self.clock(), kind="desk",
-                           priority=min(esc.priority, PRIORITY_DESK), ref_kind="esc_edit", ref_id=esc.id,
-                           payload={"message_id": esc.card_message_id, "text": card.text, "buttons": keyboard_json(card.buttons)})
+            outbox.enqueue(
+                self.db,
+                chat_id=self.desk.chat_id,
+                action="edit",
+                now=self.clock(),
+                kind="desk",
+                priority=min(esc.priority, PRIORITY_DESK),
+                ref_kind="esc_edit",
+                ref_id=esc.id,
+                payload={"message_id": esc.card_message_id, "text": card.text, "buttons": keyboard_json(card.buttons)},
+            )
         if esc.topic_id:
-            outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="edit_topic", now=self.clock(), kind="desk",
-                           priority=min(esc.priority, PRIORITY_DESK), ref_kind="esc_edit", ref_id=esc.id,
-                           payload={"thread_id": esc.topic_id, "name": self._topic_name(esc)})
+            outbox.enqueue(
+                self.db,
+                chat_id=self.desk.chat_id,
+                action="edit_topic",
+                now=self.clock(),
+                kind="desk",
+                priority=min(esc.priority, PRIORITY_DESK),
+                ref_kind="esc_edit",
+                ref_id=esc.id,
+                payload={"thread_id": esc.topic_id, "name": self._topic_name(esc)},
+            )
 
     def _desk_say(self, esc: Escalation, text: str, *, reply_to_card: bool = True, ref_kind: str = "esc_info") -> None:
         """A line in the escalation's thread (its topic, or a reply to its card)."""
         reply = Reply(text, reply_to=esc.card_message_id if (reply_to_card and not esc.topic_id) else None)
-        self._desk_row(reply, ref_kind=ref_kind, ref_id=esc.id, thread_id=esc.topic_id,
-                       priority=min(esc.priority, PRIORITY_DESK))
+        self._desk_row(reply, ref_kind=ref_kind, ref_id=esc.id, thread_id=esc.topic_id, priority=min(esc.priority, PRIORITY_DESK))
 
     # ------------------------------------------------------------ background (dispatcher)
 
@@ -196,12 +266,25 @@ class Desk:
                 if outbox.in_progress(self.db, ("esc_topic", "esc_card"), esc.id):
                     continue
                 if self.desk.is_forum and not esc.topic_id:
-                    outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="create_topic", now=self.clock(), kind="desk",
-                                   priority=min(esc.priority, PRIORITY_DESK), ref_kind="esc_topic", ref_id=esc.id,
-                                   payload={"name": self._topic_name(esc)})
+                    outbox.enqueue(
+                        self.db,
+                        chat_id=self.desk.chat_id,
+                        action="create_topic",
+                        now=self.clock(),
+                        kind="desk",
+                        priority=min(esc.priority, PRIORITY_DESK),
+                        ref_kind="esc_topic",
+                        ref_id=esc.id,
+                        payload={"name": self._topic_name(esc)},
+                    )
                 else:
-                    self._desk_row(self._card(esc), ref_kind="esc_card", ref_id=esc.id, thread_id=esc.topic_id,
-                                   priority=min(esc.priority, PRIORITY_DESK))
+                    self._desk_row(
+                        self._card(esc),
+                        ref_kind="esc_card",
+                        ref_id=esc.id,
+                        thread_id=esc.topic_id,
+                        priority=min(esc.priority, PRIORITY_DESK),
+                    )
                 posted += 1
         return posted
 
@@ -213,8 +296,13 @@ class Desk:
         if item.ref_kind == "esc_topic" and message_id:
             escalations.set_posted(self.db, esc.id, topic_id=message_id)
             esc = escalations.get(self.db, esc.id)
-            self._desk_row(self._card(esc), ref_kind="esc_card", ref_id=esc.id, thread_id=message_id,
-                           priority=min(esc.priority, PRIORITY_DESK))
+            self._desk_row(
+                self._card(esc),
+                ref_kind="esc_card",
+                ref_id=esc.id,
+                thread_id=message_id,
+                priority=min(esc.priority, PRIORITY_DESK),
+            )
         elif item.ref_kind == "esc_note_prompt" and message_id:
             data = next((b["data"] for row in item.payload.get("buttons") or [] for b in row), "")
             if ":nc" in data:
@@ -222,8 +310,9 @@ class Desk:
         elif item.ref_kind == "esc_card" and message_id:
             escalations.set_posted(self.db, esc.id, card_message_id=message_id)
             escalations.mark_announced(self.db, esc.id, self.clock())
-            outbox.release_held(self.db, "esc_relay", esc.id, thread_id=esc.topic_id,
-                                reply_to=None if esc.topic_id else message_id)
+            outbox.release_held(
+                self.db, "esc_relay", esc.id, thread_id=esc.topic_id, reply_to=None if esc.topic_id else message_id
+            )
 
     def desk_place_lost(self, item) -> None:
         """The topic was deleted or the bot can't post there: the escalation stays open and is posted again,
@@ -258,9 +347,17 @@ class Desk:
             return
         told.add(why)
         with self.db.atomic():
-            outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="send", now=self.clock(), kind="desk",
-                           priority=PRIORITY_DESK, ref_kind="desk_notice", ref_id=None,
-                           payload={"text": self._dt("desk.topics_off." + why), "buttons": []})
+            outbox.enqueue(
+                self.db,
+                chat_id=self.desk.chat_id,
+                action="send",
+                now=self.clock(),
+                kind="desk",
+                priority=PRIORITY_DESK,
+                ref_kind="desk_notice",
+                ref_id=None,
+                payload={"text": self._dt("desk.topics_off." + why), "buttons": []},
+            )
 
     def _place_lost_again(self, esc_id: int) -> bool:
         """True when an escalation lost its topic twice within ten minutes: topics aren't holding; stop recreating."""
@@ -286,8 +383,16 @@ class Desk:
                     interval = self.desk.crisis_reannounce if esc.priority == 1 else self.desk.reannounce
                     if now - since >= interval:
                         minutes = int((now - esc.created_at).total_seconds() // 60)
-                        self._desk_say(esc, self._dt("desk.unclaimed", ref=self._ref(esc), minutes=minutes,
-                                                     reason=self._dt("desk.reason." + esc.reason)), ref_kind="esc_announce")
+                        self._desk_say(
+                            esc,
+                            self._dt(
+                                "desk.unclaimed",
+                                ref=self._ref(esc),
+                                minutes=minutes,
+                                reason=self._dt("desk.reason." + esc.reason),
+                            ),
+                            ref_kind="esc_announce",
+                        )
                         escalations.mark_announced(self.db, esc.id, now)
                         acted += 1
                 elif esc.status == "claimed" and esc.last_volunteer_at and now - esc.last_volunteer_at >= self.desk.idle_release:
@@ -308,8 +413,11 @@ class Desk:
         """Escalations whose case the member closed (seen, withdrawn) end: their timers stop, the card says why."""
         rows = escalations.active_on_closed_cases(self.db)
         for esc_id, close_reason in rows:
-            because = "seen" if close_reason in ("seen", "restored", "care_restored") else (
-                "deleted" if close_reason == "deleted" else "withdrawn")
+            because = (
+                "seen"
+                if close_reason in ("seen", "restored", "care_restored")
+                else ("deleted" if close_reason == "deleted" else "withdrawn")
+            )
             with self.db.atomic():
                 esc = escalations.get(self.db, esc_id)
                 self.desk_member_closed(esc, because)
@@ -319,16 +427,18 @@ class Desk:
         """The member closed the case this escalation is about (or erased their data): close it and say why."""
         if esc is None or esc.status not in ("open", "claimed"):
             return
-        escalations.close_for_member_case(self.db, member_id=esc.member_id, case_id=esc.case_id, because=because,
-                                          now=self.clock())
+        escalations.close_for_member_case(
+            self.db, member_id=esc.member_id, case_id=esc.case_id, because=because, now=self.clock()
+        )
         self._audit(None, "member_closed", case_ref=self._ref(esc), detail=because)
         escalations.end_note_modes_for(self.db, esc.id)
         esc = escalations.get(self.db, esc.id)
         if self.desk is None:
             return
         if esc.card_message_id or esc.topic_id:
-            self._desk_say(esc, self._dt("desk.closed_by_member.line", ref=self._ref(esc),
-                                         why=self._dt("desk.closed_by_member." + because)))
+            self._desk_say(
+                esc, self._dt("desk.closed_by_member.line", ref=self._ref(esc), why=self._dt("desk.closed_by_member." + because))
+            )
         self._desk_refresh(esc)
 
     # ------------------------------------------------------------ the member's side
@@ -337,9 +447,16 @@ class Desk:
         member = members.get(self.db, esc.member_id) if esc.member_id else None
         if member is None or member.chat_id is None:
             return
-        outbox.enqueue(self.db, chat_id=member.chat_id, member_id=member.id, action="send", now=self.clock(),
-                       kind="desk", priority=min(esc.priority, PRIORITY_DESK),
-                       payload={"text": self.catalog.t(member.lang, key), "buttons": []})
+        outbox.enqueue(
+            self.db,
+            chat_id=member.chat_id,
+            member_id=member.id,
+            action="send",
+            now=self.clock(),
+            kind="desk",
+            priority=min(esc.priority, PRIORITY_DESK),
+            payload={"text": self.catalog.t(member.lang, key), "buttons": []},
+        )
 
     def _in_chat(self, turn) -> Escalation | None:
         """The member's escalation a volunteer has claimed: what they write goes to that volunteer."""
@@ -376,13 +493,24 @@ class Desk:
         if len(parts) == 1:
             return [self.catalog.t(lang, key, text=parts[0])]
         total = len(parts)
-        return [self.catalog.t(lang, key, text=part) + " " + self.catalog.t(lang, "desk.relay.part", n=n, total=total)
-                for n, part in enumerate(parts, 1)]
+        return [
+            self.catalog.t(lang, key, text=part) + " " + self.catalog.t(lang, "desk.relay.part", n=n, total=total)
+            for n, part in enumerate(parts, 1)
+        ]
 
     def _desk_relay_copy(self, esc: Escalation, from_chat_id: int, message_id: int, member_id: str | None) -> None:
-        item = outbox.enqueue(self.db, chat_id=self.desk.chat_id, action="copy", now=self.clock(), kind="desk",
-                              priority=min(esc.priority, PRIORITY_DESK), ref_kind="esc_relay", ref_id=esc.id,
-                              thread_id=esc.topic_id, payload={"from_chat_id": from_chat_id, "message_id": message_id})
+        item = outbox.enqueue(
+            self.db,
+            chat_id=self.desk.chat_id,
+            action="copy",
+            now=self.clock(),
+            kind="desk",
+            priority=min(esc.priority, PRIORITY_DESK),
+            ref_kind="esc_relay",
+            ref_id=esc.id,
+            thread_id=esc.topic_id,
+            payload={"from_chat_id": from_chat_id, "message_id": message_id},
+        )
         if member_id:
             outbox.set_member(self.db, item.id, member_id)
         if not (esc.topic_id if self.desk.is_forum else esc.card_message_id):
@@ -390,8 +518,9 @@ class Desk:
 
     def _desk_relay_line(self, esc: Escalation, text: str, member_id: str | None = None) -> None:
         reply = Reply(text, reply_to=None if esc.topic_id else esc.card_message_id)
-        item = self._desk_row(reply, ref_kind="esc_relay", ref_id=esc.id, thread_id=esc.topic_id,
-                              priority=min(esc.priority, PRIORITY_DESK))
+        item = self._desk_row(
+            reply, ref_kind="esc_relay", ref_id=esc.id, thread_id=esc.topic_id, priority=min(esc.priority, PRIORITY_DESK)
+        )
         if member_id:
             outbox.set_member(self.db, item.id, member_id)
         if not (esc.topic_id if self.desk.is_forum else esc.card_message_id):
@@ -428,8 +557,9 @@ class Desk:
         if turn.ev.kind == "button":
             turn.toast, turn.alert = self._dt(key), True
         else:
-            turn.replies.append(Reply(self._dt(key), chat_id=self.desk.chat_id, thread_id=turn.ev.thread_id,
-                                      reply_to=turn.ev.message_id))
+            turn.replies.append(
+                Reply(self._dt(key), chat_id=self.desk.chat_id, thread_id=turn.ev.thread_id, reply_to=turn.ev.message_id)
+            )
 
     def _desk_button(self, turn) -> None:
         ev = turn.ev
@@ -470,9 +600,14 @@ class Desk:
             self._tell_member(esc, "desk.member_released")
         elif action == "resolve":
             reasons = tuple((Button(self._dt("desk.resolution." + r), f"d:{esc.id}:r_{r}"),) for r in RESOLUTIONS)
-            turn.replies.append(Edit(ev.message_id, self._card(esc).text + "\n\n" + self._dt("desk.pick_resolution"),
-                                     reasons + ((Button(self._dt("desk.button.back"), f"d:{esc.id}:back"),),),
-                                     chat_id=self.desk.chat_id))
+            turn.replies.append(
+                Edit(
+                    ev.message_id,
+                    self._card(esc).text + "\n\n" + self._dt("desk.pick_resolution"),
+                    reasons + ((Button(self._dt("desk.button.back"), f"d:{esc.id}:back"),),),
+                    chat_id=self.desk.chat_id,
+                )
+            )
         elif action.startswith("r_") and action[2:] in RESOLUTIONS:
             # The claimer (or an admin) resolves a claimed case; only an admin closes one nobody claimed.
             was_claimed = esc.status == "claimed"
@@ -504,9 +639,11 @@ class Desk:
         ev = turn.ev
         escalations.start_note_mode(self.db, ev.user_id, esc.id, turn.now)
         self._audit(ev.user_id, "note_mode", case_ref=self._ref(esc))
-        reply = Reply(self._dt("desk.notemode.on", name=ev.user_name or "?", ref=self._ref(esc)),
-                      ((Button(self._dt("desk.notemode.cancel"), f"d:{esc.id}:nc{ev.user_id}"),),),
-                      reply_to=None if esc.topic_id else esc.card_message_id)
+        reply = Reply(
+            self._dt("desk.notemode.on", name=ev.user_name or "?", ref=self._ref(esc)),
+            ((Button(self._dt("desk.notemode.cancel"), f"d:{esc.id}:nc{ev.user_id}"),),),
+            reply_to=None if esc.topic_id else esc.card_message_id,
+        )
         self._desk_row(reply, ref_kind="esc_note_prompt", ref_id=esc.id, thread_id=esc.topic_id, priority=1)
         turn.toast = self._dt("desk.notemode.toast")
 
@@ -518,8 +655,9 @@ class Desk:
         if escalations.note_mode(self.db, ev.user_id) == esc.id:
             escalations.end_note_mode(self.db, ev.user_id)
         self._audit(ev.user_id, "note_mode_cancel", case_ref=self._ref(esc))
-        turn.replies.append(Edit(ev.message_id, self._dt("desk.notemode.cancelled", ref=self._ref(esc)), (),
-                                 chat_id=self.desk.chat_id))
+        turn.replies.append(
+            Edit(ev.message_id, self._dt("desk.notemode.cancelled", ref=self._ref(esc)), (), chat_id=self.desk.chat_id)
+        )
 
     def _note_mode_for(self, ev, esc: Escalation | None) -> Escalation | None:
         """The escalation this message is a note about, when its author is in note mode for this thread."""
@@ -539,10 +677,10 @@ class Desk:
         self._audit(ev.user_id, "note", case_ref=self._ref(esc))
         prompt = escalations.end_note_mode(self.db, ev.user_id)
         if prompt:
-            turn.replies.append(Edit(prompt, self._dt("desk.notemode.done", ref=self._ref(esc)), (),
-                                     chat_id=self.desk.chat_id))
-        turn.replies.append(Reply(self._dt("desk.note_saved"), chat_id=self.desk.chat_id, thread_id=ev.thread_id,
-                                  reply_to=ev.message_id))
+            turn.replies.append(Edit(prompt, self._dt("desk.notemode.done", ref=self._ref(esc)), (), chat_id=self.desk.chat_id))
+        turn.replies.append(
+            Reply(self._dt("desk.note_saved"), chat_id=self.desk.chat_id, thread_id=ev.thread_id, reply_to=ev.message_id)
+        )
 
     def _reopen(self, turn, esc: Escalation) -> None:
         ev = turn.ev
@@ -572,8 +710,16 @@ class Desk:
             question = engine.prompt(dialog, st, self.ctx(self.clock()))
             text += "\n\n" + self.catalog.t(member.lang, "commands.still_here") + "\n\n" + question.text
             buttons = question.buttons
-        outbox.enqueue(self.db, chat_id=member.chat_id, member_id=member.id, action="send", now=self.clock(), kind="desk",
-                       priority=PRIORITY_DESK, payload={"text": text, "buttons": keyboard_json(buttons)})
+        outbox.enqueue(
+            self.db,
+            chat_id=member.chat_id,
+            member_id=member.id,
+            action="send",
+            now=self.clock(),
+            kind="desk",
+            priority=PRIORITY_DESK,
+            payload={"text": text, "buttons": keyboard_json(buttons)},
+        )
 
     def _escalation_for_message(self, ev) -> Escalation | None:
         """Which escalation a desk message is about: its topic, or the desk message it replies to."""
@@ -598,7 +744,7 @@ class Desk:
             # Note mode: whatever they type next in this thread stays in the desk, reply or no reply.
             text = ev.text.strip()
             if text.lower().startswith(NOTE_MARKER):
-                text = text[len(NOTE_MARKER):].strip()
+                text = text[len(NOTE_MARKER) :].strip()
             self._save_note(turn, noted, text)
             return
         if esc is None:
@@ -608,24 +754,41 @@ class Desk:
             self._refuse(turn, "desk_relay", "desk.volunteers_only", case_ref=ref)
             return
         prompt_row = outbox.by_message(self.db, self.desk.chat_id, ev.reply_to) if ev.reply_to else None
-        is_note = ev.text.strip().lower().startswith(NOTE_MARKER) or (prompt_row is not None and prompt_row.ref_kind == "esc_note_prompt")
+        is_note = ev.text.strip().lower().startswith(NOTE_MARKER) or (
+            prompt_row is not None and prompt_row.ref_kind == "esc_note_prompt"
+        )
         if is_note:
             text = ev.text.strip()
             if text.lower().startswith(NOTE_MARKER):
-                text = text[len(NOTE_MARKER):].strip()
+                text = text[len(NOTE_MARKER) :].strip()
             self._save_note(turn, esc, text)
             return
         if esc.status in ("resolved", "withdrawn"):
             # Nothing goes to the member from a closed case; say so, and offer to reopen a resolved one.
             self._audit(ev.user_id, "desk_relay", case_ref=ref, detail=f"case {esc.status}", allowed=False)
             if esc.status == "resolved":
-                turn.replies.append(Reply(self._dt("desk.resolved_topic.text", ref=ref),
-                                          ((Button(self._dt("desk.resolved_topic.reopen"), f"d:{esc.id}:reopen"),),),
-                                          chat_id=self.desk.chat_id, thread_id=ev.thread_id, reply_to=ev.message_id))
+                turn.replies.append(
+                    Reply(
+                        self._dt("desk.resolved_topic.text", ref=ref),
+                        ((Button(self._dt("desk.resolved_topic.reopen"), f"d:{esc.id}:reopen"),),),
+                        chat_id=self.desk.chat_id,
+                        thread_id=ev.thread_id,
+                        reply_to=ev.message_id,
+                    )
+                )
             else:
-                turn.replies.append(Reply(self._dt("desk.closed_by_member.text", ref=ref,
-                                                   why=self._dt("desk.closed_by_member." + (esc.closed_because or "deleted"))),
-                                          chat_id=self.desk.chat_id, thread_id=ev.thread_id, reply_to=ev.message_id))
+                turn.replies.append(
+                    Reply(
+                        self._dt(
+                            "desk.closed_by_member.text",
+                            ref=ref,
+                            why=self._dt("desk.closed_by_member." + (esc.closed_because or "deleted")),
+                        ),
+                        chat_id=self.desk.chat_id,
+                        thread_id=ev.thread_id,
+                        reply_to=ev.message_id,
+                    )
+                )
             return
         if esc.status != "claimed" or esc.claimed_by != ev.user_id:
             self._refuse(turn, "desk_relay", "desk.claim_first" if esc.status == "open" else "desk.claimer_only", case_ref=ref)
@@ -642,13 +805,23 @@ class Desk:
     def _desk_command(self, turn) -> None:
         ev = turn.ev
         name, args = ev.command, ev.args.split()
-        needs = {"queue": "volunteer", "case": "volunteer", "note": "volunteer", "mine": "volunteer",
-                 "grant": "admin", "revoke": "admin"}.get(name)
+        needs = {
+            "queue": "volunteer",
+            "case": "volunteer",
+            "note": "volunteer",
+            "mine": "volunteer",
+            "grant": "admin",
+            "revoke": "admin",
+        }.get(name)
         if needs is None:
             return
         if not self.has_role(ev.user_id, needs):
-            self._refuse(turn, f"desk_{name}", "desk.admins_only" if needs == "admin" else "desk.volunteers_only",
-                         case_ref=args[0].upper() if name in ("case", "note") and args else None)
+            self._refuse(
+                turn,
+                f"desk_{name}",
+                "desk.admins_only" if needs == "admin" else "desk.volunteers_only",
+                case_ref=args[0].upper() if name in ("case", "note") and args else None,
+            )
             return
         say = lambda text: turn.replies.append(Reply(text, chat_id=self.desk.chat_id, thread_id=ev.thread_id))  # noqa: E731
         if name == "queue":
@@ -670,15 +843,21 @@ class Desk:
                 past = escalations.resolved_for_case(self.db, case.id)
                 if past is not None and (past.claimed_by == ev.user_id or self.has_role(ev.user_id, "admin")):
                     esc = past
-            self._audit(ev.user_id, "case_view", case_ref=case.ref if case else (args[0].upper() if args else None),
-                        detail=None if esc else "not at the desk")
+            self._audit(
+                ev.user_id,
+                "case_view",
+                case_ref=case.ref if case else (args[0].upper() if args else None),
+                detail=None if esc else "not at the desk",
+            )
             if esc is None:
                 say(self._dt("desk.no_such_case"))
                 return
             text = self._card(esc).text
             notes = escalations.notes(self.db, esc.id) if esc else []
             if notes:
-                text += "\n\n" + self._dt("desk.notes_title") + "\n" + "\n".join(f"• {html.escape(n['text'])}" for n in notes[-10:])
+                text += (
+                    "\n\n" + self._dt("desk.notes_title") + "\n" + "\n".join(f"• {html.escape(n['text'])}" for n in notes[-10:])
+                )
             say(text)
         elif name == "note":
             case = cases.by_ref(self.db, args[0]) if args else None
@@ -724,7 +903,8 @@ class Desk:
             minutes = int((now - esc.created_at).total_seconds() // 60)
             age = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
             who = f" · {html.escape(esc.claimed_by_name or '?')}" if esc.status == "claimed" else ""
-            lines.append(f"{ICONS.get(esc.priority, '⚪')} <b>{html.escape(self._ref(esc))}</b> · "
-                         f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}{who} · {age}")
+            lines.append(
+                f"{ICONS.get(esc.priority, '⚪')} <b>{html.escape(self._ref(esc))}</b> · "
+                f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}{who} · {age}"
+            )
         return "\n".join(lines)
-

@@ -182,8 +182,16 @@ class Ctx:
 
 def start(dialog: Dialog, state: State, ctx: Ctx, *, run: str, prefill: dict | None = None) -> Result:
     """Begin a dialog at its first step."""
-    state = state.with_(dialog=dialog.name, step=dialog.first.name, run=run, answers={}, case_id=None,
-                        editing=False, view={}, prefill=dict(prefill or {}))
+    state = state.with_(
+        dialog=dialog.name,
+        step=dialog.first.name,
+        run=run,
+        answers={},
+        case_id=None,
+        editing=False,
+        view={},
+        prefill=dict(prefill or {}),
+    )
     return Result(state, (prompt(dialog, state, ctx),))
 
 
@@ -241,8 +249,17 @@ def _chosen(prompt_text: str, label: str) -> str:
     return f"{prompt_text}\n\n✓ <b>{label}</b>"
 
 
-def answer(dialog: Dialog, step: Step, state: State, value, label: str, ctx: Ctx,
-           *, message_id: int | None = None, extra: dict | None = None) -> Result:
+def answer(
+    dialog: Dialog,
+    step: Step,
+    state: State,
+    value,
+    label: str,
+    ctx: Ctx,
+    *,
+    message_id: int | None = None,
+    extra: dict | None = None,
+) -> Result:
     """Record an answer and ask the next question, starting with what was understood.
 
     A tapped answer turns the pressed message into the next question (one message
@@ -341,9 +358,13 @@ def _prompt_date(dialog, step, state, ctx) -> Reply:
     past = state.view.get("past")
     if past:
         d = date.fromisoformat(past)
-        return Reply(ctx.t(state, "date_past.confirm", date=_date_label(d, state, ctx)),
-                     ((Button(ctx.t(state, "date_past.yes"), _data(state, "pastok", past)),),
-                      (Button(ctx.t(state, "date_past.change"), _data(state, "back")),)))
+        return Reply(
+            ctx.t(state, "date_past.confirm", date=_date_label(d, state, ctx)),
+            (
+                (Button(ctx.t(state, "date_past.yes"), _data(state, "pastok", past)),),
+                (Button(ctx.t(state, "date_past.change"), _data(state, "back")),),
+            ),
+        )
     view = state.view.get("date")
     question = ctx.t(state, f"ask.{step.name}")
     if view == "recent" or view == "coming":
@@ -472,8 +493,17 @@ def _prompt_facility(dialog, step, state, ctx) -> Reply:
         typed = view.get("typed", "")
         places = {f.id: matched_place(typed, f) for f in cands}
         # Labels are plain text; a clinic found through a town says so ("South Bay — in Harbor City").
-        buttons = [(Button(ctx.catalog.raw(state.lang, "facility_list.label").format(name=f.name, place=places[f.id])
-                           if places[f.id] else f.name, _data(state, "f", f.id)),) for f in cands]
+        buttons = [
+            (
+                Button(
+                    ctx.catalog.raw(state.lang, "facility_list.label").format(name=f.name, place=places[f.id])
+                    if places[f.id]
+                    else f.name,
+                    _data(state, "f", f.id),
+                ),
+            )
+            for f in cands
+        ]
         if not cands:
             buttons.append((Button(ctx.t(state, "facility_list.button"), _data(state, "list")),))
         buttons.append((Button(ctx.t(state, "facility.button_not_listed"), _data(state, "none")),))
@@ -481,8 +511,11 @@ def _prompt_facility(dialog, step, state, ctx) -> Reply:
         if len(cands) == 1 and places[cands[0].id]:
             text = ctx.t(state, "facility_list.did_you_mean_place", name=cands[0].name, place=places[cands[0].id])
         elif cands:
-            text = ctx.t(state, "facility.did_you_mean", typed=typed,
-                         name=cands[0].name) if len(cands) == 1 else ctx.t(state, "facility.which_one", typed=typed)
+            text = (
+                ctx.t(state, "facility.did_you_mean", typed=typed, name=cands[0].name)
+                if len(cands) == 1
+                else ctx.t(state, "facility.which_one", typed=typed)
+            )
         else:
             text = ctx.t(state, "facility_list.no_match", typed=typed)
         return Reply(text, tuple(buttons))
@@ -490,8 +523,12 @@ def _prompt_facility(dialog, step, state, ctx) -> Reply:
     if pre is not None:
         return Reply(
             ctx.t(state, "facility.confirm_prefill", name=pre.name),
-            ((Button(ctx.t(state, "button.yes"), _data(state, "f", pre.id)),
-              Button(ctx.t(state, "facility.button_other"), _data(state, "retype"))),),
+            (
+                (
+                    Button(ctx.t(state, "button.yes"), _data(state, "f", pre.id)),
+                    Button(ctx.t(state, "facility.button_other"), _data(state, "retype")),
+                ),
+            ),
         )
     return Reply(ctx.t(state, f"ask.{step.name}"), ((Button(ctx.t(state, "facility.button_unsure"), _data(state, "unsure")),),))
 
@@ -529,8 +566,9 @@ def _button_facility(dialog, step, state, action, rest, message_id, ctx) -> Resu
         label = ctx.t(state, "facility.not_listed_named", name=typed) if typed else ctx.t(state, "facility.unknown")
         return answer(dialog, step, state, None, label, ctx, message_id=message_id, extra={"facility_text": typed})
     if action == "unsure":
-        return answer(dialog, step, state, None, ctx.t(state, "facility.unknown"), ctx, message_id=message_id,
-                      extra={"facility_text": None})
+        return answer(
+            dialog, step, state, None, ctx.t(state, "facility.unknown"), ctx, message_id=message_id, extra={"facility_text": None}
+        )
     if action == "retype":
         new_state = state.with_(view={"asked": True})
         return _refresh(dialog, new_state, ctx, message_id)
@@ -562,15 +600,23 @@ def _text_text(dialog, step, state, text, ctx) -> Result:
 def _means(text: str, ctx: Ctx, key: str) -> bool:
     """The text is one of a synonyms list's words, in either language."""
     said = normalize(text)
-    return any(said == normalize(word) for lang in ctx.catalog.strings if ctx.catalog.has(lang, key)
-               for word in ctx.catalog.raw(lang, key))
+    return any(
+        said == normalize(word)
+        for lang in ctx.catalog.strings
+        if ctx.catalog.has(lang, key)
+        for word in ctx.catalog.raw(lang, key)
+    )
 
 
 def _means_skip(text: str, ctx: Ctx) -> bool:
-    """"none", "skip", "nada": the member means the Skip button, in either language."""
+    """ "none", "skip", "nada": the member means the Skip button, in either language."""
     said = normalize(text)
-    return any(said == normalize(word) for lang in ctx.catalog.strings if ctx.catalog.has(lang, "synonyms.skip.words")
-               for word in ctx.catalog.raw(lang, "synonyms.skip.words"))
+    return any(
+        said == normalize(word)
+        for lang in ctx.catalog.strings
+        if ctx.catalog.has(lang, "synonyms.skip.words")
+        for word in ctx.catalog.raw(lang, "synonyms.skip.words")
+    )
 
 
 def _button_text(dialog, step, state, action, rest, message_id, ctx) -> Result:
@@ -613,16 +659,22 @@ def _prompt_summary(dialog, step, state, ctx) -> Reply:
     if state.view.get("summary") == "cancel":
         return Reply(
             ctx.t(state, "summary.cancel_sure"),
-            ((Button(ctx.t(state, "summary.button_cancel_yes"), _data(state, "cancel_yes")),
-              Button(ctx.t(state, "summary.button_cancel_no"), _data(state, "back"))),),
+            (
+                (
+                    Button(ctx.t(state, "summary.button_cancel_yes"), _data(state, "cancel_yes")),
+                    Button(ctx.t(state, "summary.button_cancel_no"), _data(state, "back")),
+                ),
+            ),
         )
     lines = "\n".join(f"• {label}: <b>{value}</b>" for _, label, value in summary_lines(dialog, state, ctx))
     return Reply(
         ctx.t(state, "summary.intro") + "\n\n" + lines,
         (
             (Button(ctx.t(state, "summary.button_confirm"), _data(state, "confirm")),),
-            (Button(ctx.t(state, "summary.button_edit"), _data(state, "edit")),
-             Button(ctx.t(state, "summary.button_cancel"), _data(state, "cancel"))),
+            (
+                Button(ctx.t(state, "summary.button_edit"), _data(state, "edit")),
+                Button(ctx.t(state, "summary.button_cancel"), _data(state, "cancel")),
+            ),
         ),
     )
 
@@ -634,7 +686,11 @@ def _text_summary(dialog, step, state, text, ctx) -> Result:
 def _button_summary(dialog, step, state, action, rest, message_id, ctx) -> Result:
     if action == "confirm":
         new_state = state.left_dialog()
-        replies = (Edit(message_id, _chosen(prompt(dialog, state, ctx).text, ctx.t(state, "summary.button_confirm"))),) if message_id else ()
+        replies = (
+            (Edit(message_id, _chosen(prompt(dialog, state, ctx).text, ctx.t(state, "summary.button_confirm"))),)
+            if message_id
+            else ()
+        )
         return Result(new_state, replies, (FileCase(dict(state.answers)),))
     if action in ("edit", "cancel", "back"):
         view = {} if action == "back" else {"summary": action}
@@ -645,11 +701,25 @@ def _button_summary(dialog, step, state, action, rest, message_id, ctx) -> Resul
     if action == "field" and rest and rest[0] in dialog.by_name and rest[0] in state.answers:
         new_state = state.with_(step=rest[0], editing=True, view={})
         question = prompt(dialog, new_state, ctx)
-        replies = (Edit(message_id, ctx.t(state, "summary.changing", field=ctx.t(state, f"field.{rest[0]}"))),) if message_id else ()
+        replies = (
+            (Edit(message_id, ctx.t(state, "summary.changing", field=ctx.t(state, f"field.{rest[0]}"))),) if message_id else ()
+        )
         return Result(new_state, replies + (question,))
     raise InvalidAnswer("choose_button")
 
 
-_PROMPTS = {"choice": _prompt_choice, "date": _prompt_date, "facility": _prompt_facility, "text": _prompt_text, "summary": _prompt_summary}
+_PROMPTS = {
+    "choice": _prompt_choice,
+    "date": _prompt_date,
+    "facility": _prompt_facility,
+    "text": _prompt_text,
+    "summary": _prompt_summary,
+}
 _TEXT = {"choice": _text_choice, "date": _text_date, "facility": _text_facility, "text": _text_text, "summary": _text_summary}
-_BUTTONS = {"choice": _button_choice, "date": _button_date, "facility": _button_facility, "text": _button_text, "summary": _button_summary}
+_BUTTONS = {
+    "choice": _button_choice,
+    "date": _button_date,
+    "facility": _button_facility,
+    "text": _button_text,
+    "summary": _button_summary,
+}

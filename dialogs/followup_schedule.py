@@ -82,8 +82,9 @@ class Schedule:
         day = local.date() if local.time() < self.policy.quiet_end else local.date() + timedelta(days=1)
         return self.local(day, self.policy.quiet_end)
 
-    def next_checkin(self, *, filed_at: datetime, deadline_date: date | None, deadline_at: datetime | None,
-                     urgent: bool, after: datetime) -> datetime:
+    def next_checkin(
+        self, *, filed_at: datetime, deadline_date: date | None, deadline_at: datetime | None, urgent: bool, after: datetime
+    ) -> datetime:
         """The first scheduled check-in strictly after `after` (moved out of quiet hours)."""
         p = self.policy
         fixed = [filed_at + timedelta(days=n) for n in p.after_days]

@@ -91,7 +91,12 @@ class Organizers:
             cases.update_fields(self.db, case.id, turn.now, complaint_sent_on=today)
         if turn.ev.message_id:
             turn.replies.append(ClearButtons(turn.ev.message_id))
-        self._say(turn, self.t(turn, "filed.complaint_noted", date=format_date(case.complaint_sent_on or today, turn.state.lang, today=today)))
+        self._say(
+            turn,
+            self.t(
+                turn, "filed.complaint_noted", date=format_date(case.complaint_sent_on or today, turn.state.lang, today=today)
+            ),
+        )
 
     # ------------------------------------------------------------ organizers
 
@@ -102,7 +107,9 @@ class Organizers:
         ev = turn.ev
         place_ok = ev.chat_type == "private" or ev.chat_id == self.organizers_chat
         if not place_ok or not self.is_organizer(ev.user_id):
-            audit.record(self.db, actor=ev.user_id, action=ev.command, now=turn.now, detail=f"in {ev.chat_type} chat", allowed=False)
+            audit.record(
+                self.db, actor=ev.user_id, action=ev.command, now=turn.now, detail=f"in {ev.chat_type} chat", allowed=False
+            )
             logger.info("%s refused for user %s", ev.command, ev.user_id)
             self._staff_say(turn, self._st("organizers.refused"))
             return
@@ -179,7 +186,13 @@ class Organizers:
                 except ValueError:
                     self._staff_say(turn, self._st("organizers.report_usage"))
                     return
-        audit.record(self.db, actor=turn.ev.user_id, action="report", now=turn.now, detail=f"{day.isoformat()}{' public' if public else ''}")
+        audit.record(
+            self.db,
+            actor=turn.ev.user_id,
+            action="report",
+            now=turn.now,
+            detail=f"{day.isoformat()}{' public' if public else ''}",
+        )
         self._staff_say(turn, self._st("organizers.report_started", day=day.isoformat()))
         turn.jobs.append(Job("report", turn.ev.chat_id, turn.ev.user_id, {"day": day.isoformat(), "public": public}))
 
@@ -188,8 +201,9 @@ class Organizers:
     def record_job(self, job: "Job") -> int:
         """Write the job down before it starts: if the process stops mid-job, the next start delivers it."""
         with self.db.atomic():
-            return jobs_repo.add(self.db, kind=job.kind, chat_id=job.chat_id, user_id=job.user_id, params=job.params,
-                                 now=self.clock())
+            return jobs_repo.add(
+                self.db, kind=job.kind, chat_id=job.chat_id, user_id=job.user_id, params=job.params, now=self.clock()
+            )
 
     def unfinished_jobs(self) -> list[tuple[int, "Job"]]:
         """Jobs recorded but never delivered (the process stopped mid-job)."""
@@ -203,8 +217,9 @@ class Organizers:
         """Its files are in the outbox (sent even after a crash): the job is done, and audited as delivered."""
         with self.db.atomic():
             if jobs_repo.done(self.db, job_id):
-                audit.record(self.db, actor=job.user_id, action="job_delivered", now=self.clock(),
-                             detail=f"{job.kind} job {job_id}")
+                audit.record(
+                    self.db, actor=job.user_id, action="job_delivered", now=self.clock(), detail=f"{job.kind} job {job_id}"
+                )
 
     def refuse_button(self, user_id: int | None, reason: str) -> None:
         """A button press the bot could never have made, or not from the chat's owner: audited, nothing else."""
@@ -217,13 +232,17 @@ class Organizers:
         ids = []
         with self.db.atomic():
             for text in texts:
-                ids.append(outbox.enqueue(self.db, chat_id=chat_id, action="send", now=now, kind="organizer",
-                                          payload={"text": text, "buttons": []}).id)
+                ids.append(
+                    outbox.enqueue(
+                        self.db, chat_id=chat_id, action="send", now=now, kind="organizer", payload={"text": text, "buttons": []}
+                    ).id
+                )
             for action, files in (("document", documents), ("photo", photos)):
                 for filename, content, caption in files:
                     payload = {"filename": filename, "content_b64": base64.b64encode(content).decode("ascii"), "caption": caption}
-                    ids.append(outbox.enqueue(self.db, chat_id=chat_id, action=action, now=now, kind="organizer",
-                                              payload=payload).id)
+                    ids.append(
+                        outbox.enqueue(self.db, chat_id=chat_id, action=action, now=now, kind="organizer", payload=payload).id
+                    )
         return ids
 
     # ------------------------------------------------------------ announcements
@@ -256,16 +275,27 @@ class Organizers:
             return True
         announcements.set_text(self.db, draft.id, "es", text)
         n = announcements.recipient_count(self.db)
-        self._staff_say(turn, self._st("announce.preview", n=n) + "\n\n🇺🇸\n" + html.escape(draft.text_en) + "\n\n🇲🇽\n" + html.escape(text),
-                        ((Button(self._st("announce.send", n=n), f"an:{draft.id}:send"),
-                          Button(self._st("announce.cancel"), f"an:{draft.id}:cancel")),))
+        self._staff_say(
+            turn,
+            self._st("announce.preview", n=n) + "\n\n🇺🇸\n" + html.escape(draft.text_en) + "\n\n🇲🇽\n" + html.escape(text),
+            (
+                (
+                    Button(self._st("announce.send", n=n), f"an:{draft.id}:send"),
+                    Button(self._st("announce.cancel"), f"an:{draft.id}:cancel"),
+                ),
+            ),
+        )
         return True
 
     def _announce_button(self, turn) -> None:
         parts = turn.ev.data.split(":")
         draft = announcements.get(self.db, int(parts[1])) if len(parts) == 3 and parts[1].isdigit() else None
-        if (draft is None or draft.created_by != turn.ev.user_id or draft.status != "draft"
-                or not self.is_organizer(turn.ev.user_id)):
+        if (
+            draft is None
+            or draft.created_by != turn.ev.user_id
+            or draft.status != "draft"
+            or not self.is_organizer(turn.ev.user_id)
+        ):
             audit.record(self.db, actor=turn.ev.user_id, action="announce", now=turn.now, allowed=False)
             turn.toast, turn.alert = self._st("organizers.refused"), True
             return
@@ -282,12 +312,26 @@ class Organizers:
         for m in everyone:
             lang = m.lang if m.lang in texts else "en"
             text = html.escape(texts[lang]) + "\n\n" + self.catalog.t(lang, "announce.footer")
-            outbox.enqueue(self.db, chat_id=m.chat_id, member_id=m.member_id, action="send", now=turn.now, kind="announcement",
-                           priority=PRIORITY_ANNOUNCEMENT, ref_kind="announcement", ref_id=draft.id,
-                           payload={"text": text, "buttons": []})
+            outbox.enqueue(
+                self.db,
+                chat_id=m.chat_id,
+                member_id=m.member_id,
+                action="send",
+                now=turn.now,
+                kind="announcement",
+                priority=PRIORITY_ANNOUNCEMENT,
+                ref_kind="announcement",
+                ref_id=draft.id,
+                payload={"text": text, "buttons": []},
+            )
         announcements.mark_sending(self.db, draft.id, len(everyone), turn.now)
-        audit.record(self.db, actor=turn.ev.user_id, action="announce", now=turn.now,
-                     detail=f"announcement {draft.id} to {len(everyone)} members")
+        audit.record(
+            self.db,
+            actor=turn.ev.user_id,
+            action="announce",
+            now=turn.now,
+            detail=f"announcement {draft.id} to {len(everyone)} members",
+        )
         logger.info("announcement %s queued for %d members", draft.id, len(everyone))
         text = self._st("announce.queued", n=len(everyone), id=draft.id)
         turn.replies.append(Edit(mid, text) if mid else Reply(text))
@@ -303,17 +347,35 @@ class Organizers:
                 if out.to_go:
                     if ann.created_by and (ann.progress_at is None or now - ann.progress_at >= ANNOUNCE_PROGRESS_EVERY):
                         announcements.mark_progress_told(self.db, ann.id, now)
-                        self._tell_organizer(ann.created_by, self._st(
-                            "announce.progress", id=ann.id, done=out.sent + out.refused, n=ann.recipients, sent=out.sent))
+                        self._tell_organizer(
+                            ann.created_by,
+                            self._st(
+                                "announce.progress", id=ann.id, done=out.sent + out.refused, n=ann.recipients, sent=out.sent
+                            ),
+                        )
                     continue
                 announcements.mark_done(self.db, ann.id)
                 if ann.created_by:
-                    self._tell_organizer(ann.created_by, self._st(
-                        "announce.done", id=ann.id, sent=out.sent, failed=out.refused - out.unreachable,
-                        unreachable=out.unreachable))
+                    self._tell_organizer(
+                        ann.created_by,
+                        self._st(
+                            "announce.done",
+                            id=ann.id,
+                            sent=out.sent,
+                            failed=out.refused - out.unreachable,
+                            unreachable=out.unreachable,
+                        ),
+                    )
                 finished += 1
         return finished
 
     def _tell_organizer(self, chat_id: int, text: str) -> None:
-        outbox.enqueue(self.db, chat_id=chat_id, action="send", now=self.clock(), kind="organizer",
-                       priority=PRIORITY_INTERACTIVE + 1, payload={"text": text, "buttons": []})
+        outbox.enqueue(
+            self.db,
+            chat_id=chat_id,
+            action="send",
+            now=self.clock(),
+            kind="organizer",
+            priority=PRIORITY_INTERACTIVE + 1,
+            payload={"text": text, "buttons": []},
+        )

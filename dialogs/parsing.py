@@ -85,15 +85,44 @@ from dialogs.errors import InvalidAnswer
 MAX_CHARS = 80
 
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
-    "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "un": 1,
+    "una": 1,
+    "uno": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
 }
 _UNITS = {
-    "day": "days", "days": "days", "dia": "days", "dias": "days",
-    "week": "weeks", "weeks": "weeks", "semana": "weeks", "semanas": "weeks",
-    "month": "months", "months": "months", "mes": "months", "meses": "months",
+    "day": "days",
+    "days": "days",
+    "dia": "days",
+    "dias": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "semana": "weeks",
+    "semanas": "weeks",
+    "month": "months",
+    "months": "months",
+    "mes": "months",
+    "meses": "months",
 }
 # Spellings CLDR doesn't list but members write.
 _EXTRA_MONTHS = {"sept": 9, "setiembre": 9, "sep": 9}
@@ -144,8 +173,10 @@ def _patterns() -> dict[str, re.Pattern]:
     year = r"(?:\s*(?:,|de|del|of|[/.-])?\s*(?P<year>\d{4}))?(?!\d)"
     # "3 days", "a week", "1 week and 2 days", "una semana y 2 días"
     quantity = rf"\b(?P<n>\d{{1,3}}|{_alternation(_NUMBER_WORDS)})\s+(?P<unit>{_alternation(_UNITS)})\b"
-    amount = rf"{quantity.replace('?P<n>', '?:').replace('?P<unit>', '?:')}" \
-             rf"(?:\s+(?:and\s+|y\s+)?{quantity.replace('?P<n>', '?:').replace('?P<unit>', '?:')})*"
+    amount = (
+        rf"{quantity.replace('?P<n>', '?:').replace('?P<unit>', '?:')}"
+        rf"(?:\s+(?:and\s+|y\s+)?{quantity.replace('?P<n>', '?:').replace('?P<unit>', '?:')})*"
+    )
     return {
         "time_before": re.compile(r"\b(?:a\s+las|a\s+la|at|@|between|entre)\s*$"),
         "time_after": re.compile(rf"\s*(?:am|pm|a\.?m|p\.?m|h|hrs|horas|hours|o\s*clock|{_alternation(_UNITS)})\b"),
@@ -160,20 +191,26 @@ def _patterns() -> dict[str, re.Pattern]:
         "hace": re.compile(rf"\bhace\s+(?:como\s+|unos\s+|unas\s+)?(?P<q>{amount})"),
         "ahead": re.compile(rf"\b(?:in|within|en|dentro\s+de)\s+(?:like\s+)?(?P<q>{amount})"),
         "from_now": re.compile(rf"\b(?P<q>{amount})\s+(?:from\s+(?:now|today)|de\s+hoy)\b"),
-        "weekday": re.compile(rf"\b(?P<weekday>{_alternation(weekdays)})\.?(?![a-z])"
-                              r"(?:\s*(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th|ro|o)?\b)?"),
+        "weekday": re.compile(
+            rf"\b(?P<weekday>{_alternation(weekdays)})\.?(?![a-z])"
+            r"(?:\s*(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th|ro|o)?\b)?"
+        ),
         "past": re.compile(r"\b(?:last|past|previous|pasad[oa]|anterior)\b"),
         "future": re.compile(r"\b(?:next|coming|proxim[oa]|que\s+viene|siguiente|entrante)\b"),
         "this": re.compile(r"\b(?:this|este|esta)\b"),
-        "week": re.compile(r"\b(?P<which>last|next|this|previous|past|coming)\s+week\b"
-                           r"|\b(?:la\s+)?(?P<cual>esta|proxima)\s+semana\b"
-                           r"|\bsemana\s+(?P<cuando>pasada|anterior|que\s+viene|entrante|proxima)\b"),
+        "week": re.compile(
+            r"\b(?P<which>last|next|this|previous|past|coming)\s+week\b"
+            r"|\b(?:la\s+)?(?P<cual>esta|proxima)\s+semana\b"
+            r"|\bsemana\s+(?P<cuando>pasada|anterior|que\s+viene|entrante|proxima)\b"
+        ),
         "month_word": re.compile(rf"\b{month}(?![a-z])"),
         "vague": re.compile(r"\b(?:weeks?|weekend|months?|years?|semanas?|mes|meses|anos?)\b"),
-        "bare_day": re.compile(r"^\s*(?:(?:it\s+)?was\s+|fue\s+)?(?:on\s+)?(?:el|the|day|dia)?\s*"
-                               r"(?P<day>\d{1,2})(?:st|nd|rd|th|ro|o)?\s*$"
-                               r"|\b(?:el|the)\s+(?:dia\s+|day\s+)?(?P<day2>\d{1,2})(?:st|nd|rd|th|ro|o)?\b(?!\s*[/.-]?\s*\d)"
-                               r"|(?<!\d)(?P<day3>\d{1,2})(?:st|nd|rd|th)\b"),
+        "bare_day": re.compile(
+            r"^\s*(?:(?:it\s+)?was\s+|fue\s+)?(?:on\s+)?(?:el|the|day|dia)?\s*"
+            r"(?P<day>\d{1,2})(?:st|nd|rd|th|ro|o)?\s*$"
+            r"|\b(?:el|the)\s+(?:dia\s+|day\s+)?(?P<day2>\d{1,2})(?:st|nd|rd|th|ro|o)?\b(?!\s*[/.-]?\s*\d)"
+            r"|(?<!\d)(?P<day3>\d{1,2})(?:st|nd|rd|th)\b"
+        ),
     }
 
 
@@ -187,9 +224,18 @@ _WORDS = (
     (re.compile(r"\b(?:manana|tomorrow)\b"), 1),
 )
 _WEEK_OFFSETS = {
-    "last": -7, "previous": -7, "past": -7, "pasada": -7, "anterior": -7,
-    "this": 0, "esta": 0,
-    "next": 7, "coming": 7, "proxima": 7, "entrante": 7, "que viene": 7,
+    "last": -7,
+    "previous": -7,
+    "past": -7,
+    "pasada": -7,
+    "anterior": -7,
+    "this": 0,
+    "esta": 0,
+    "next": 7,
+    "coming": 7,
+    "proxima": 7,
+    "entrante": 7,
+    "que viene": 7,
 }
 # "el martes por la mañana" is a time of day, not tomorrow.
 _MORNING = re.compile(r"\b(?:en|por|de|a)\s+la\s+manana\b")
@@ -265,7 +311,7 @@ def _numeric(folded: str, original: str, today: date, window, spanish: bool) -> 
     if m := p["iso"].search(folded):
         d = _make(int(m["y"]), int(m["m"]), int(m["d"]))
         if d is None:
-            raise InvalidAnswer("date_impossible", text=original[m.start():m.end()])
+            raise InvalidAnswer("date_impossible", text=original[m.start() : m.end()])
         return d
     candidates = [m for m in p["numeric"].finditer(folded) if not _looks_like_time_or_range(folded, m)]
     m = candidates[0] if candidates else p["spaced"].search(folded)
@@ -279,14 +325,14 @@ def _numeric(folded: str, original: str, today: date, window, spanish: bool) -> 
     for month, day in orders:
         if d := _month_day(month, day, year, today, window):
             return d
-    raise InvalidAnswer("date_impossible", text=original[m.start():m.end()])
+    raise InvalidAnswer("date_impossible", text=original[m.start() : m.end()])
 
 
 def _looks_like_time_or_range(folded: str, m: re.Match) -> bool:
     """ "a las 10.30", "at 2-3pm", "2-3 days ago": numbers that aren't a date."""
     if m["y"]:
         return False
-    before, after = folded[:m.start()], folded[m.end():]
+    before, after = folded[: m.start()], folded[m.end() :]
     return bool(_patterns()["time_before"].search(before) or _patterns()["time_after"].match(after))
 
 
@@ -301,7 +347,7 @@ def _named_month(folded: str, original: str, today: date, window) -> date | None
         year = int(m["year"]) if m["year"] else None
         d = _month_day(months[m["month"]], day, year, today, window)
         if d is None:
-            raise InvalidAnswer("date_impossible", text=original[m.start():m.end()].strip())
+            raise InvalidAnswer("date_impossible", text=original[m.start() : m.end()].strip())
         return d
     return None
 

@@ -18,14 +18,27 @@ REPORT = Dialog(
     "report",
     (
         Step("kind", "choice", options=("individual", "group", "psychiatry", "intake", "other"), next="appt_date"),
-        Step("appt_date", "date", quick=("today", "yesterday", "recent", "pick"), next="facility",
-             past_days=365, future_days=180),
+        Step(
+            "appt_date", "date", quick=("today", "yesterday", "recent", "pick"), next="facility", past_days=365, future_days=180
+        ),
         Step("facility", "facility", next="notified"),
         Step("notified", "choice", options=("call", "text", "portal", "at_clinic", "never_told"), next="offered"),
-        Step("offered", "choice", options=("nothing", "new_appt", "out_of_network", "wait"), next=_after_offered,
-             targets=("offered_date", "urgency")),
-        Step("offered_date", "date", quick=("tomorrow", "coming", "pick"), next="urgency", past_days=60, future_days=365,
-             confirm_past=True),
+        Step(
+            "offered",
+            "choice",
+            options=("nothing", "new_appt", "out_of_network", "wait"),
+            next=_after_offered,
+            targets=("offered_date", "urgency"),
+        ),
+        Step(
+            "offered_date",
+            "date",
+            quick=("tomorrow", "coming", "pick"),
+            next="urgency",
+            past_days=60,
+            future_days=365,
+            confirm_past=True,
+        ),
         Step("urgency", "choice", options=("can_wait", "soon", "urgent"), next="note"),
         Step("note", "text", optional=True, max_len=NOTE_MAX, next="share"),
         Step("share", "choice", options=("yes", "no"), columns=2, next="contact"),

@@ -61,7 +61,7 @@ def _hard_cut(text: str, limit: int) -> tuple[str, str]:
     head = text[:cut]
     space = head.rfind(" ")
     if space > len(head) // 2:
-        return head[:space], text[space + 1:]
+        return head[:space], text[space + 1 :]
     return head, text[cut:]
 
 

@@ -68,8 +68,7 @@ def load_campaign(path: str | Path | None = None) -> Campaign:
     if missing:
         raise CampaignError(f"{path}: [campaign] lacks {', '.join(missing)}")
     facilities = tuple(
-        Facility(id=f["id"], name=f["name"], aliases=tuple(f.get("aliases", ())))
-        for f in raw.get("facilities", ())
+        Facility(id=f["id"], name=f["name"], aliases=tuple(f.get("aliases", ()))) for f in raw.get("facilities", ())
     )
     if not facilities:
         raise CampaignError(f"{path}: no [[facilities]]")

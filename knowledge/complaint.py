@@ -63,8 +63,9 @@ class _Text:
         return self.table[key].format_map({**self.values, **extra})
 
 
-def _values(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, *, documents: bool,
-            late_on: date | None = None) -> dict[str, str]:
+def _values(
+    facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, *, documents: bool, late_on: date | None = None
+) -> dict[str, str]:
     """The placeholder values for this case. Documents always show the year. A complaint sent after the
     deadline (`late_on`) is dated that day."""
 
@@ -278,8 +279,9 @@ def _send_brief(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: 
     return " ".join(ways)
 
 
-def complaint_text(facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, reference: str,
-                   *, late_on: date | None = None) -> Complaint:
+def complaint_text(
+    facts: CaseFacts, deadline: Deadline, campaign: Campaign, lang: str, reference: str, *, late_on: date | None = None
+) -> Complaint:
     """The complaint in the member's language, its English filing copy, and how to send it.
 
     With `late_on` (the legal deadline has passed without care) it is dated that day, says the deadline
@@ -319,4 +321,3 @@ def complaint_document(complaint: Complaint) -> bytes:
         parts.append(section(table["doc_english_copy"].format_map(values), complaint.subject_en, complaint.body_en))
     parts.append(complaint.how_to_send + "\n")
     return "\n\n".join(parts).encode("utf-8")
-

@@ -155,7 +155,7 @@ _ASCII_TABLE = str.maketrans(
             else ""
             if chr(i) in "'`"
             else " | "
-            if chr(i) in ".!?;:,()[]{}\"\n\r\t"
+            if chr(i) in '.!?;:,()[]{}"\n\r\t'
             else " "
         )
         for i in range(128)
@@ -971,11 +971,9 @@ def _dismissed(text: str, start: int, first_person: bool, end: int | None = None
 # message also says the member is well now: "in 2015 ... and i want to try again" still fires.
 _NUMBER_WORDS = r"""(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|a few|few|many|several|some|couple of
     |a couple of|un|una|unos|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|veinte|muchos|varios|algunos|como)"""
-_DATED_PAST = (
-    rf"""(?:(?:in|back in|around|during|since|en|en el|el|del|desde|allá por|alla por) (?:19|20)\d\d|{_NUMBER_WORDS}(?: {_NUMBER_WORDS})? (?:years?|yrs?|decades?) (?:ago|back)
+_DATED_PAST = rf"""(?:(?:in|back in|around|during|since|en|en el|el|del|desde|allá por|alla por) (?:19|20)\d\d|{_NUMBER_WORDS}(?: {_NUMBER_WORDS})? (?:years?|yrs?|decades?) (?:ago|back)
     |hace (?:{_NUMBER_WORDS} )?(?:{_NUMBER_WORDS} )?(?:anos?|decadas?)|(?:years|long) ago|hace (?:mucho|muchos anos|tiempo)|back in (?:the day|college|high school|highschool)
     |when i was (?:a kid|a teen|a teenager|younger|young|little|in (?:college|high school|highschool))|in (?:college|high school|highschool|my (?:teens|twenties|20s))|cuando (?:yo )?era (?:nin[oa]|joven|adolescente|chic[oa]))\b"""
-)
 _PAST_AFTER = re.compile(_squeeze_source(_join_lines(rf"(?: [a-z0-9]+){{0,3}} {_DATED_PAST}")))
 _PAST_BEFORE = re.compile(_squeeze_source(_join_lines(rf"(?:^|[ |]){_DATED_PAST}(?: [a-z0-9]+){{0,3}} $")))
 _WELL_NOW = re.compile(
@@ -1015,20 +1013,24 @@ _HISTORY_FAMILIES = frozenset({"suicidal_ideation", "self_harm", "overdose", "ho
 
 # "im a patient with suicidal thoughts" is the member, not someone in general.
 _MEMBER_AS_SUBJECT = re.compile(
-    _squeeze_source(r"\b(?:im|i am|i m|as|soy|como|yo) (?:a |an |un |una )?(?:patient|member|client|person|paciente|persona|miembro|cliente)\b")
+    _squeeze_source(
+        r"\b(?:im|i am|i m|as|soy|como|yo) (?:a |an |un |una )?(?:patient|member|client|person|paciente|persona|miembro|cliente)\b"
+    )
 )
 
 
 def _history_told_well(text: str, start: int, end: int) -> bool:
     """Whether a match sits next to a dated past marker in a message that says the member is well now."""
-    return (_PAST_AFTER.match(text, end) is not None
-            or _PAST_BEFORE.search(text, max(0, start - _GUARD_WINDOW), start) is not None)
+    return _PAST_AFTER.match(text, end) is not None or _PAST_BEFORE.search(text, max(0, start - _GUARD_WINDOW), start) is not None
 
 
 def _vetoed(veto: str | None, text: str, start: int, end: int) -> bool:
     """Whether the words around a match make it history, coverage or treatment talk."""
-    if (veto == "topic" and _HYPOTHETICAL_BEFORE.search(text, max(0, start - _GUARD_WINDOW), start) is not None
-            and _MEMBER_AS_SUBJECT.search(text, max(0, start - _GUARD_WINDOW), start) is None):
+    if (
+        veto == "topic"
+        and _HYPOTHETICAL_BEFORE.search(text, max(0, start - _GUARD_WINDOW), start) is not None
+        and _MEMBER_AS_SUBJECT.search(text, max(0, start - _GUARD_WINDOW), start) is None
+    ):
         return True
     if veto is None:
         return False
@@ -1040,8 +1042,11 @@ def _vetoed(veto: str | None, text: str, start: int, end: int) -> bool:
 def _fires(pattern: re.Pattern[str], text: str, veto: str | None, first_person: bool = True, well_now: bool = False) -> bool:
     pos = 0
     while (m := pattern.search(text, pos)) is not None:
-        if (not _dismissed(text, m.start(), first_person, m.end()) and not _vetoed(veto, text, m.start(), m.end())
-                and not (well_now and _history_told_well(text, m.start(), m.end()))):
+        if (
+            not _dismissed(text, m.start(), first_person, m.end())
+            and not _vetoed(veto, text, m.start(), m.end())
+            and not (well_now and _history_told_well(text, m.start(), m.end()))
+        ):
             return True
         pos = m.start() + 1
     return False

@@ -207,9 +207,7 @@ class BusinessCalendar:
 
     def _calendar(self, year: int) -> holidays_lib.HolidayBase:
         if year not in self._years:
-            self._years[year] = holidays_lib.country_holidays(
-                self.country, subdiv=self.subdiv, years=year, language="en_US"
-            )
+            self._years[year] = holidays_lib.country_holidays(self.country, subdiv=self.subdiv, years=year, language="en_US")
         return self._years[year]
 
     def closed_holiday(self, d: date) -> str | None:

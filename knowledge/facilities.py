@@ -67,9 +67,16 @@ _FILLERS = frozenset(
 )
 # Generic place words: dropped for the core form only. Multi-word ones first.
 _GENERIC_PHRASES = (
-    "medical center", "medical centre", "medical offices", "medical office building",
-    "medical office", "mental health", "behavioral health", "salud mental",
-    "centro medico", "salud del comportamiento",
+    "medical center",
+    "medical centre",
+    "medical offices",
+    "medical office building",
+    "medical office",
+    "mental health",
+    "behavioral health",
+    "salud mental",
+    "centro medico",
+    "salud del comportamiento",
 )
 _GENERIC_WORDS = frozenset(
     """
@@ -146,7 +153,7 @@ def _runs(words: Sequence[str], max_len: int | None = None) -> Iterable[tuple[in
     n = len(words)
     for size in range(1, min(n, max_len or n) + 1):
         for start in range(n - size + 1):
-            yield size, " ".join(words[start:start + size])
+            yield size, " ".join(words[start : start + size])
 
 
 def _build_index(labels: dict[str, Sequence[str]], generic: bool) -> _Index:
@@ -279,11 +286,40 @@ def matched_place(text: str, facility: Facility) -> str | None:
 
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
-    "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
-    "ocho": 8, "nueve": 9, "primero": 1, "primera": 1, "segundo": 2, "segunda": 2,
-    "tercero": 3, "tercera": 3, "cuarto": 4, "cuarta": 4, "quinto": 5, "quinta": 5,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "uno": 1,
+    "una": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "primero": 1,
+    "primera": 1,
+    "segundo": 2,
+    "segunda": 2,
+    "tercero": 3,
+    "tercera": 3,
+    "cuarto": 4,
+    "cuarta": 4,
+    "quinto": 5,
+    "quinta": 5,
 }
 # "2", "#2", "2.", "2)", "option 2", "opción 2", "no. 2", "2nd", "dos", "the second"
 _NUMBERED = re.compile(

@@ -71,15 +71,38 @@ def _concepts() -> _Concepts:
         return re.compile(r"\b" + _words(data[name]) + r"\b")
 
     meds = _words(data["meds"])
-    lacking = (r"\b" + _words(data["lack_before"]) + r" (?:\w+ ){0,2}" + meds + r"\b"
-               + r"|\b" + meds + r" (?:\w+ ){0,2}" + _words(data["lack_after"]) + r"\b")
+    lacking = (
+        r"\b"
+        + _words(data["lack_before"])
+        + r" (?:\w+ ){0,2}"
+        + meds
+        + r"\b"
+        + r"|\b"
+        + meds
+        + r" (?:\w+ ){0,2}"
+        + _words(data["lack_after"])
+        + r"\b"
+    )
     return _Concepts(
-        strong=bounded("strong"), worse=bounded("worse"), self=bounded("self"), symptom=bounded("symptom"),
-        recur=bounded("recur"), acute=bounded("acute"), event=bounded("event"), event_weak=bounded("event_weak"),
+        strong=bounded("strong"),
+        worse=bounded("worse"),
+        self=bounded("self"),
+        symptom=bounded("symptom"),
+        recur=bounded("recur"),
+        acute=bounded("acute"),
+        event=bounded("event"),
+        event_weak=bounded("event_weak"),
         place=bounded("place"),
-        meds_lacking=re.compile(lacking), substance=bounded("substance"), meds=re.compile(r"\b" + meds + r"\b"),
-        alone=bounded("alone"), distress=bounded("distress"), question=re.compile(_words(data["question"])), negated=re.compile(_words(data["negated"])),
-        history=bounded("history"), worry=re.compile(_words(data["worry"])), not_recur=bounded("not_recur"),
+        meds_lacking=re.compile(lacking),
+        substance=bounded("substance"),
+        meds=re.compile(r"\b" + meds + r"\b"),
+        alone=bounded("alone"),
+        distress=bounded("distress"),
+        question=re.compile(_words(data["question"])),
+        negated=re.compile(_words(data["negated"])),
+        history=bounded("history"),
+        worry=re.compile(_words(data["worry"])),
+        not_recur=bounded("not_recur"),
     )
 
 
@@ -105,7 +128,9 @@ def _clause_reports_harm(clause: str, about_themselves: bool, c: _Concepts) -> b
     if c.alone.search(clause) or c.meds_lacking.search(clause):
         return True
     has_symptom = c.symptom.search(clause) is not None
-    if (c.strong.search(clause) or (c.worse.search(clause) and not c.negated.search(clause))) and (about_themselves or has_symptom):
+    if (c.strong.search(clause) or (c.worse.search(clause) and not c.negated.search(clause))) and (
+        about_themselves or has_symptom
+    ):
         return True
     if has_symptom and c.recur.search(clause):
         return True
@@ -118,7 +143,7 @@ def _clause_reports_harm(clause: str, about_themselves: bool, c: _Concepts) -> b
 
 
 def screen_harm(text: str) -> str | None:
-    """"harm" when the member tells of harm from missed care, "maybe" when they tell of hard
+    """ "harm" when the member tells of harm from missed care, "maybe" when they tell of hard
     feelings or symptoms (offer a volunteer), else None. Never logs or keeps the text."""
     if not text:
         return None

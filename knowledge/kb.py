@@ -87,7 +87,7 @@ class Source:
         return host.removeprefix("www.")
 
     def cite(self, lang: str) -> str:
-        """"Label (domain)" as shown to members."""
+        """ "Label (domain)" as shown to members."""
         label = self.label_for(lang)
         return f"{label} ({self.domain})" if self.domain else label
 

@@ -149,9 +149,7 @@ def check_knowledge_base(
                 used = placeholders(text.title + text.answer + text.detail)
                 empty = sorted(n for n in used if n in values and not values[n])
                 if empty:
-                    problems.append(
-                        f"{aid} [{lang}]: campaign {campaign.id} has no value for {', '.join(empty)}"
-                    )
+                    problems.append(f"{aid} [{lang}]: campaign {campaign.id} has no value for {', '.join(empty)}")
 
     for question, ids in owners.items():
         if len(ids) > 1:
@@ -237,9 +235,7 @@ def check_facts(kb: KnowledgeBase, sources_path: str | Path | None = None) -> li
                 problems.append(f"{article.id}: states fact {fact!r}, which no source in {SOURCES_FILE} supports")
                 continue
             if not set(backers[fact]) & set(article.sources):
-                problems.append(
-                    f"{article.id}: states fact {fact!r} but cites none of its sources ({', '.join(backers[fact])})"
-                )
+                problems.append(f"{article.id}: states fact {fact!r} but cites none of its sources ({', '.join(backers[fact])})")
     return problems
 
 

@@ -38,8 +38,21 @@ _lock = threading.Lock()
 def _build():
     from lingua import Language, LanguageDetectorBuilder
 
-    names = ("ENGLISH", "SPANISH", "CHINESE", "VIETNAMESE", "TAGALOG", "KOREAN", "RUSSIAN", "ARMENIAN",
-             "PERSIAN", "ARABIC", "JAPANESE", "HINDI", "PUNJABI")
+    names = (
+        "ENGLISH",
+        "SPANISH",
+        "CHINESE",
+        "VIETNAMESE",
+        "TAGALOG",
+        "KOREAN",
+        "RUSSIAN",
+        "ARMENIAN",
+        "PERSIAN",
+        "ARABIC",
+        "JAPANESE",
+        "HINDI",
+        "PUNJABI",
+    )
     langs = [getattr(Language, n) for n in names if hasattr(Language, n)]
     return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 

@@ -79,7 +79,12 @@ STOPWORDS = frozenset(
 )
 # Greetings carry no topic, but their words do elsewhere ("dias" habiles).
 GREETINGS = (
-    "buenos dias", "buenas tardes", "buenas noches", "good morning", "good afternoon", "good evening",
+    "buenos dias",
+    "buenas tardes",
+    "buenas noches",
+    "good morning",
+    "good afternoon",
+    "good evening",
 )
 
 # Words members use for the same thing, in either language, folded to one
@@ -95,7 +100,15 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "URGENT": ("urgent", "urgen", "asap", "expedit"),
     "SOON": ("soon", "fast", "quick", "pronto", "rapid", "how long", "cuanto tiempo"),
     "COMPLAINT": (
-        "complain", "grievanc", "grievenc", "queja", "quejar", "reclam", "kueja", "denunci", "report",
+        "complain",
+        "grievanc",
+        "grievenc",
+        "queja",
+        "quejar",
+        "reclam",
+        "kueja",
+        "denunci",
+        "report",
         "formal",
     ),
     "STRIKE": ("strike", "striking", "huelga", "picket", "paro"),
@@ -103,40 +116,122 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "OUTSIDE": ("outside", "afuera", "fuera", "extern", "network", "particular", "private", "privad"),
     "COVER": ("cover", "cubr", "cobertura"),
     "REIMBURSE": (
-        "reimburs", "reembols", "refund", "devuelv", "repay", "money back", "bolsillo", "bolsa", "pocket",
+        "reimburs",
+        "reembols",
+        "refund",
+        "devuelv",
+        "repay",
+        "money back",
+        "bolsillo",
+        "bolsa",
+        "pocket",
     ),
     "PAY": ("pay", "paid", "pagar", "pague", "pago", "paga", "cost", "copay", "copag", "price", "precio", "cuest"),
     "STATE": ("state", "estado", "gobierno", "government", "dmhc", "managed", "administrad", "regul"),
     "IMR": (
-        "imr", "independ", "review", "revision", "revis", "appeal", "apela", "denied", "deny", "nego$",
-        "negar", "negaron", "medical review",
+        "imr",
+        "independ",
+        "review",
+        "revision",
+        "revis",
+        "appeal",
+        "apela",
+        "denied",
+        "deny",
+        "nego$",
+        "negar",
+        "negaron",
+        "medical review",
     ),
     "CRISIS": (
-        "crisis", "suicid", "emergenc", "988", "hotline", "danger", "peligro", "hurt", "harm", "kill",
-        "lastim", "dano", "matar", "morir", "not safe", "a salvo",
+        "crisis",
+        "suicid",
+        "emergenc",
+        "988",
+        "hotline",
+        "danger",
+        "peligro",
+        "hurt",
+        "harm",
+        "kill",
+        "lastim",
+        "dano",
+        "matar",
+        "morir",
+        "not safe",
+        "a salvo",
     ),
     "LANGUAGE": (
-        "spanish", "espanol", "interpret", "translat", "traduct", "idioma", "language", "ingles", "english",
-        "chinese", "vietnam",
+        "spanish",
+        "espanol",
+        "interpret",
+        "translat",
+        "traduct",
+        "idioma",
+        "language",
+        "ingles",
+        "english",
+        "chinese",
+        "vietnam",
     ),
     "FORM": ("form", "paperwork", "papeles", "papers", "llenar", "fill"),
     "FREE": ("free", "grat", "advocate"),
     "PRIVACY": (
-        "data", "datos", "informac", "information", "info", "privac", "confiden", "delete", "borr", "erase",
-        "remov", "quitar", "elimin", "share", "compart",
+        "data",
+        "datos",
+        "informac",
+        "information",
+        "info",
+        "privac",
+        "confiden",
+        "delete",
+        "borr",
+        "erase",
+        "remov",
+        "quitar",
+        "elimin",
+        "share",
+        "compart",
     ),
     "BOT": (
-        "bot", "robot", "lawyer", "abogad", "real person", "persona real", "employee", "empleado", "trabajas",
-        "medical advice", "consejo medico",
+        "bot",
+        "robot",
+        "lawyer",
+        "abogad",
+        "real person",
+        "persona real",
+        "employee",
+        "empleado",
+        "trabajas",
+        "medical advice",
+        "consejo medico",
     ),
     "BUSINESS_DAY": (
-        "business", "habil", "weekend", "fines de semana", "holiday", "festiv", "feriad", "sabad", "doming",
+        "business",
+        "habil",
+        "weekend",
+        "fines de semana",
+        "holiday",
+        "festiv",
+        "feriad",
+        "sabad",
+        "doming",
         "thanksgiving",
     ),
     "DEADLINE": ("deadline", "fecha limite", "calcul", "count", "cuent"),
     "FINE": (
-        "fine", "fined", "multa", "settlement", "million", "millon", "punish", "castig", "penalt", "sanction",
-        "sancion", "trouble",
+        "fine",
+        "fined",
+        "multa",
+        "settlement",
+        "million",
+        "millon",
+        "punish",
+        "castig",
+        "penalt",
+        "sanction",
+        "sancion",
+        "trouble",
     ),
     # "medical" is how many members spell Medi-Cal.
     "PLAN_TYPE": ("medicare", "medi cal", "medical$", "ppo", "senior advantage", "hicap", "insurance", "seguros"),
@@ -147,9 +242,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "LAW": ("law", "legal", "ley", "allowed", "permit", "rights", "derecho"),
 }
 
-_PHRASES = sorted(
-    ((p, c) for c, ps in CONCEPTS.items() for p in ps if " " in p), key=lambda pc: -len(pc[0])
-)
+_PHRASES = sorted(((p, c) for c, ps in CONCEPTS.items() for p in ps if " " in p), key=lambda pc: -len(pc[0]))
 _PREFIXES = sorted(
     ((p, c) for c, ps in CONCEPTS.items() for p in ps if " " not in p and not p.endswith("$")),
     key=lambda pc: -len(pc[0]),
@@ -201,10 +294,7 @@ class Matcher:
         self.cutoff = cutoff
         self._ids = kb.ids
         examples = [
-            (article.id, s)
-            for article in kb.articles
-            for text in article.texts.values()
-            for s in (text.title, *text.questions)
+            (article.id, s) for article in kb.articles for text in article.texts.values() for s in (text.title, *text.questions)
         ]
         words = {w for _, s in examples for w in _prepare(s).split() if w not in STOPWORDS}
         # Every known word, for typo fixing.

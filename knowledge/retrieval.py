@@ -109,6 +109,8 @@ _STEMMERS = {"en": _ENGLISH_STEM, "es": _SPANISH_STEM}
 @lru_cache(maxsize=16384)
 def _stem(word: str, lang: str) -> str:
     return _STEMMERS[lang].stemWord(word)
+
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡\"“{0-9])")
 # "sb855" -> "sb 855": members write bill numbers both ways.
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
@@ -292,8 +294,7 @@ class Retriever:
                 units.extend(_Unit(article.id, lang, "question", q) for q in text.questions if q)
         members = load_member_questions() if member_questions is None else list(member_questions)
         known = set(self._ids)
-        units.extend(_Unit(q["expect"], q.get("lang", "en"), "question", q["text"]) for q in members
-                     if q.get("expect") in known)
+        units.extend(_Unit(q["expect"], q.get("lang", "en"), "question", q["text"]) for q in members if q.get("expect") in known)
         first_passage = len(units)
         units.extend(_Unit(p.article_id, p.lang, "passage", _index_text(p.text)) for p in self.passages)
         oos = load_out_of_scope() if out_of_scope is None else list(out_of_scope)
@@ -307,7 +308,7 @@ class Retriever:
         # Semantic: one embedding per unit, computed once (about a second for a thousand short texts).
         self._vectors = _encode_cached(embed, [u.text for u in units])
         self._passage_rows = {p: i for i, p in enumerate(self.passages)}
-        self._passage_vectors = self._vectors[first_passage:first_passage + len(self.passages)]
+        self._passage_vectors = self._vectors[first_passage : first_passage + len(self.passages)]
         self._first_passage = first_passage
 
         # Typos: every word the knowledge base uses.
@@ -391,8 +392,7 @@ class Retriever:
         # Out-of-scope vote: how many of the nearest example questions are out-of-scope examples.
         nearest = self._example_rows[np.argpartition(-sims[self._example_rows], NEIGHBOURS)[:NEIGHBOURS]]
         share = float(np.mean(self._unit_owner[nearest] == self._oos_index)) if self._oos_index >= 0 else 0.0
-        return {"semantic": sem, "lexical": lex, "concept": concept, "vector": vector, "units": unit_lex,
-                "oos_share": share}
+        return {"semantic": sem, "lexical": lex, "concept": concept, "vector": vector, "units": unit_lex, "oos_share": share}
 
     @property
     def units(self) -> tuple[_Unit, ...]:

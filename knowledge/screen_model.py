@@ -37,7 +37,15 @@ from typing import Iterable, Sequence
 import numpy as np
 
 __all__ = [
-    "CLASSES", "ARTIFACT", "ScreenModel", "Example", "clean", "chunks", "load_model", "load_training_examples", "train",
+    "CLASSES",
+    "ARTIFACT",
+    "ScreenModel",
+    "Example",
+    "clean",
+    "chunks",
+    "load_model",
+    "load_training_examples",
+    "train",
 ]
 
 CLASSES = ("none", "self_harm", "someone_else", "harm_others", "domestic_violence", "child_danger", "resource_request")
@@ -246,15 +254,20 @@ def load_training_examples(data_dir: Path) -> list[Example]:
         for text, lang, category, _kind in iter_eval(data_dir / name):
             out.append(Example(text, category or "none", lang, text, name))
     phrases = tomllib.loads((data_dir / "crisis_phrases.toml").read_text(encoding="utf-8"))
-    out += [Example(i["text"], _crisis_phrase_label(i["text"]), i["lang"], i["text"], "crisis_phrases") for i in phrases["crisis"]]
+    out += [
+        Example(i["text"], _crisis_phrase_label(i["text"]), i["lang"], i["text"], "crisis_phrases") for i in phrases["crisis"]
+    ]
     out += [Example(i["text"], "none", i["lang"], i["text"], "crisis_phrases") for i in phrases["safe"]]
     harm = tomllib.loads((data_dir / "harm_phrases.toml").read_text(encoding="utf-8"))
     out += [Example(i["text"], "none", i["lang"], i["text"], "harm_phrases") for k in ("harm", "safe") for i in harm[k]]
     # Members' questions to the knowledge base are not crises, except those about crisis lines and
     # emergencies ("my boyfriend hurts me, who do i call"): those are left out rather than taught as "none".
     kb = tomllib.loads(MEMBER_QUESTIONS.read_text(encoding="utf-8"))
-    out += [Example(i["text"], "none", i.get("lang", "en"), i["text"], "member_questions") for i in kb["q"]
-            if i.get("expect") not in ("crisis-help", "other-emergencies")]
+    out += [
+        Example(i["text"], "none", i.get("lang", "en"), i["text"], "member_questions")
+        for i in kb["q"]
+        if i.get("expect") not in ("crisis-help", "other-emergencies")
+    ]
     # The frozen evaluation file is read only to keep its phrasings OUT of training: a few
     # short ones ("me quiero matar", "hola") also sit in the older files or come out of a template.
     frozen = {fold(t) for t, *_ in iter_eval(data_dir / FROZEN_EVAL)} if (data_dir / FROZEN_EVAL).exists() else set()
@@ -283,7 +296,9 @@ def _typo(text: str) -> str:
         w = m.group(0)
         i = 1 + (seed >> (11 + k)) % (len(w) - 2)
         kind = (seed >> (17 + k)) % 3
-        new = w[:i] + w[i + 1 :] if kind == 0 else w[:i] + w[i] + w[i:] if kind == 1 else w[: i - 1] + w[i] + w[i - 1] + w[i + 1 :]
+        new = (
+            w[:i] + w[i + 1 :] if kind == 0 else w[:i] + w[i] + w[i:] if kind == 1 else w[: i - 1] + w[i] + w[i - 1] + w[i + 1 :]
+        )
         out = out.replace(w, new, 1)
     return out
 
@@ -378,11 +393,16 @@ def _choose_thresholds(danger: np.ndarray, is_crisis: np.ndarray, rules: np.ndar
         return round(float(hit[mask].mean()), 4) if mask.any() else 0.0
 
     stats = {
-        "validation_crisis": int(is_crisis.sum()), "validation_safe": int(neg.sum()),
-        "rules_recall": rate(is_crisis, 2.0, True), "rules_false_alarms": rate(neg, 2.0, True),
-        "recall_rules_or_ask": rate(is_crisis, ask, True), "false_alarms_rules_or_ask": rate(neg, ask, True),
-        "model_recall_at_ask": rate(is_crisis, ask, False), "model_false_alarms_at_ask": rate(neg, ask, False),
-        "model_recall_at_crisis": rate(is_crisis, crisis_t, False), "model_false_alarms_at_crisis": rate(neg, crisis_t, False),
+        "validation_crisis": int(is_crisis.sum()),
+        "validation_safe": int(neg.sum()),
+        "rules_recall": rate(is_crisis, 2.0, True),
+        "rules_false_alarms": rate(neg, 2.0, True),
+        "recall_rules_or_ask": rate(is_crisis, ask, True),
+        "false_alarms_rules_or_ask": rate(neg, ask, True),
+        "model_recall_at_ask": rate(is_crisis, ask, False),
+        "model_false_alarms_at_ask": rate(neg, ask, False),
+        "model_recall_at_crisis": rate(is_crisis, crisis_t, False),
+        "model_false_alarms_at_crisis": rate(neg, crisis_t, False),
     }
     return round(ask, 6), round(crisis_t, 6), stats
 
@@ -432,10 +452,20 @@ def train(data_dir: Path, encode, rules, log=lambda msg: None) -> ScreenModel:
     log(f"validation split: {json.dumps(stats)}; ask >= {ask:.4f}, crisis >= {crisis_t:.4f}")
     w_emb, w_ng, bias = _fit(x_emb, ng, y, steps=STEPS, l2=L2, lr=LEARNING_RATE)
     meta = {
-        "version": VERSION, "classes": list(CLASSES), "ngram_dim": NGRAM_DIM, "ngram_sizes": list(NGRAM_SIZES),
-        "chunk_chars": CHUNK_CHARS, "steps": STEPS, "l2": L2, "learning_rate": LEARNING_RATE,
-        "ask_threshold": ask, "crisis_threshold": crisis_t, "training_examples": len(examples),
-        "training_digest": _examples_digest(examples), "rules_digest": _rules_digest(examples, rules), "validation": stats,
+        "version": VERSION,
+        "classes": list(CLASSES),
+        "ngram_dim": NGRAM_DIM,
+        "ngram_sizes": list(NGRAM_SIZES),
+        "chunk_chars": CHUNK_CHARS,
+        "steps": STEPS,
+        "l2": L2,
+        "learning_rate": LEARNING_RATE,
+        "ask_threshold": ask,
+        "crisis_threshold": crisis_t,
+        "training_examples": len(examples),
+        "training_digest": _examples_digest(examples),
+        "rules_digest": _rules_digest(examples, rules),
+        "validation": stats,
     }
     return ScreenModel(w_emb, w_ng, bias, meta)
 

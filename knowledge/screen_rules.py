@@ -168,47 +168,59 @@ _OTHER_ES = _c(
     rf"{_OTRO}(?: \w+){{0,3}} (?:me mando|dejo|escribio) (?:un|una) (?:mensaje|carta) de despedida",
 )
 # A past-time marker anywhere in the clause makes it history, not danger now.
-_PAST = re.compile(_sq(
-    r"\b(?:years? ago|last (?:year|month)|in (?:19|20)\d\d|when i was|used to|in (?:high school|colege|midle school)|(?:is|s|are) (?:fine|ok|okay) now"
-    r"|anos atras|hace (?:anos|mucho|tiempo)|el ano pasado|cuando (?:yo )?era|en la prepa|ya esta bien)\b"
-))
+_PAST = re.compile(
+    _sq(
+        r"\b(?:years? ago|last (?:year|month)|in (?:19|20)\d\d|when i was|used to|in (?:high school|colege|midle school)|(?:is|s|are) (?:fine|ok|okay) now"
+        r"|anos atras|hace (?:anos|mucho|tiempo)|el ano pasado|cuando (?:yo )?era|en la prepa|ya esta bien)\b"
+    )
+)
 # Jokes and everyday threats ("she's going to kill me for being late", "me va a matar si llego tarde jaja").
-_JOKING = re.compile(_sq(
-    r"\b(?:lol|lmao|jk|haha|hahaha|jaja|jajaja|jeje|xd)\b|(?:kil|mata|matar) me (?:for|if i(?:m)? (?:late|forget|dont|miss|spend|break))"
-    r"|me (?:va a )?(?:mata|matar) si (?:no )?(?:llego|se entera|me ve|gasto|rompo|pierdo|olvido|le digo)"
-))
+_JOKING = re.compile(
+    _sq(
+        r"\b(?:lol|lmao|jk|haha|hahaha|jaja|jajaja|jeje|xd)\b|(?:kil|mata|matar) me (?:for|if i(?:m)? (?:late|forget|dont|miss|spend|break))"
+        r"|me (?:va a )?(?:mata|matar) si (?:no )?(?:llego|se entera|me ve|gasto|rompo|pierdo|olvido|le digo)"
+    )
+)
 _IDIOM_CATEGORIES = ("domestic_violence", "harm_others")
 # A question or a supposition about these topics is not a report.
 _HYPOTHETICAL = re.compile(r"^(?:what (?:if|should|do)|how (?:do|can)|if |que (?:hago|pasa) si|si |como (?:ayudo|puedo))")
 
 # Keywords in other scripts and languages: high precision, self-harm unless said otherwise.
 _INTL = (
-    ("self_harm", re.compile(
-        r"自杀|自殺|想死|不想活|輕生|轻生|结束自己的生命|結束自己的生命|活不下去|割腕|跳楼|跳樓|遗书|遺書|"
-        r"死にたい|自殺|生きていたくない|消えたい|"
-        r"죽고\s*싶|자살|살고\s*싶지\s*않|목숨을\s*끊|뛰어내리|유서|손목을\s*그|"
-        r"самоуби|покончить с собой|покончу с собой|не хочу (?:больше )?жить|хочу умереть|убить себя|убью себя|суицид|"
-        r"انتحار|أنتحر|انتحر|أريد أن أموت|أريد الموت|لا أريد أن أعيش|لا أريد العيش|أقتل نفسي|"
-        r"خودکشی|می‌خواهم بمیرم|میخواهم بمیرم|"
-        r"tự tử|tự sát|(?<!mệt )(?<!đói )(?<!chán )muốn chết|không muốn sống|toi muon chet|muon tu tu|muon tu sat|khong muon song|"
-        r"magpakamatay|magpapakamatay|pagpapakamatay|nagpakamatay ako|ayoko n(?:a|ang) mabuhay|gusto ko n(?:a|ang) mamatay|patayin ko ang sarili|saktan ang sarili|"
-        r"ինքնասպան|ուզում եմ մեռնել|ուզում եմ մահանալ|չեմ ուզում ապրել|ինձ սպանել"
-    )),
-    ("domestic_violence", re.compile(
-        r"(?:丈夫|老公|男朋友|男友)(?:打我|要杀我|威胁要杀我|说要杀了我)|"
-        r"(?:남편|남자친구)[이가]?\s*(?:저를|나를)?\s*(?:때려|죽이겠|죽인다)|"
-        r"(?:муж|парень)\s+(?:меня\s+)?(?:бь[её]т|избивает|угрожа)|"
-        r"(?:زوجي|صديقي)\s*(?:يضربني|يهددني)|"
-        r"(?:chồng|bạn trai)(?: tôi)? (?:đánh tôi|dọa giết tôi)|"
-        r"(?:binubugbog|sinasaktan) ako|papatayin (?:daw )?(?:niya )?ako|"
-        r"(?:ամուսինս|ընկերս)(?: ինձ)? (?:ծեծում|խփում|սպառնում)|"
-        r"夫に殴られ"
-    )),
+    (
+        "self_harm",
+        re.compile(
+            r"自杀|自殺|想死|不想活|輕生|轻生|结束自己的生命|結束自己的生命|活不下去|割腕|跳楼|跳樓|遗书|遺書|"
+            r"死にたい|自殺|生きていたくない|消えたい|"
+            r"죽고\s*싶|자살|살고\s*싶지\s*않|목숨을\s*끊|뛰어내리|유서|손목을\s*그|"
+            r"самоуби|покончить с собой|покончу с собой|не хочу (?:больше )?жить|хочу умереть|убить себя|убью себя|суицид|"
+            r"انتحار|أنتحر|انتحر|أريد أن أموت|أريد الموت|لا أريد أن أعيش|لا أريد العيش|أقتل نفسي|"
+            r"خودکشی|می‌خواهم بمیرم|میخواهم بمیرم|"
+            r"tự tử|tự sát|(?<!mệt )(?<!đói )(?<!chán )muốn chết|không muốn sống|toi muon chet|muon tu tu|muon tu sat|khong muon song|"
+            r"magpakamatay|magpapakamatay|pagpapakamatay|nagpakamatay ako|ayoko n(?:a|ang) mabuhay|gusto ko n(?:a|ang) mamatay|patayin ko ang sarili|saktan ang sarili|"
+            r"ինքնասպան|ուզում եմ մեռնել|ուզում եմ մահանալ|չեմ ուզում ապրել|ինձ սպանել"
+        ),
+    ),
+    (
+        "domestic_violence",
+        re.compile(
+            r"(?:丈夫|老公|男朋友|男友)(?:打我|要杀我|威胁要杀我|说要杀了我)|"
+            r"(?:남편|남자친구)[이가]?\s*(?:저를|나를)?\s*(?:때려|죽이겠|죽인다)|"
+            r"(?:муж|парень)\s+(?:меня\s+)?(?:бь[её]т|избивает|угрожа)|"
+            r"(?:زوجي|صديقي)\s*(?:يضربني|يهددني)|"
+            r"(?:chồng|bạn trai)(?: tôi)? (?:đánh tôi|dọa giết tôi)|"
+            r"(?:binubugbog|sinasaktan) ako|papatayin (?:daw )?(?:niya )?ako|"
+            r"(?:ամուսինս|ընկերս)(?: ինձ)? (?:ծեծում|խփում|սպառնում)|"
+            r"夫に殴られ"
+        ),
+    ),
 )
 
 
 # History, prevention and questions in the keyword languages (the learned layer still screens these).
-_INTL_NOT_NOW = re.compile(r"预防|預防|几年前|幾年前|去年|以前|保险|保險|예방|몇 년 전|작년|профилакти|много лет назад|в прошлом году|الوقاية|منذ سنوات|phòng ngừa|năm trước")
+_INTL_NOT_NOW = re.compile(
+    r"预防|預防|几年前|幾年前|去年|以前|保险|保險|예방|몇 년 전|작년|профилакти|много лет назад|в прошлом году|الوقاية|منذ سنوات|phòng ngừa|năm trước"
+)
 
 
 def _fold(text: str) -> str:

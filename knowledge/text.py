@@ -53,12 +53,16 @@ def count_sentences(text: str) -> int:
 
 # Words that mark a message as Spanish or English (after normalisation). Used only
 # to answer someone who hasn't picked a language yet in the language they wrote.
-_SPANISH = frozenset("""que como cuando donde por para porque pero mi mis me te le lo la las los el un una unos
+_SPANISH = frozenset(
+    """que como cuando donde por para porque pero mi mis me te le lo la las los el un una unos
 de del al es esta estoy son hay tengo tiene puedo puede pueden quiero necesito cita citas terapia terapeuta
-cancelaron cancelo ayuda hola gracias derechos queja dias semana no si ya tambien muy mas""".split())
-_ENGLISH = frozenset("""the my i me is are was what how when where why can could do does did have has need want
+cancelaron cancelo ayuda hola gracias derechos queja dias semana no si ya tambien muy mas""".split()
+)
+_ENGLISH = frozenset(
+    """the my i me is are was what how when where why can could do does did have has need want
 appointment appointments therapy therapist canceled cancelled help hello hi thanks rights complaint days week
-not yes to of and you it they them their this that for with""".split())
+not yes to of and you it they them their this that for with""".split()
+)
 
 
 def guess_language(text: str) -> str | None:
@@ -89,8 +93,10 @@ _SCRIPT_RANGES = (
 )
 # Letters only Vietnamese uses among Latin-script languages.
 _VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
-_TAGALOG = frozenset("""ako ikaw siya kami tayo sila ang ng mga sa na nang hindi gusto ayoko ayaw po opo
-ko mo niya namin natin nila ito iyan yung kasi pero talaga lang din rin naman salamat paano bakit saan kailan""".split())
+_TAGALOG = frozenset(
+    """ako ikaw siya kami tayo sila ang ng mga sa na nang hindi gusto ayoko ayaw po opo
+ko mo niya namin natin nila ito iyan yung kasi pero talaga lang din rin naman salamat paano bakit saan kailan""".split()
+)
 
 
 def script_language(text: str) -> str | None:

@@ -42,8 +42,15 @@ class Outcome:
 
 
 def _announcement(row) -> Announcement:
-    return Announcement(id=row["id"], created_by=row["created_by"], text_en=row["text_en"], text_es=row["text_es"],
-                        status=row["status"], recipients=row["recipients"], progress_at=dt(row["progress_at"]))
+    return Announcement(
+        id=row["id"],
+        created_by=row["created_by"],
+        text_en=row["text_en"],
+        text_es=row["text_es"],
+        status=row["status"],
+        recipients=row["recipients"],
+        progress_at=dt(row["progress_at"]),
+    )
 
 
 def get(db: Database, announcement_id: int) -> Announcement | None:
@@ -53,16 +60,19 @@ def get(db: Database, announcement_id: int) -> Announcement | None:
 
 def draft_of(db: Database, user_id: int) -> Announcement | None:
     """The organizer's announcement being written, if any."""
-    rows = list(db.query("SELECT * FROM announcements WHERE created_by = ? AND status = 'draft' ORDER BY id DESC LIMIT 1",
-                         [user_id]))
+    rows = list(
+        db.query("SELECT * FROM announcements WHERE created_by = ? AND status = 'draft' ORDER BY id DESC LIMIT 1", [user_id])
+    )
     return _announcement(rows[0]) if rows else None
 
 
 def start_draft(db: Database, user_id: int, now: datetime) -> None:
     """A new draft for the organizer (an older unfinished one is dropped)."""
     db.execute("UPDATE announcements SET status = 'canceled' WHERE created_by = ? AND status = 'draft'", [user_id])
-    db.execute("INSERT INTO announcements (created_by, text_en, text_es, status, created_at) VALUES (?, '', '', 'draft', ?)",
-               [user_id, to_iso(now)])
+    db.execute(
+        "INSERT INTO announcements (created_by, text_en, text_es, status, created_at) VALUES (?, '', '', 'draft', ?)",
+        [user_id, to_iso(now)],
+    )
 
 
 def set_text(db: Database, announcement_id: int, lang: str, text: str) -> None:
@@ -84,8 +94,10 @@ def recipients(db: Database) -> list[Recipient]:
 
 
 def mark_sending(db: Database, announcement_id: int, recipients_n: int, now: datetime) -> None:
-    db.execute("UPDATE announcements SET status = 'sending', recipients = ?, confirmed_at = ?, progress_at = ? WHERE id = ?",
-               [recipients_n, to_iso(now), to_iso(now), announcement_id])
+    db.execute(
+        "UPDATE announcements SET status = 'sending', recipients = ?, confirmed_at = ?, progress_at = ? WHERE id = ?",
+        [recipients_n, to_iso(now), to_iso(now), announcement_id],
+    )
 
 
 def sending(db: Database) -> list[Announcement]:
@@ -93,15 +105,24 @@ def sending(db: Database) -> list[Announcement]:
 
 
 def outcome(db: Database, announcement_id: int) -> Outcome:
-    counts = {r["status"]: r["n"] for r in db.query(
-        "SELECT status, count(*) AS n FROM outbox WHERE ref_kind = 'announcement' AND ref_id = ? GROUP BY status",
-        [announcement_id])}
+    counts = {
+        r["status"]: r["n"]
+        for r in db.query(
+            "SELECT status, count(*) AS n FROM outbox WHERE ref_kind = 'announcement' AND ref_id = ? GROUP BY status",
+            [announcement_id],
+        )
+    }
     unreachable = db.execute(
         "SELECT count(*) FROM outbox o JOIN members m ON m.id = o.member_id WHERE o.ref_kind = 'announcement'"
         " AND o.ref_id = ? AND o.status IN ('failed', 'canceled') AND m.unreachable_at IS NOT NULL",
-        [announcement_id]).fetchone()[0]
-    return Outcome(to_go=counts.get("pending", 0) + counts.get("sending", 0), sent=counts.get("sent", 0),
-                   refused=counts.get("failed", 0) + counts.get("canceled", 0), unreachable=unreachable)
+        [announcement_id],
+    ).fetchone()[0]
+    return Outcome(
+        to_go=counts.get("pending", 0) + counts.get("sending", 0),
+        sent=counts.get("sent", 0),
+        refused=counts.get("failed", 0) + counts.get("canceled", 0),
+        unreachable=unreachable,
+    )
 
 
 def mark_progress_told(db: Database, announcement_id: int, now: datetime) -> None:

@@ -21,8 +21,16 @@ class AuditEntry:
     allowed: bool
 
 
-def record(db: Database, *, actor: int | None, action: str, now: datetime, case_ref: str | None = None,
-           detail: str | None = None, allowed: bool = True) -> None:
+def record(
+    db: Database,
+    *,
+    actor: int | None,
+    action: str,
+    now: datetime,
+    case_ref: str | None = None,
+    detail: str | None = None,
+    allowed: bool = True,
+) -> None:
     """Write one entry (inside the transaction of the action it records)."""
     db.execute(
         "INSERT INTO audit_log (at, actor, action, case_ref, detail, allowed) VALUES (?, ?, ?, ?, ?, ?)",
@@ -41,7 +49,14 @@ def entries(db: Database, *, since: datetime | None = None, case_ref: str | None
         args.append(case_ref)
     sql = "SELECT * FROM audit_log" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id LIMIT ?"
     return [
-        AuditEntry(id=r["id"], at=dt(r["at"]), actor=r["actor"], action=r["action"], case_ref=r["case_ref"],
-                   detail=r["detail"], allowed=bool(r["allowed"]))
+        AuditEntry(
+            id=r["id"],
+            at=dt(r["at"]),
+            actor=r["actor"],
+            action=r["action"],
+            case_ref=r["case_ref"],
+            detail=r["detail"],
+            allowed=bool(r["allowed"]),
+        )
         for r in db.query(sql, [*args, limit])
     ]

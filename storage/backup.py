@@ -129,8 +129,10 @@ def restore(src: str | Path, db_path: str | Path, *, force: bool = False) -> Bac
         raise BackupError(f"there is no backup at {src}")
     cases, version = _check(src)
     if target.exists() and not force:
-        raise BackupError(f"{target} already exists. Stop the bot first, then restore with --force to replace it "
-                          "(take a backup of it first if you may need it).")
+        raise BackupError(
+            f"{target} already exists. Stop the bot first, then restore with --force to replace it "
+            "(take a backup of it first if you may need it)."
+        )
     _checked_copy(src, target, ".restoring", drop_journal=True)
     logger.info("database restored from a backup: %d cases, schema %d", cases, version)
     return BackupResult(target, target.stat().st_size, cases, version)

@@ -173,26 +173,34 @@ def update_fields(db: Database, case_id: int, now: datetime, **fields) -> None:
             raise ValueError(f"not a follow-up field: {name}")
         stored = _stored(value)
         db.execute(f"UPDATE cases SET {name} = ? WHERE id = ?", [stored, case_id])
-        db.execute("INSERT INTO case_events (case_id, kind, field, value, at) VALUES (?, 'update', ?, ?, ?)",
-                   [case_id, name, None if stored is None else str(stored), to_iso(now)])
+        db.execute(
+            "INSERT INTO case_events (case_id, kind, field, value, at) VALUES (?, 'update', ?, ?, ?)",
+            [case_id, name, None if stored is None else str(stored), to_iso(now)],
+        )
 
 
 def log_event(db: Database, case_id: int, kind: str, value: str | None, now: datetime) -> None:
     """Add an entry to the case's evidence log (a check-in answer, a closing...)."""
-    db.execute("INSERT INTO case_events (case_id, kind, field, value, at) VALUES (?, ?, NULL, ?, ?)",
-               [case_id, kind, value, to_iso(now)])
+    db.execute(
+        "INSERT INTO case_events (case_id, kind, field, value, at) VALUES (?, ?, NULL, ?, ?)", [case_id, kind, value, to_iso(now)]
+    )
 
 
 def urgent_without_appointment(db: Database, now: datetime, limit: int = 200) -> list[Case]:
     """Open urgent cases whose deadline has passed with no appointment, out-of-network care or visit
     on record, not yet escalated for it (an 'urgent_overdue' event marks those that were)."""
-    return [_case(r) for r in db.query(
-        "SELECT * FROM cases c WHERE c.urgency = 'urgent' AND c.status = 'open' AND c.member_id IS NOT NULL"
-        " AND c.deadline_at IS NOT NULL AND datetime(c.deadline_at) <= datetime(?)"
-        " AND c.new_appt_date IS NULL AND c.oon_offered_on IS NULL AND c.restored_on IS NULL"
-        " AND coalesce(c.offered, '') NOT IN ('new_appt', 'out_of_network')"
-        " AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'urgent_overdue')"
-        " ORDER BY c.id LIMIT ?", [to_iso(now), limit])]
+    return [
+        _case(r)
+        for r in db.query(
+            "SELECT * FROM cases c WHERE c.urgency = 'urgent' AND c.status = 'open' AND c.member_id IS NOT NULL"
+            " AND c.deadline_at IS NOT NULL AND datetime(c.deadline_at) <= datetime(?)"
+            " AND c.new_appt_date IS NULL AND c.oon_offered_on IS NULL AND c.restored_on IS NULL"
+            " AND coalesce(c.offered, '') NOT IN ('new_appt', 'out_of_network')"
+            " AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'urgent_overdue')"
+            " ORDER BY c.id LIMIT ?",
+            [to_iso(now), limit],
+        )
+    ]
 
 
 def close(db: Database, case_id: int, *, reason: str, restored_on: date | None, now: datetime) -> None:

@@ -129,23 +129,38 @@ class _Tally:
 
     def line(self, facility_id, name) -> FacilityLine:
         return FacilityLine(
-            facility_id=facility_id, name=name, reported_today=self.reported_today, reported_total=self.reported_total,
-            open=self.open, open_past_deadline=self.past, rescheduled_within_deadline=self.rescheduled,
-            offered_out_of_network=self.oon, restored=self.restored,
+            facility_id=facility_id,
+            name=name,
+            reported_today=self.reported_today,
+            reported_total=self.reported_total,
+            open=self.open,
+            open_past_deadline=self.past,
+            rescheduled_within_deadline=self.rescheduled,
+            offered_out_of_network=self.oon,
+            restored=self.restored,
             median_days_to_restored=float(statistics.median(self.days)) if self.days else None,
         )
 
 
-def _met(deadline: str | None, new_appt: str | None, offered: str | None, offered_date: str | None,
-         restored: str | None) -> bool:
+def _met(deadline: str | None, new_appt: str | None, offered: str | None, offered_date: str | None, restored: str | None) -> bool:
     if not deadline:
         return False
-    return bool((new_appt and new_appt <= deadline) or (offered == "new_appt" and offered_date and offered_date <= deadline)
-                or (restored and restored <= deadline))
+    return bool(
+        (new_appt and new_appt <= deadline)
+        or (offered == "new_appt" and offered_date and offered_date <= deadline)
+        or (restored and restored <= deadline)
+    )
 
 
-def build_report(db: Database, campaign: Campaign, *, day: date, public: bool = False,
-                 small_count: int = DEFAULT_SMALL_COUNT, shared_only: bool = False) -> Report:
+def build_report(
+    db: Database,
+    campaign: Campaign,
+    *,
+    day: date,
+    public: bool = False,
+    small_count: int = DEFAULT_SMALL_COUNT,
+    shared_only: bool = False,
+) -> Report:
     """The monitoring numbers as of the end of `day` (campaign time zone); see the module docstring for what counts."""
     local = register_local_date(db, campaign.tz)
     day_iso = day.isoformat()
@@ -158,12 +173,26 @@ def build_report(db: Database, campaign: Campaign, *, day: date, public: bool = 
     tallies: dict[str | None, _Tally] = {}
     total = _Tally()
     funnel: dict[str | None, list[int]] = {}  # code -> [reported, complaint_sent, restored]
-    sql = ("SELECT facility_id, filed_at, status, closed_at, deadline_date, restored_on, new_appt_date, offered,"
-           " offered_date, oon_offered_on, complaint_sent_on, link_code FROM cases WHERE status != 'draft'"
-           + (" AND share_ok = 1" if shared_only else ""))
+    sql = (
+        "SELECT facility_id, filed_at, status, closed_at, deadline_date, restored_on, new_appt_date, offered,"
+        " offered_date, oon_offered_on, complaint_sent_on, link_code FROM cases WHERE status != 'draft'"
+        + (" AND share_ok = 1" if shared_only else "")
+    )
     ordinal = {}
-    for (facility_id, filed_at, status, closed_at, deadline, restored_on, new_appt, offered, offered_date,
-         oon_on, complaint_on, link_code) in db.execute(sql):
+    for (
+        facility_id,
+        filed_at,
+        status,
+        closed_at,
+        deadline,
+        restored_on,
+        new_appt,
+        offered,
+        offered_date,
+        oon_on,
+        complaint_on,
+        link_code,
+    ) in db.execute(sql):
         filed = local(filed_at)
         if filed is None or filed > day_iso:
             continue
@@ -218,12 +247,24 @@ def build_report(db: Database, campaign: Campaign, *, day: date, public: bool = 
     esc_open, claimed, median_claim, period = _escalations(db, local, day)
     unreachable = db.execute("SELECT count(*) FROM members WHERE unreachable_at IS NOT NULL").fetchone()[0]
     return Report(
-        day=day, campaign_id=campaign.id, plan_short=campaign.plan_short, public=public, small_count=small_count,
-        shared_only=shared_only, reported_today=total.reported_today, reported_total=total.reported_total,
-        totals=total.line(None, "All clinics"), facilities=tuple(lines), escalations_open=esc_open,
-        escalations_claimed=claimed, median_minutes_to_claim=median_claim, claim_period=period,
-        members_unreachable=unreachable, funnel=_funnel(db, campaign, day_iso, funnel),
-        daily_reported=tuple(sorted(per_day.items())), days_to_restored=tuple(sorted(total.days)),
+        day=day,
+        campaign_id=campaign.id,
+        plan_short=campaign.plan_short,
+        public=public,
+        small_count=small_count,
+        shared_only=shared_only,
+        reported_today=total.reported_today,
+        reported_total=total.reported_total,
+        totals=total.line(None, "All clinics"),
+        facilities=tuple(lines),
+        escalations_open=esc_open,
+        escalations_claimed=claimed,
+        median_minutes_to_claim=median_claim,
+        claim_period=period,
+        members_unreachable=unreachable,
+        funnel=_funnel(db, campaign, day_iso, funnel),
+        daily_reported=tuple(sorted(per_day.items())),
+        days_to_restored=tuple(sorted(total.days)),
     )
 
 
@@ -231,9 +272,7 @@ def _escalations(db: Database, local: LocalDates, day: date) -> tuple[int, int, 
     esc_open = db.execute("SELECT count(*) FROM escalations WHERE status IN ('open', 'claimed')").fetchone()[0]
     first = day - timedelta(days=CLAIM_PERIOD_DAYS - 1)
     minutes = []
-    for created_at, claimed_at in db.execute(
-        "SELECT created_at, claimed_at FROM escalations WHERE claimed_at IS NOT NULL"
-    ):
+    for created_at, claimed_at in db.execute("SELECT created_at, claimed_at FROM escalations WHERE claimed_at IS NOT NULL"):
         claimed_day = local(claimed_at)
         if first.isoformat() <= claimed_day <= day.isoformat():
             delta = datetime.fromisoformat(claimed_at) - datetime.fromisoformat(created_at)
@@ -243,19 +282,21 @@ def _escalations(db: Database, local: LocalDates, day: date) -> tuple[int, int, 
 
 
 def _funnel(db: Database, campaign: Campaign, day_iso: str, reported: dict) -> tuple[FunnelLine, ...]:
-    starts = dict(db.execute(
-        f"SELECT link_code, count(*) FROM link_starts WHERE {LOCAL_DATE_FUNCTION}(at) <= ? GROUP BY link_code", [day_iso]
-    ).fetchall())
-    links = {code: (facility_id, source) for code, facility_id, source in
-             db.execute("SELECT code, facility_id, source FROM links")}
+    starts = dict(
+        db.execute(
+            f"SELECT link_code, count(*) FROM link_starts WHERE {LOCAL_DATE_FUNCTION}(at) <= ? GROUP BY link_code", [day_iso]
+        ).fetchall()
+    )
+    links = {
+        code: (facility_id, source) for code, facility_id, source in db.execute("SELECT code, facility_id, source FROM links")
+    }
     lines = []
     for code in sorted(set(links) | set(starts) | {c for c in reported if c is not None}):
         facility_id, source = links.get(code, (None, None))
         facility = campaign.facility(facility_id)
         label = " · ".join(x for x in ((facility.name if facility else None), source) if x) or code
         r, c, s = reported.get(code, (0, 0, 0))
-        lines.append(FunnelLine(code=code, label=label, started=starts.get(code, 0), reported=r, complaint_sent=c,
-                                restored=s))
+        lines.append(FunnelLine(code=code, label=label, started=starts.get(code, 0), reported=r, complaint_sent=c, restored=s))
     lines = [line for line in lines if line.started or line.reported]
     lines.sort(key=lambda f: (-(f.started or 0), -f.reported, f.label))
     if None in reported:
@@ -348,9 +389,14 @@ def render_report_text(report: Report, lang: str = "en", *, for_html: bool = Tru
     ]
     first, last = (format_short_date(d, lang) for d in report.claim_period)
     if report.escalations_claimed:
-        out.append(w["claim"].format(
-            median=median(report.median_minutes_to_claim, report.escalations_claimed, "min"),
-            n=s(report.escalations_claimed), first=first, last=last))
+        out.append(
+            w["claim"].format(
+                median=median(report.median_minutes_to_claim, report.escalations_claimed, "min"),
+                n=s(report.escalations_claimed),
+                first=first,
+                last=last,
+            )
+        )
     else:
         out.append(w["claim_none"].format(first=first, last=last))
     out.append(w["unreachable"].format(n=s(report.members_unreachable)))
@@ -363,15 +409,17 @@ def render_report_text(report: Report, lang: str = "en", *, for_html: bool = Tru
             esc(f.name if f.facility_id else w["not_listed"]),
             w["clinic_1"].format(open=s(f.open), past=s(f.open_past_deadline)),
             w["clinic_2"].format(today=s(f.reported_today), total=s(f.reported_total), oon=s(f.offered_out_of_network)),
-            w["clinic_3"].format(rescheduled=s(f.rescheduled_within_deadline), restored=s(f.restored),
-                                 median=median(f.median_days_to_restored, f.restored, "days")),
+            w["clinic_3"].format(
+                rescheduled=s(f.rescheduled_within_deadline),
+                restored=s(f.restored),
+                median=median(f.median_days_to_restored, f.restored, "days"),
+            ),
         ]
     if report.funnel:
         out += ["", w["funnel"]]
         for line in report.funnel:
             label = esc(line.label) if line.code is not None else w["no_link"]
-            out.append(f"{label}: " + " → ".join(
-                s(n) for n in (line.started, line.reported, line.complaint_sent, line.restored)))
+            out.append(f"{label}: " + " → ".join(s(n) for n in (line.started, line.reported, line.complaint_sent, line.restored)))
     out += ["", w["scope"].format(scope=w["shared"] if report.shared_only else w["all"])]
     if report.public:
         out.append(esc(w["public"].format(m=report.small_count - 1, n=report.small_count)))
@@ -386,7 +434,7 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     pieces: list[str] = []
     current = ""
     for block in text.rstrip("\n").split("\n\n"):
-        for part in ([block] if len(block) <= limit else _line_groups(block, limit)):
+        for part in [block] if len(block) <= limit else _line_groups(block, limit):
             joined = f"{current}\n\n{part}" if current else part
             if len(joined) <= limit:
                 current = joined

@@ -51,57 +51,118 @@ class Column:
 # The export's columns, in order. The data dictionary is generated from this table.
 COLUMNS: tuple[Column, ...] = (
     Column("reference", "c.ref", "text", "The case reference the member was given (pseudonymous).", "e.g. KP-7F3K2"),
-    Column("facility", "fac.name", "text",
-           "The clinic, by the campaign's name for it. Empty when the member named a clinic not on the list "
-           "(what they typed is free text and never exported)."),
-    Column("facility_id", "c.facility_id", "text", "The campaign's id for the clinic.", "a facility id from the campaign file, or empty"),
+    Column(
+        "facility",
+        "fac.name",
+        "text",
+        "The clinic, by the campaign's name for it. Empty when the member named a clinic not on the list "
+        "(what they typed is free text and never exported).",
+    ),
+    Column(
+        "facility_id",
+        "c.facility_id",
+        "text",
+        "The campaign's id for the clinic.",
+        "a facility id from the campaign file, or empty",
+    ),
     Column("appointment_kind", "c.kind", "text", "The kind of appointment that was canceled.", " | ".join(KINDS)),
     Column("appointment_date", "c.appt_date", "date", "Date of the canceled appointment (may be in the future)."),
-    Column("date_reported", f"{LOCAL_DATE_FUNCTION}(c.filed_at)", "date",
-           "The day the member filed the report with carebot, in the campaign's time zone."),
+    Column(
+        "date_reported",
+        f"{LOCAL_DATE_FUNCTION}(c.filed_at)",
+        "date",
+        "The day the member filed the report with carebot, in the campaign's time zone.",
+    ),
     Column("how_notified", "c.notified", "text", "How the member learned of the cancellation.", " | ".join(NOTIFIED)),
     Column("offered", "c.offered", "text", "What the plan offered instead, as reported.", " | ".join(OFFERS)),
     Column("offered_date", "c.offered_date", "date", "Date of the appointment or out-of-network visit offered, if any."),
-    Column("out_of_network_offered", "(c.offered = 'out_of_network' OR c.oon_offered_on IS NOT NULL)", "boolean",
-           "Out-of-network care was offered, at filing or at a later check-in.", "true | false"),
+    Column(
+        "out_of_network_offered",
+        "(c.offered = 'out_of_network' OR c.oon_offered_on IS NOT NULL)",
+        "boolean",
+        "Out-of-network care was offered, at filing or at a later check-in.",
+        "true | false",
+    ),
     Column("urgency", "c.urgency", "text", "How urgent the member said their need is.", " | ".join(URGENCIES)),
-    Column("legal_deadline", "c.deadline_date", "date",
-           "The date by which the plan must offer a new appointment under the timely-access standard."),
-    Column("deadline_standard", "c.deadline_standard", "text", "The timely-access standard the deadline comes from.",
-           " | ".join(STANDARDS)),
-    Column("days_waited", "", "integer",
-           "Days from the date reported to the date care was restored, or to the export date while the case is open. "
-           "Empty for a case closed without care restored."),
-    Column("deadline_outcome", "", "text",
-           "met: a new appointment (reported at a check-in, offered at filing, or care restored) on or before the "
-           "legal deadline; missed: the deadline has passed without one; pending: the deadline has not passed yet; "
-           "unknown: no deadline was recorded.", "met | missed | pending | unknown"),
-    Column("status", "c.status", "text",
-           "The case's status. A case whose member erased their data with /delete is not exported at all "
-           "(it is closed as withdrawn and counted only in the report's anonymous totals).", "open | closed"),
+    Column(
+        "legal_deadline",
+        "c.deadline_date",
+        "date",
+        "The date by which the plan must offer a new appointment under the timely-access standard.",
+    ),
+    Column(
+        "deadline_standard",
+        "c.deadline_standard",
+        "text",
+        "The timely-access standard the deadline comes from.",
+        " | ".join(STANDARDS),
+    ),
+    Column(
+        "days_waited",
+        "",
+        "integer",
+        "Days from the date reported to the date care was restored, or to the export date while the case is open. "
+        "Empty for a case closed without care restored.",
+    ),
+    Column(
+        "deadline_outcome",
+        "",
+        "text",
+        "met: a new appointment (reported at a check-in, offered at filing, or care restored) on or before the "
+        "legal deadline; missed: the deadline has passed without one; pending: the deadline has not passed yet; "
+        "unknown: no deadline was recorded.",
+        "met | missed | pending | unknown",
+    ),
+    Column(
+        "status",
+        "c.status",
+        "text",
+        "The case's status. A case whose member erased their data with /delete is not exported at all "
+        "(it is closed as withdrawn and counted only in the report's anonymous totals).",
+        "open | closed",
+    ),
     Column("care_restored_on", "c.restored_on", "date", "The day the member confirmed they were seen again."),
-    Column("checkins", "(SELECT count(*) FROM followups fu WHERE fu.case_id = c.id AND fu.status IN ('sent', 'answered'))",
-           "integer", "Check-in messages sent to the member for this case (sent or answered)."),
-    Column("escalated", "(es.case_id IS NOT NULL)", "boolean", "The case was escalated to the volunteer desk at least once.",
-           "true | false"),
+    Column(
+        "checkins",
+        "(SELECT count(*) FROM followups fu WHERE fu.case_id = c.id AND fu.status IN ('sent', 'answered'))",
+        "integer",
+        "Check-in messages sent to the member for this case (sent or answered).",
+    ),
+    Column(
+        "escalated",
+        "(es.case_id IS NOT NULL)",
+        "boolean",
+        "The case was escalated to the volunteer desk at least once.",
+        "true | false",
+    ),
     Column("complaint_sent_on", "c.complaint_sent_on", "date", "The day the member said they sent the complaint."),
     Column("language", "c.lang", "text", "The language the member used.", "en | es"),
 )
-CONTACT = Column("contact", "CASE WHEN m.contact_ok = 1 THEN m.username END", "text",
-                 "The member's Telegram @username, only where they agreed to be contacted; otherwise empty. "
-                 "Present only in exports an organizer requested with contact details (audited).")
+CONTACT = Column(
+    "contact",
+    "CASE WHEN m.contact_ok = 1 THEN m.username END",
+    "text",
+    "The member's Telegram @username, only where they agreed to be contacted; otherwise empty. "
+    "Present only in exports an organizer requested with contact details (audited).",
+)
 
 # "Met" when any evidence of a new appointment falls on or before the deadline.
-_MET = ("(c.new_appt_date <= c.deadline_date"
-        " OR (c.offered = 'new_appt' AND c.offered_date <= c.deadline_date)"
-        " OR c.restored_on <= c.deadline_date)")
-_OUTCOME_SQL = (f"CASE WHEN c.deadline_date IS NULL THEN 'unknown' WHEN {_MET} THEN 'met'"
-                " WHEN c.deadline_date < :today THEN 'missed' ELSE 'pending' END")
-_DAYS_SQL = (f"CASE WHEN c.restored_on IS NOT NULL"
-             f" THEN max(0, CAST(julianday(c.restored_on) - julianday({LOCAL_DATE_FUNCTION}(c.filed_at)) AS INTEGER))"
-             f" WHEN c.status = 'open'"
-             f" THEN max(0, CAST(julianday(:today) - julianday({LOCAL_DATE_FUNCTION}(c.filed_at)) AS INTEGER))"
-             f" END")
+_MET = (
+    "(c.new_appt_date <= c.deadline_date"
+    " OR (c.offered = 'new_appt' AND c.offered_date <= c.deadline_date)"
+    " OR c.restored_on <= c.deadline_date)"
+)
+_OUTCOME_SQL = (
+    f"CASE WHEN c.deadline_date IS NULL THEN 'unknown' WHEN {_MET} THEN 'met'"
+    " WHEN c.deadline_date < :today THEN 'missed' ELSE 'pending' END"
+)
+_DAYS_SQL = (
+    f"CASE WHEN c.restored_on IS NOT NULL"
+    f" THEN max(0, CAST(julianday(c.restored_on) - julianday({LOCAL_DATE_FUNCTION}(c.filed_at)) AS INTEGER))"
+    f" WHEN c.status = 'open'"
+    f" THEN max(0, CAST(julianday(:today) - julianday({LOCAL_DATE_FUNCTION}(c.filed_at)) AS INTEGER))"
+    f" END"
+)
 _COMPUTED = {"days_waited": _DAYS_SQL, "deadline_outcome": _OUTCOME_SQL}
 
 
@@ -185,8 +246,18 @@ def _select(columns: tuple[Column, ...], fmt: str) -> str:
     return ",\n  ".join(parts)
 
 
-def _query(campaign: Campaign, columns: tuple[Column, ...], fmt: str, *, since, until, facility_id, status,
-           include_contact: bool, today: date) -> tuple[str, dict]:
+def _query(
+    campaign: Campaign,
+    columns: tuple[Column, ...],
+    fmt: str,
+    *,
+    since,
+    until,
+    facility_id,
+    status,
+    include_contact: bool,
+    today: date,
+) -> tuple[str, dict]:
     params: dict = {"today": today.isoformat()}
     names = []
     for i, f in enumerate(campaign.facilities):
@@ -214,7 +285,9 @@ def _query(campaign: Campaign, columns: tuple[Column, ...], fmt: str, *, since, 
         " LEFT JOIN fac ON fac.id = c.facility_id\n"
         " LEFT JOIN es ON es.case_id = c.id\n"
         + (" LEFT JOIN members m ON m.id = c.member_id\n" if include_contact else "")
-        + "WHERE " + " AND ".join(where) + "\nORDER BY c.id"
+        + "WHERE "
+        + " AND ".join(where)
+        + "\nORDER BY c.id"
     )
     return sql, params
 
@@ -234,9 +307,18 @@ class _Counter:
         return row
 
 
-def export_cases(db: Database, campaign: Campaign, *, fmt: str = "csv", since: date | None = None,
-                 until: date | None = None, facility: str | None = None, status: str | None = None,
-                 include_contact: bool = False, today: date) -> ExportResult:
+def export_cases(
+    db: Database,
+    campaign: Campaign,
+    *,
+    fmt: str = "csv",
+    since: date | None = None,
+    until: date | None = None,
+    facility: str | None = None,
+    status: str | None = None,
+    include_contact: bool = False,
+    today: date,
+) -> ExportResult:
     """The shared, filed cases as CSV, JSON or XLSX, with their data dictionary (see COLUMNS)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -251,8 +333,17 @@ def export_cases(db: Database, campaign: Campaign, *, fmt: str = "csv", since: d
     columns = COLUMNS + ((CONTACT,) if include_contact else ())
     names = tuple(c.name for c in columns)
     register_local_date(db, campaign.tz)
-    sql, params = _query(campaign, columns, fmt, since=since, until=until, facility_id=facility_id, status=status,
-                         include_contact=include_contact, today=today)
+    sql, params = _query(
+        campaign,
+        columns,
+        fmt,
+        since=since,
+        until=until,
+        facility_id=facility_id,
+        status=status,
+        include_contact=include_contact,
+        today=today,
+    )
     cursor = db.execute(sql, params)
     if fmt == "csv":
         content, rows = _write_csv(cursor, names)
@@ -264,8 +355,15 @@ def export_cases(db: Database, campaign: Campaign, *, fmt: str = "csv", since: d
         content, rows = _write_xlsx(cursor, columns)
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     stem = f"carebot-cases-{campaign.id}-{today.isoformat()}"
-    return ExportResult(content=content, filename=f"{stem}.{fmt}", rows=rows, dictionary=data_dictionary(columns),
-                        dictionary_filename=f"{stem}.dictionary.csv", columns=names, media_type=media)
+    return ExportResult(
+        content=content,
+        filename=f"{stem}.{fmt}",
+        rows=rows,
+        dictionary=data_dictionary(columns),
+        dictionary_filename=f"{stem}.dictionary.csv",
+        columns=names,
+        media_type=media,
+    )
 
 
 def _write_csv(cursor, names) -> tuple[bytes, int]:
@@ -319,8 +417,15 @@ def data_dictionary(columns: tuple[Column, ...] = COLUMNS) -> bytes:
     for col in columns:
         writer.writerow([col.name, col.meaning, col.type, _FORMATS[col.type], col.allowed])
     writer.writerow([])
-    writer.writerow(["(notes)", "One row per filed case whose member agreed to share it with the organizers. "
-                     "Pseudonymous: no Telegram ids, names, notes or typed clinic names. Text a spreadsheet would read "
-                     "as a formula (starting with = + - @, a tab or a carriage return) begins with a single quote.",
-                     "", "", ""])
+    writer.writerow(
+        [
+            "(notes)",
+            "One row per filed case whose member agreed to share it with the organizers. "
+            "Pseudonymous: no Telegram ids, names, notes or typed clinic names. Text a spreadsheet would read "
+            "as a formula (starting with = + - @, a tab or a carriage return) begins with a single quote.",
+            "",
+            "",
+            "",
+        ]
+    )
     return buf.getvalue().encode("utf-8-sig")

@@ -26,9 +26,16 @@ class Followup:
 
 def _followup(row) -> Followup:
     return Followup(
-        id=row["id"], case_id=row["case_id"], kind=row["kind"], due_at=dt(row["due_at"]), status=row["status"],
-        attempts=row["attempts"], outbox_id=row["outbox_id"], sent_at=dt(row["sent_at"]),
-        answered_at=dt(row["answered_at"]), answer=row["answer"],
+        id=row["id"],
+        case_id=row["case_id"],
+        kind=row["kind"],
+        due_at=dt(row["due_at"]),
+        status=row["status"],
+        attempts=row["attempts"],
+        outbox_id=row["outbox_id"],
+        sent_at=dt(row["sent_at"]),
+        answered_at=dt(row["answered_at"]),
+        answer=row["answer"],
     )
 
 
@@ -48,15 +55,20 @@ def get(db: Database, followup_id: int) -> Followup | None:
 
 def pending_for_case(db: Database, case_id: int) -> list[Followup]:
     """The case's follow-ups still to be sent, soonest first."""
-    return [_followup(r) for r in db.query(
-        "SELECT * FROM followups WHERE case_id = ? AND status = 'pending' ORDER BY due_at", [case_id])]
+    return [
+        _followup(r)
+        for r in db.query("SELECT * FROM followups WHERE case_id = ? AND status = 'pending' ORDER BY due_at", [case_id])
+    ]
 
 
 def last_sent_for_case(db: Database, case_id: int) -> Followup | None:
     """The latest follow-up sent for the case (answered or not)."""
-    rows = list(db.query(
-        "SELECT * FROM followups WHERE case_id = ? AND status IN ('sent', 'answered') ORDER BY sent_at DESC, id DESC LIMIT 1",
-        [case_id]))
+    rows = list(
+        db.query(
+            "SELECT * FROM followups WHERE case_id = ? AND status IN ('sent', 'answered') ORDER BY sent_at DESC, id DESC LIMIT 1",
+            [case_id],
+        )
+    )
     return _followup(rows[0]) if rows else None
 
 
@@ -65,17 +77,24 @@ def current_checkin(db: Database, member_id: str, since: datetime) -> Followup |
 
     CROSS JOIN keeps the member's cases as the outer loop (SQLite's planner takes it as an order): otherwise,
     with no statistics, it may walk every sent check-in of the campaign by status."""
-    rows = list(db.query(
-        "SELECT f.* FROM cases c CROSS JOIN followups f ON f.case_id = c.id WHERE c.member_id = ? AND c.status = 'open'"
-        " AND f.status IN ('sent', 'answered') AND f.sent_at >= ? ORDER BY f.sent_at DESC, f.id DESC LIMIT 1",
-        [member_id, to_iso(since)]))
+    rows = list(
+        db.query(
+            "SELECT f.* FROM cases c CROSS JOIN followups f ON f.case_id = c.id WHERE c.member_id = ? AND c.status = 'open'"
+            " AND f.status IN ('sent', 'answered') AND f.sent_at >= ? ORDER BY f.sent_at DESC, f.id DESC LIMIT 1",
+            [member_id, to_iso(since)],
+        )
+    )
     return _followup(rows[0]) if rows else None
 
 
 def due(db: Database, now: datetime, limit: int = 500) -> list[Followup]:
     """Pending follow-ups due by `now`, oldest first (uses the (status, due_at) index)."""
-    return [_followup(r) for r in db.query(
-        "SELECT * FROM followups WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?", [to_iso(now), limit])]
+    return [
+        _followup(r)
+        for r in db.query(
+            "SELECT * FROM followups WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?", [to_iso(now), limit]
+        )
+    ]
 
 
 def postpone(db: Database, followup_id: int, due_at: datetime) -> None:
@@ -88,13 +107,16 @@ def mark_queued(db: Database, followup_id: int, outbox_id: int) -> None:
 
 
 def mark_sent(db: Database, followup_id: int, now: datetime) -> None:
-    db.execute("UPDATE followups SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'queued'",
-               [to_iso(now), followup_id])
+    db.execute(
+        "UPDATE followups SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'queued'",
+        [to_iso(now), followup_id],
+    )
 
 
 def mark_answered(db: Database, followup_id: int, answer: str, now: datetime) -> None:
-    db.execute("UPDATE followups SET status = 'answered', answered_at = ?, answer = ? WHERE id = ?",
-               [to_iso(now), answer, followup_id])
+    db.execute(
+        "UPDATE followups SET status = 'answered', answered_at = ?, answer = ? WHERE id = ?", [to_iso(now), answer, followup_id]
+    )
 
 
 def unqueue(db: Database, case_id: int, due_at: datetime) -> int:
@@ -102,10 +124,15 @@ def unqueue(db: Database, case_id: int, due_at: datetime) -> int:
     `due_at` (a member paused). One being sent right now is left to go. Returns how many."""
     moved = 0
     for row in list(db.query("SELECT id, outbox_id FROM followups WHERE case_id = ? AND status = 'queued'", [case_id])):
-        if db.execute("UPDATE outbox SET status = 'canceled', payload = '{}' WHERE id = ? AND status = 'pending'",
-                      [row["outbox_id"]]).rowcount == 1:
-            db.execute("UPDATE followups SET status = 'pending', outbox_id = NULL, due_at = ? WHERE id = ?",
-                       [to_iso(due_at), row["id"]])
+        if (
+            db.execute(
+                "UPDATE outbox SET status = 'canceled', payload = '{}' WHERE id = ? AND status = 'pending'", [row["outbox_id"]]
+            ).rowcount
+            == 1
+        ):
+            db.execute(
+                "UPDATE followups SET status = 'pending', outbox_id = NULL, due_at = ? WHERE id = ?", [to_iso(due_at), row["id"]]
+            )
             moved += 1
     return moved
 
@@ -138,9 +165,13 @@ def next_due_for_cases(db: Database, case_ids: list[int]) -> dict[int, datetime]
     if not case_ids:
         return {}
     marks = ",".join("?" * len(case_ids))
-    return {r["case_id"]: dt(r["due"]) for r in db.query(
-        f"SELECT case_id, min(due_at) AS due FROM followups WHERE status = 'pending' AND case_id IN ({marks}) GROUP BY case_id",
-        case_ids)}
+    return {
+        r["case_id"]: dt(r["due"])
+        for r in db.query(
+            f"SELECT case_id, min(due_at) AS due FROM followups WHERE status = 'pending' AND case_id IN ({marks}) GROUP BY case_id",
+            case_ids,
+        )
+    }
 
 
 def count_by_status(db: Database) -> dict[str, int]:

@@ -11,8 +11,10 @@ from storage.models import must, to_iso
 
 
 def add(db: Database, *, kind: str, chat_id: int, user_id: int | None, params: dict, now: datetime) -> int:
-    cur = db.execute("INSERT INTO jobs (kind, chat_id, user_id, params, created_at) VALUES (?, ?, ?, ?, ?)",
-                     [kind, chat_id, user_id, json.dumps(params, sort_keys=True), to_iso(now)])
+    cur = db.execute(
+        "INSERT INTO jobs (kind, chat_id, user_id, params, created_at) VALUES (?, ?, ?, ?, ?)",
+        [kind, chat_id, user_id, json.dumps(params, sort_keys=True), to_iso(now)],
+    )
     return must(cur.lastrowid)
 
 

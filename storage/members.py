@@ -46,8 +46,7 @@ def create(db: Database, *, chat_id: int, lang: str, source: str | None, now: da
     """Record a member at the moment they consent."""
     member_id = "m_" + secrets.token_hex(8)
     db.execute(
-        "INSERT INTO members (id, chat_id, lang, source, status, consented_at, created_at)"
-        " VALUES (?, ?, ?, ?, 'active', ?, ?)",
+        "INSERT INTO members (id, chat_id, lang, source, status, consented_at, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?)",
         [member_id, chat_id, lang, source, to_iso(now), to_iso(now)],
     )
     return must(get(db, member_id))
@@ -69,7 +68,9 @@ def erase(db: Database, member_id: str) -> int:
     if member is None:
         return 0
     case_ids = [r["id"] for r in db.query("SELECT id FROM cases WHERE member_id = ? AND status != 'draft'", [member_id])]
-    db.execute("DELETE FROM case_events WHERE case_id IN (SELECT id FROM cases WHERE member_id = ? AND status = 'draft')", [member_id])
+    db.execute(
+        "DELETE FROM case_events WHERE case_id IN (SELECT id FROM cases WHERE member_id = ? AND status = 'draft')", [member_id]
+    )
     db.execute("DELETE FROM cases WHERE member_id = ? AND status = 'draft'", [member_id])
     if case_ids:
         marks = ",".join("?" * len(case_ids))

@@ -27,17 +27,31 @@ def snapshot(db_path: str, now: datetime) -> Snapshot:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=2)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        outbox = dict(conn.execute("SELECT kind, count(*) FROM outbox WHERE status IN ('pending', 'sending') GROUP BY kind")
-                      .fetchall()) if "outbox" in tables else {}
+        outbox = (
+            dict(
+                conn.execute("SELECT kind, count(*) FROM outbox WHERE status IN ('pending', 'sending') GROUP BY kind").fetchall()
+            )
+            if "outbox" in tables
+            else {}
+        )
         pending = due = 0
         if "followups" in tables:
             pending = conn.execute("SELECT count(*) FROM followups WHERE status = 'pending'").fetchone()[0]
-            due = conn.execute("SELECT count(*) FROM followups WHERE status = 'pending' AND due_at <= ?",
-                               [now.isoformat()]).fetchone()[0]
-        escalations = dict(conn.execute("SELECT priority, count(*) FROM escalations WHERE status IN ('open', 'claimed') "
-                                        "GROUP BY priority").fetchall()) if "escalations" in tables else {}
-        quarantined = conn.execute("SELECT count(*) FROM quarantined_updates").fetchone()[0] \
-            if "quarantined_updates" in tables else 0
+            due = conn.execute(
+                "SELECT count(*) FROM followups WHERE status = 'pending' AND due_at <= ?", [now.isoformat()]
+            ).fetchone()[0]
+        escalations = (
+            dict(
+                conn.execute(
+                    "SELECT priority, count(*) FROM escalations WHERE status IN ('open', 'claimed') GROUP BY priority"
+                ).fetchall()
+            )
+            if "escalations" in tables
+            else {}
+        )
+        quarantined = (
+            conn.execute("SELECT count(*) FROM quarantined_updates").fetchone()[0] if "quarantined_updates" in tables else 0
+        )
         return Snapshot(outbox, escalations, due, pending, quarantined)
     finally:
         conn.close()

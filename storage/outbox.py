@@ -60,8 +60,19 @@ def enqueue(
     cur = db.execute(
         "INSERT INTO outbox (chat_id, member_id, kind, action, payload, status, created_at, priority, ref_kind, ref_id,"
         " thread_id, not_before) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)",
-        [chat_id, member_id, kind, action, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), to_iso(now),
-         priority, ref_kind, ref_id, thread_id, to_iso(not_before)],
+        [
+            chat_id,
+            member_id,
+            kind,
+            action,
+            json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            to_iso(now),
+            priority,
+            ref_kind,
+            ref_id,
+            thread_id,
+            to_iso(not_before),
+        ],
     )
     return must(get(db, must(cur.lastrowid)))
 
@@ -73,8 +84,9 @@ def get(db: Database, item_id: int) -> OutboxItem | None:
 
 def claim(db: Database, item_id: int, now: datetime) -> OutboxItem | None:
     """Take a pending row for sending; None if someone else has it or it is no longer pending."""
-    cur = db.execute("UPDATE outbox SET status = 'sending', claimed_at = ? WHERE id = ? AND status = 'pending'",
-                     [to_iso(now), item_id])
+    cur = db.execute(
+        "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE id = ? AND status = 'pending'", [to_iso(now), item_id]
+    )
     return get(db, item_id) if cur.rowcount == 1 else None
 
 
@@ -104,8 +116,11 @@ def defer_after(db: Database, item_ids, now: datetime) -> None:
     """The rest of a reply whose first part failed: the background sends them, after it, in order."""
     ids = list(item_ids)
     if ids:
-        db.execute(f"UPDATE outbox SET not_before = coalesce(not_before, ?) WHERE status = 'pending'"
-                   f" AND id IN ({','.join('?' * len(ids))})", [to_iso(now), *ids])
+        db.execute(
+            f"UPDATE outbox SET not_before = coalesce(not_before, ?) WHERE status = 'pending'"
+            f" AND id IN ({','.join('?' * len(ids))})",
+            [to_iso(now), *ids],
+        )
 
 
 def _finish(db: Database, item_id: int, status: str, now: datetime, message_id: int | None = None) -> OutboxItem | None:
@@ -147,21 +162,27 @@ def release(db: Database, item_id: int, not_before: datetime | None) -> None:
 
 def hold(db: Database, item_id: int) -> None:
     """Set a row aside until its place exists again (a desk topic being made anew); see release_held."""
-    db.execute("UPDATE outbox SET status = 'held', claimed_at = NULL WHERE id = ? AND status IN ('pending', 'sending')",
-               [item_id])
+    db.execute(
+        "UPDATE outbox SET status = 'held', claimed_at = NULL WHERE id = ? AND status IN ('pending', 'sending')", [item_id]
+    )
 
 
 def release_held(db: Database, ref_kind: str, ref_id: int, *, thread_id: int | None, reply_to: int | None) -> int:
     """Send the rows set aside for `ref_id`, in order, into its new place. Returns how many."""
-    rows = list(db.query("SELECT id, payload FROM outbox WHERE status = 'held' AND ref_kind = ? AND ref_id = ? ORDER BY id",
-                         [ref_kind, ref_id]))
+    rows = list(
+        db.query(
+            "SELECT id, payload FROM outbox WHERE status = 'held' AND ref_kind = ? AND ref_id = ? ORDER BY id", [ref_kind, ref_id]
+        )
+    )
     for row in rows:
         payload = json.loads(row["payload"] or "{}")
         payload.pop("reply_to", None)
         if reply_to:
             payload["reply_to"] = reply_to
-        db.execute("UPDATE outbox SET status = 'pending', thread_id = ?, payload = ?, not_before = NULL WHERE id = ?",
-                   [thread_id, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), row["id"]])
+        db.execute(
+            "UPDATE outbox SET status = 'pending', thread_id = ?, payload = ?, not_before = NULL WHERE id = ?",
+            [thread_id, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), row["id"]],
+        )
     return len(rows)
 
 
@@ -172,8 +193,9 @@ def recover(db: Database) -> int:
 
 def cancel_for_chat(db: Database, chat_id: int) -> int:
     """Drop everything still waiting for a chat (the member blocked the bot)."""
-    return db.execute("UPDATE outbox SET status = 'canceled', payload = '{}' WHERE chat_id = ? AND status = 'pending'",
-                      [chat_id]).rowcount
+    return db.execute(
+        "UPDATE outbox SET status = 'canceled', payload = '{}' WHERE chat_id = ? AND status = 'pending'", [chat_id]
+    ).rowcount
 
 
 def pending(db: Database, now: datetime, limit: int = 500) -> list[OutboxItem]:
@@ -194,16 +216,23 @@ def count_by_status(db: Database) -> dict[str, int]:
 def in_progress(db: Database, ref_kinds: tuple[str, ...], ref_id: int) -> bool:
     """Whether a row of these kinds for this reference is still waiting or being sent."""
     marks = ",".join("?" * len(ref_kinds))
-    return db.execute(
-        f"SELECT 1 FROM outbox WHERE ref_kind IN ({marks}) AND ref_id = ? AND status IN ('pending', 'sending') LIMIT 1",
-        [*ref_kinds, ref_id],
-    ).fetchone() is not None
+    return (
+        db.execute(
+            f"SELECT 1 FROM outbox WHERE ref_kind IN ({marks}) AND ref_id = ? AND status IN ('pending', 'sending') LIMIT 1",
+            [*ref_kinds, ref_id],
+        ).fetchone()
+        is not None
+    )
 
 
 def by_message(db: Database, chat_id: int, message_id: int) -> OutboxItem | None:
     """The sent row that made this message (to know what a reply in the desk is about)."""
-    rows = list(db.query("SELECT * FROM outbox WHERE chat_id = ? AND message_id = ? AND status = 'sent' ORDER BY id DESC LIMIT 1",
-                         [chat_id, message_id]))
+    rows = list(
+        db.query(
+            "SELECT * FROM outbox WHERE chat_id = ? AND message_id = ? AND status = 'sent' ORDER BY id DESC LIMIT 1",
+            [chat_id, message_id],
+        )
+    )
     return _item(rows[0]) if rows else None
 
 

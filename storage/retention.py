@@ -59,7 +59,7 @@ _CHUNK = 500  # ids per statement: well under SQLite's limit on bound variables
 
 
 def _chunks(ids: list) -> list[list]:
-    return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
 
 
 def _marks(ids) -> str:
@@ -91,14 +91,16 @@ def _members_to_erase(db: Database, cutoff: datetime) -> list[str]:
     ).fetchall()
     recent = set()
     for member_id, status, closed_at, created_at in db.execute(
-        "SELECT member_id, status, closed_at, created_at FROM cases WHERE member_id IS NOT NULL"
-        " AND status IN ('closed', 'draft')"
+        "SELECT member_id, status, closed_at, created_at FROM cases WHERE member_id IS NOT NULL AND status IN ('closed', 'draft')"
     ):
         when = closed_at if status == "closed" else created_at
         if when is None or _utc(when) >= cutoff:
             recent.add(member_id)
-    return [member_id for member_id, created_at, conversation_at in candidates
-            if member_id not in recent and _utc(conversation_at or created_at) < cutoff]
+    return [
+        member_id
+        for member_id, created_at, conversation_at in candidates
+        if member_id not in recent and _utc(conversation_at or created_at) < cutoff
+    ]
 
 
 def _count(db: Database, sql: str, ids: list) -> int:
@@ -115,8 +117,10 @@ def _run(db: Database, sql: str, ids: list) -> None:
 
 
 _EVENTS = "FROM case_events WHERE case_id IN ({marks}) AND field IN ('note', 'facility_text') AND value IS NOT NULL"
-_CASE_NOTES = ("FROM desk_notes WHERE escalation_id IN (SELECT id FROM escalations WHERE case_id IN ({marks})"
-               " AND status NOT IN ('open', 'claimed'))")
+_CASE_NOTES = (
+    "FROM desk_notes WHERE escalation_id IN (SELECT id FROM escalations WHERE case_id IN ({marks})"
+    " AND status NOT IN ('open', 'claimed'))"
+)
 _MEMBER_NOTES = "FROM desk_notes WHERE escalation_id IN (SELECT id FROM escalations WHERE member_id IN ({marks}))"
 
 
@@ -131,26 +135,55 @@ def purge(db: Database, *, now: datetime, days: int = DEFAULT_DAYS, dry_run: boo
         events = _count(db, "SELECT count(*) " + _EVENTS, case_ids)
         # A note can hang on both an erased member's escalation and a purged case's: count it once.
         notes = len(_ids(db, "SELECT id " + _CASE_NOTES, case_ids) | _ids(db, "SELECT id " + _MEMBER_NOTES, erase))
-        report = PurgeReport(cutoff=cutoff, days=days, dry_run=dry_run, cases_scrubbed=len(case_ids),
-                             events_scrubbed=events, desk_notes_deleted=notes, members_erased=len(erase))
+        report = PurgeReport(
+            cutoff=cutoff,
+            days=days,
+            dry_run=dry_run,
+            cases_scrubbed=len(case_ids),
+            events_scrubbed=events,
+            desk_notes_deleted=notes,
+            members_erased=len(erase),
+        )
         if dry_run:
             return report
         _run(db, "DELETE " + _CASE_NOTES, case_ids)
         _run(db, "DELETE " + _MEMBER_NOTES, erase)
-        _run(db, "UPDATE case_events SET value = NULL WHERE case_id IN ({marks})"
-                 " AND field IN ('note', 'facility_text') AND value IS NOT NULL", case_ids)
-        _run(db, "UPDATE cases SET note = NULL, facility_text = NULL, source = NULL, member_id = NULL"
-                 " WHERE id IN ({marks})", case_ids)
+        _run(
+            db,
+            "UPDATE case_events SET value = NULL WHERE case_id IN ({marks})"
+            " AND field IN ('note', 'facility_text') AND value IS NOT NULL",
+            case_ids,
+        )
+        _run(
+            db,
+            "UPDATE cases SET note = NULL, facility_text = NULL, source = NULL, member_id = NULL WHERE id IN ({marks})",
+            case_ids,
+        )
         # Nothing else may lead from a purged case back to the member: its escalations and the check-in
         # messages sent for it (they hold the member's chat id) lose the link too.
-        _run(db, "UPDATE outbox SET member_id = NULL WHERE ref_kind LIKE 'esc_%' AND ref_id IN"
-                 " (SELECT id FROM escalations WHERE case_id IN ({marks}) AND status NOT IN ('open', 'claimed'))", case_ids)
-        _run(db, "UPDATE escalations SET member_id = NULL WHERE case_id IN ({marks}) AND status NOT IN ('open', 'claimed')",
-             case_ids)
-        _run(db, "DELETE FROM outbox WHERE ref_kind = 'followup' AND ref_id IN"
-                 " (SELECT id FROM followups WHERE case_id IN ({marks}))", case_ids)
+        _run(
+            db,
+            "UPDATE outbox SET member_id = NULL WHERE ref_kind LIKE 'esc_%' AND ref_id IN"
+            " (SELECT id FROM escalations WHERE case_id IN ({marks}) AND status NOT IN ('open', 'claimed'))",
+            case_ids,
+        )
+        _run(
+            db,
+            "UPDATE escalations SET member_id = NULL WHERE case_id IN ({marks}) AND status NOT IN ('open', 'claimed')",
+            case_ids,
+        )
+        _run(
+            db,
+            "DELETE FROM outbox WHERE ref_kind = 'followup' AND ref_id IN (SELECT id FROM followups WHERE case_id IN ({marks}))",
+            case_ids,
+        )
         for member_id in erase:
             members_repo.erase(db, member_id)
-        audit.record(db, actor=None, action="retention_purge", now=now,
-                     detail=f"days={days} cases={len(case_ids)} events={events} desk_notes={notes} members={len(erase)}")
+        audit.record(
+            db,
+            actor=None,
+            action="retention_purge",
+            now=now,
+            detail=f"days={days} cases={len(case_ids)} events={events} desk_notes={notes} members={len(erase)}",
+        )
     return report

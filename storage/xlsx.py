@@ -26,14 +26,17 @@ _CONTENT_TYPES = _HEAD + (
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    '</Types>')
+    "</Types>"
+)
 _ROOT_RELS = _HEAD + (
     f'<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
-    '</Relationships>')
+    "</Relationships>"
+)
 _WORKBOOK_RELS = _HEAD + (
     f'<Relationships xmlns="{_PKG_REL}">'
     f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/></Relationships>')
+    f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
+)
 # Styles: 0 normal, 1 a date (yyyy-mm-dd), 2 bold (the header).
 _STYLES = _HEAD + (
     f'<styleSheet xmlns="{_MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
@@ -44,7 +47,8 @@ _STYLES = _HEAD + (
     '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
 
 # Characters XML 1.0 cannot hold at all (dropped), and those a parser would change (written as references).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -75,13 +79,17 @@ def write_xlsx(rows, names: list[str], types: list[str], widths: list[float], *,
     cells = []
     for letter, kind in zip(letters, types):
         if kind == "date":
-            cells.append(lambda v, r, L=letter: f'<c r="{L}{r}" s="1"><v>{date.fromisoformat(v).toordinal() - _EXCEL_EPOCH}</v></c>')
+            cells.append(
+                lambda v, r, L=letter: f'<c r="{L}{r}" s="1"><v>{date.fromisoformat(v).toordinal() - _EXCEL_EPOCH}</v></c>'
+            )
         elif kind == "boolean":
             cells.append(lambda v, r, L=letter: f'<c r="{L}{r}" t="b"><v>{1 if v else 0}</v></c>')
         elif kind == "integer":
             cells.append(lambda v, r, L=letter: f'<c r="{L}{r}"><v>{int(v)}</v></c>')
         else:
-            cells.append(lambda v, r, L=letter: f'<c r="{L}{r}" t="inlineStr"><is><t xml:space="preserve">{_text(str(v))}</t></is></c>')
+            cells.append(
+                lambda v, r, L=letter: f'<c r="{L}{r}" t="inlineStr"><is><t xml:space="preserve">{_text(str(v))}</t></is></c>'
+            )
     buf = io.BytesIO()
     n = 0
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
@@ -91,12 +99,17 @@ def write_xlsx(rows, names: list[str], types: list[str], widths: list[float], *,
         z.writestr("xl/styles.xml", _STYLES)
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
             cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
-            header = "".join(f'<c r="{L}1" t="inlineStr" s="2"><is><t>{_text(name)}</t></is></c>' for L, name in zip(letters, names))
-            out.write((_HEAD + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0">'
-                       '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-                       '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-                       f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData><row r="1">{header}</row>')
-                      .encode("utf-8"))
+            header = "".join(
+                f'<c r="{L}1" t="inlineStr" s="2"><is><t>{_text(name)}</t></is></c>' for L, name in zip(letters, names)
+            )
+            out.write(
+                (
+                    _HEAD + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0">'
+                    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+                    f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData><row r="1">{header}</row>'
+                ).encode("utf-8")
+            )
             chunk = []
             for row in rows:
                 n += 1
@@ -108,8 +121,13 @@ def write_xlsx(rows, names: list[str], types: list[str], widths: list[float], *,
             last = column_letter(len(names))
             chunk.append(f'</sheetData><autoFilter ref="A1:{last}{n + 1}"/></worksheet>')
             out.write("".join(chunk).encode("utf-8"))
-        z.writestr("xl/workbook.xml", _HEAD + (
-            f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets><sheet name="{_text(sheet)}" sheetId="1" r:id="rId1"/></sheets>'
-            f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-            f"'{_text(sheet)}'!$A$1:${last}${n + 1}</definedName></definedNames></workbook>"))
+        z.writestr(
+            "xl/workbook.xml",
+            _HEAD
+            + (
+                f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets><sheet name="{_text(sheet)}" sheetId="1" r:id="rId1"/></sheets>'
+                f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+                f"'{_text(sheet)}'!$A$1:${last}${n + 1}</definedName></definedNames></workbook>"
+            ),
+        )
     return buf.getvalue(), n

@@ -142,15 +142,21 @@ class RunningBot:
         await asyncio.wait_for(self.task, 15)
 
 
-async def start_bot(standin: StandIn, settings: Settings, *, core: Core | None = None,
-                    clock: FastClock | None = None) -> RunningBot:
+async def start_bot(
+    standin: StandIn, settings: Settings, *, core: Core | None = None, clock: FastClock | None = None
+) -> RunningBot:
     """The real carebot Application polling the stand-in, reporting back through its hooks."""
     core = core or build_core(settings)
     if clock is not None:
         core.clock = clock
     started: list = []
-    hooks = Hooks(tick=TEST_TICK, update_done=standin.update_done, dispatcher_pass=standin.dispatcher_pass,
-                  started=started.append, announcements_every=TEST_TICK)
+    hooks = Hooks(
+        tick=TEST_TICK,
+        update_done=standin.update_done,
+        dispatcher_pass=standin.dispatcher_pass,
+        started=started.append,
+        announcements_every=TEST_TICK,
+    )
     standin.tracks_handling = True
     bot = RunningBot(standin, core, settings, core.clock)
     ready = asyncio.Event()
@@ -181,8 +187,15 @@ def bot_settings(standin: StandIn, db_path, **overrides) -> Settings:
     if not Path(db_path).exists() and Path(db_path).parent.is_dir():
         # (A database in a directory not made yet is left to open_db, which makes it private: 0700.)
         shutil.copyfile(_migrated_template(), db_path)
-    values = {"token": standin.token, "api_base_url": standin.base_url, "db_path": str(db_path), "poll_timeout": 1,
-              "rate_limit": 0, "health_port": 0, **overrides}
+    values = {
+        "token": standin.token,
+        "api_base_url": standin.base_url,
+        "db_path": str(db_path),
+        "poll_timeout": 1,
+        "rate_limit": 0,
+        "health_port": 0,
+        **overrides,
+    }
     return Settings(**values)
 
 

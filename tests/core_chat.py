@@ -98,13 +98,25 @@ class CoreBot:
             raise NotImplementedError("the desk group runs in the real bot: test it end to end")
         if item.action == "send":
             check_html(p["text"])  # Telegram refuses bad HTML (member text not escaped)
-            s = Sent(self.next_message_id(item.chat_id), item.chat_id, True, text=plain_text(p["text"]), html=p["text"],
-                     buttons=_buttons(p.get("buttons")))
+            s = Sent(
+                self.next_message_id(item.chat_id),
+                item.chat_id,
+                True,
+                text=plain_text(p["text"]),
+                html=p["text"],
+                buttons=_buttons(p.get("buttons")),
+            )
             chat.append(s)
             return s.message_id
         if item.action in ("document", "photo"):
-            s = Sent(self.next_message_id(item.chat_id), item.chat_id, True, text=plain_text(p.get("caption") or ""),
-                     html=p.get("caption") or "", document={"file_name": p["filename"]})
+            s = Sent(
+                self.next_message_id(item.chat_id),
+                item.chat_id,
+                True,
+                text=plain_text(p.get("caption") or ""),
+                html=p.get("caption") or "",
+                document={"file_name": p["filename"]},
+            )
             chat.append(s)
             return s.message_id
         s = next((m for m in chat if m.message_id == p["message_id"] and m.from_bot), None)
@@ -137,8 +149,16 @@ class CoreMember:
         self.sent_updates: list[dict] = []
 
     def _event(self, kind: str, **fields) -> dict:
-        event = Event(update_id=next(self.bot._update_ids), chat_id=self.id, kind=kind, lang_hint=self.language_code,
-                      user_id=self.id, user_name=self.first_name, username=self.username, **fields)
+        event = Event(
+            update_id=next(self.bot._update_ids),
+            chat_id=self.id,
+            kind=kind,
+            lang_hint=self.language_code,
+            user_id=self.id,
+            user_name=self.first_name,
+            username=self.username,
+            **fields,
+        )
         update = {"update_id": event.update_id, "event": event}
         self.sent_updates.append(update)
         self.bot.handle(event)

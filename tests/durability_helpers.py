@@ -58,9 +58,14 @@ class _Zygote:
     @classmethod
     def spawn(cls, env: dict, cwd: Path, log: Path) -> BotProcess:
         if cls.proc is None or cls.proc.poll() is not None:
-            cls.proc = subprocess.Popen([sys.executable, "-m", "tests.bot_zygote"], cwd=str(ROOT),
-                                        env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            cls.proc = subprocess.Popen(
+                [sys.executable, "-m", "tests.bot_zygote"],
+                cwd=str(ROOT),
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                text=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
             atexit.register(cls.close)
             if cls.proc.stdout.readline().strip() != "ready":
                 raise RuntimeError("the bot zygote did not start")
@@ -95,8 +100,14 @@ async def start_bot_process(standin, db_path: Path, workdir: Path, extra_env: di
         proc = _Zygote.spawn(env, workdir, workdir / "bot.log")
     else:  # elsewhere: `carebot run` from scratch
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", cwd=str(workdir), env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=open(workdir / "bot.log", "ab"),
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            cwd=str(workdir),
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=open(workdir / "bot.log", "ab"),
         )
     await standin.wait_for(lambda: sum(1 for m, _ in standin.calls if m == "getUpdates") > polls_before, 30)
     return proc

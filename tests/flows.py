@@ -60,8 +60,14 @@ async def report_in_spanish(member: FakeUser, *, note: str = "Me cancelaron y na
     await member.tap("Sí, pueden")
 
 
-async def file_case(member: FakeUser, *, urgency: str = "I need to be seen soon", kind: str = "Individual therapy",
-                    when: str = "Yesterday", clinic: str = "Fontana") -> str:
+async def file_case(
+    member: FakeUser,
+    *,
+    urgency: str = "I need to be seen soon",
+    kind: str = "Individual therapy",
+    when: str = "Yesterday",
+    clinic: str = "Fontana",
+) -> str:
     """Consent and file a case in English with buttons; returns its reference."""
     await consent(member)
     await member.tap(kind)
@@ -74,8 +80,9 @@ async def file_case(member: FakeUser, *, urgency: str = "I need to be seen soon"
     return filed_ref(member)
 
 
-async def file_case_in_spanish(member: FakeUser, *, kind: str = "Terapia individual", clinic: str = "Fontana",
-                               pick: str | None = None, start: bool = True) -> None:
+async def file_case_in_spanish(
+    member: FakeUser, *, kind: str = "Terapia individual", clinic: str = "Fontana", pick: str | None = None, start: bool = True
+) -> None:
     """Consent (unless `start` is False: already a member) and file a case in Spanish with buttons."""
     if start:
         await consent(member, "es")

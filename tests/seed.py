@@ -18,11 +18,24 @@ def seed_due_checkins(db, n: int, *, now: datetime, first_chat: int = 900_000, l
         for i in range(n):
             chat_id = first_chat + i
             member = members.create(db, chat_id=chat_id, lang=lang, source=None, now=now - timedelta(days=3))
-            draft = cases.create_draft(db, member_id=member.id, campaign_id="kp-socal", lang=lang, source=None,
-                                       now=now - timedelta(days=3))
-            case = cases.file(db, draft.id, {"kind": "individual", "appt_date": date(2026, 11, 20), "facility_id": "fontana",
-                                             "notified": "call", "offered": "nothing", "urgency": "soon", "share_ok": True},
-                              prefix="KP", now=now - timedelta(days=3))
+            draft = cases.create_draft(
+                db, member_id=member.id, campaign_id="kp-socal", lang=lang, source=None, now=now - timedelta(days=3)
+            )
+            case = cases.file(
+                db,
+                draft.id,
+                {
+                    "kind": "individual",
+                    "appt_date": date(2026, 11, 20),
+                    "facility_id": "fontana",
+                    "notified": "call",
+                    "offered": "nothing",
+                    "urgency": "soon",
+                    "share_ok": True,
+                },
+                prefix="KP",
+                now=now - timedelta(days=3),
+            )
             cases.set_deadline(db, case.id, standard="followup_10bd", due_date=(now + timedelta(days=10)).date(), due_at=None)
             followups.schedule(db, case.id, "checkin", now - timedelta(minutes=1), now - timedelta(days=3))
             chats.append(chat_id)
@@ -43,4 +56,6 @@ def campaign_without_quiet_hours(tmp_path: Path) -> Path:
 
 def checkins_in(standin, chat_id: int) -> list:
     """The check-in messages the bot sent into a chat."""
-    return [m for m in standin.bot_messages(chat_id) if "Checking in on your case" in m.text or "Le escribo por su caso" in m.text]
+    return [
+        m for m in standin.bot_messages(chat_id) if "Checking in on your case" in m.text or "Le escribo por su caso" in m.text
+    ]

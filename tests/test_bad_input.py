@@ -98,8 +98,16 @@ async def test_every_step_survives_stickers_photos_voice_huge_text_emoji_command
         if how:
             await move_on(member, how)
     summary = member.last
-    for kept in ("Individual therapy", "Fontana", "Text message", "A new appointment", "December 9", "It's urgent",
-                 "No one called me back.", "Yes, share it"):
+    for kept in (
+        "Individual therapy",
+        "Fontana",
+        "Text message",
+        "A new appointment",
+        "December 9",
+        "It's urgent",
+        "No one called me back.",
+        "Yes, share it",
+    ):
         assert kept in summary.text, kept
 
 

@@ -32,8 +32,15 @@ def campaign():
     return load_campaign()
 
 
-def case(kind="individual", urgency="can_wait", offered="nothing", offered_date=None,
-         facility="Los Angeles Medical Center", reported_at=None, notified="call"):
+def case(
+    kind="individual",
+    urgency="can_wait",
+    offered="nothing",
+    offered_date=None,
+    facility="Los Angeles Medical Center",
+    reported_at=None,
+    notified="call",
+):
     # Canceled Wed Nov 18, 2026; reported Fri Nov 20: the 10-business-day
     # deadline is Tue Dec 8 (Thanksgiving and the day after skipped).
     return CaseFacts(
@@ -280,14 +287,24 @@ def test_each_template_uses_the_same_placeholders_in_both_languages(name):
         assert fields(t["en"][key]) == fields(t["es"][key]), key
 
 
-@pytest.mark.parametrize("lang,passed,dated,asks", [
-    ("en", "an appointment was due by Tuesday, December 8, 2026, and I still have not been offered one",
-     "dated Friday, December 11, 2026", "1. Offer me an appointment with a therapist now."),
-    ("es", "la cita debía ofrecerse a más tardar el martes, 8 de diciembre de 2026, y todavía no me han ofrecido ninguna",
-     "con fecha del viernes, 11 de diciembre de 2026", "1. Me ofrezca ahora una cita con un terapeuta."),
-])
-def test_a_complaint_after_the_deadline_is_dated_today_says_it_passed_and_asks_for_care_now(campaign, lang, passed,
-                                                                                             dated, asks):
+@pytest.mark.parametrize(
+    "lang,passed,dated,asks",
+    [
+        (
+            "en",
+            "an appointment was due by Tuesday, December 8, 2026, and I still have not been offered one",
+            "dated Friday, December 11, 2026",
+            "1. Offer me an appointment with a therapist now.",
+        ),
+        (
+            "es",
+            "la cita debía ofrecerse a más tardar el martes, 8 de diciembre de 2026, y todavía no me han ofrecido ninguna",
+            "con fecha del viernes, 11 de diciembre de 2026",
+            "1. Me ofrezca ahora una cita con un terapeuta.",
+        ),
+    ],
+)
+def test_a_complaint_after_the_deadline_is_dated_today_says_it_passed_and_asks_for_care_now(campaign, lang, passed, dated, asks):
     facts = case()
     late = complaint_text(facts, compute_deadline(facts, campaign), campaign, lang, REF, late_on=date(2026, 12, 11))
     body = spaced(late.body)
@@ -300,8 +317,15 @@ def test_a_complaint_after_the_deadline_is_dated_today_says_it_passed_and_asks_f
 # --- the short shape for a phone (issue 11) -------------------------------------
 
 
-@pytest.mark.parametrize("kind, due", [("individual", "Tuesday, December 8"), ("intake", "Tuesday, December 8"),
-                                       ("psychiatry", "Tuesday, December 15"), ("other", "Tuesday, December 15")])
+@pytest.mark.parametrize(
+    "kind, due",
+    [
+        ("individual", "Tuesday, December 8"),
+        ("intake", "Tuesday, December 8"),
+        ("psychiatry", "Tuesday, December 15"),
+        ("other", "Tuesday, December 15"),
+    ],
+)
 def test_headline_is_the_one_date_and_the_next_step(campaign, kind, due):
     headline, _ = short_texts(case(kind=kind), campaign, "en")
     assert f"by {due}." in headline
@@ -331,8 +355,13 @@ def test_brief_keeps_every_rights_fact_short(campaign):
     assert len(brief.split()) <= 90
 
 
-@pytest.mark.parametrize("offered, said", [("new_appt", "The new appointment you were offered, on Thursday, December 10, is after this date"),
-                                           ("wait", "Being told to wait doesn't change this date")])
+@pytest.mark.parametrize(
+    "offered, said",
+    [
+        ("new_appt", "The new appointment you were offered, on Thursday, December 10, is after this date"),
+        ("wait", "Being told to wait doesn't change this date"),
+    ],
+)
 def test_brief_says_what_the_offer_means(campaign, offered, said):
     offered_date = date(2026, 12, 10) if offered == "new_appt" else None
     _, brief = short_texts(case(offered=offered, offered_date=offered_date), campaign, "en")
@@ -364,8 +393,13 @@ def test_send_brief_gives_the_phone_and_the_portal_in_one_short_paragraph(campai
 
 
 @pytest.mark.parametrize("offered", ["new_appt", "out_of_network"])
-@pytest.mark.parametrize("lang, waiting, never", [("en", "I am still waiting to be seen", "have not been offered"),
-                                                  ("es", "todavía estoy esperando que me atiendan", "no me han ofrecido")])
+@pytest.mark.parametrize(
+    "lang, waiting, never",
+    [
+        ("en", "I am still waiting to be seen", "have not been offered"),
+        ("es", "todavía estoy esperando que me atiendan", "no me han ofrecido"),
+    ],
+)
 def test_late_complaint_after_an_offer_does_not_say_nothing_was_offered(campaign, offered, lang, waiting, never):
     facts = case(offered=offered, offered_date=date(2026, 12, 6))
     late = complaint_text(facts, compute_deadline(facts, campaign), campaign, lang, REF, late_on=date(2026, 12, 11))
@@ -375,9 +409,16 @@ def test_late_complaint_after_an_offer_does_not_say_nothing_was_offered(campaign
 
 def urgent_tonight_case(offered_date):
     # The tester's report: canceled tonight, Sat Dec 5; urgent; filed that evening.
-    return CaseFacts(kind="individual", urgency="urgent", appt_date=date(2026, 12, 5),
-                     reported_on=date(2026, 12, 5), offered="new_appt", offered_date=offered_date,
-                     facility_name="sunset", reported_at=datetime(2026, 12, 5, 20, 0, tzinfo=LA))
+    return CaseFacts(
+        kind="individual",
+        urgency="urgent",
+        appt_date=date(2026, 12, 5),
+        reported_on=date(2026, 12, 5),
+        offered="new_appt",
+        offered_date=offered_date,
+        facility_name="sunset",
+        reported_at=datetime(2026, 12, 5, 20, 0, tzinfo=LA),
+    )
 
 
 def test_member_told_a_past_offered_date_has_passed_and_not_within_the_deadline(campaign):
@@ -402,9 +443,15 @@ def test_spanish_member_told_a_past_offered_date_has_passed(campaign):
 
 
 def test_offered_date_before_the_canceled_appointment_is_not_within(campaign):
-    f = CaseFacts(kind="individual", urgency="can_wait", appt_date=date(2026, 12, 10),
-                  reported_on=date(2026, 12, 1), offered="new_appt", offered_date=date(2026, 12, 3),
-                  facility_name=None)
+    f = CaseFacts(
+        kind="individual",
+        urgency="can_wait",
+        appt_date=date(2026, 12, 10),
+        reported_on=date(2026, 12, 1),
+        offered="new_appt",
+        offered_date=date(2026, 12, 3),
+        facility_name=None,
+    )
     for lang in ("en", "es"):
         rights, c = texts(f, campaign, lang)
         _, brief = short_texts(f, campaign, lang)

@@ -456,9 +456,17 @@ def test_member_gets_988_for_typos_emoji_and_means_the_rules_never_listed(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["this wait is killing me", "me muero de risa", "estoy muerta de cansancio", "mi mama me va a matar si llego tarde",
-     "my boss is going to kill me if im late", "my appointment got canceled", "does kaiser cover therapy for suicidal thoughts",
-     "我的预约被取消了", "예약이 취소되었어요"],
+    [
+        "this wait is killing me",
+        "me muero de risa",
+        "estoy muerta de cansancio",
+        "mi mama me va a matar si llego tarde",
+        "my boss is going to kill me if im late",
+        "my appointment got canceled",
+        "does kaiser cover therapy for suicidal thoughts",
+        "我的预约被取消了",
+        "예약이 취소되었어요",
+    ],
 )
 def test_look_alikes_and_everyday_messages_get_no_crisis_reply(text):
     assert assess(text).level == "none"
@@ -466,7 +474,15 @@ def test_look_alikes_and_everyday_messages_get_no_crisis_reply(text):
 
 def test_text_in_any_script_is_screened_not_folded_away():
     assert crisis.normalize("我想自杀") == ""  # the rules' ASCII view: why the other layers must see the text
-    for text in ("我不想活了", "죽고 싶어요", "не хочу больше жить", "أريد أن أموت", "ուզում եմ մեռնել", "tôi muốn tự tử", "gusto ko nang mamatay"):
+    for text in (
+        "我不想活了",
+        "죽고 싶어요",
+        "не хочу больше жить",
+        "أريد أن أموت",
+        "ուզում եմ մեռնել",
+        "tôi muốn tự tử",
+        "gusto ko nang mamatay",
+    ):
         assert assess(text).level != "none", text
 
 
@@ -522,9 +538,20 @@ def test_a_missing_classifier_artifact_is_a_clear_startup_error(monkeypatch):
 
 @pytest.mark.parametrize(
     "text, foreign",
-    [("我想自杀", True), ("죽고 싶어요", True), ("я хочу умереть", True), ("ուզում եմ մեռնել", True), ("أريد أن أموت", True),
-     ("tôi muốn tự tử", True), ("gusto ko nang mamatay", True), ("i want to die", False), ("quiero morir", False),
-     ("ok", False), ("my appointment 😢", False), ("", False)],
+    [
+        ("我想自杀", True),
+        ("죽고 싶어요", True),
+        ("я хочу умереть", True),
+        ("ուզում եմ մեռնել", True),
+        ("أريد أن أموت", True),
+        ("tôi muốn tự tử", True),
+        ("gusto ko nang mamatay", True),
+        ("i want to die", False),
+        ("quiero morir", False),
+        ("ok", False),
+        ("my appointment 😢", False),
+        ("", False),
+    ],
 )
 def test_foreign_language_tells_which_messages_carebot_cannot_answer_in_their_language(text, foreign):
     assert foreign_language(text) is foreign
@@ -543,7 +570,9 @@ def test_retraining_from_the_data_reproduces_the_shipped_artifact():
 
     shipped = screen_model.ScreenModel.load()
     retrained = screen_model.train(DATA_DIR, embedder().encode, screening.rules_fire)
-    assert retrained.meta["training_digest"] == shipped.meta["training_digest"], "training data changed: run `carebot screen train`"
+    assert retrained.meta["training_digest"] == shipped.meta["training_digest"], (
+        "training data changed: run `carebot screen train`"
+    )
     assert retrained.ask_threshold == pytest.approx(shipped.ask_threshold, abs=1e-3)
     assert retrained.crisis_threshold == pytest.approx(shipped.crisis_threshold, abs=1e-3)
     for name in ("w_emb", "w_ng", "bias"):
@@ -551,6 +580,7 @@ def test_retraining_from_the_data_reproduces_the_shipped_artifact():
 
 
 # ---------------------------------------------------------------- dated history, hypotheticals
+
 
 @pytest.mark.parametrize(
     "text",
@@ -587,7 +617,9 @@ def test_questions_about_someone_suicidal_in_general_do_not_fire(text):
     assert not screen(text).is_crisis
 
 
-@pytest.mark.parametrize("text", ["im suicidal", "i feel suicidal and kaiser canceled again", "me siento suicida",
-                                  "someone asked me if im suicidal and i am"])
+@pytest.mark.parametrize(
+    "text",
+    ["im suicidal", "i feel suicidal and kaiser canceled again", "me siento suicida", "someone asked me if im suicidal and i am"],
+)
 def test_the_member_saying_they_are_suicidal_still_fires(text):
     assert screen(text).is_crisis

@@ -341,7 +341,9 @@ def test_month_day_picks_the_occurrence_inside_a_narrow_window():
     assert parse_date("may 28", today=SATURDAY, lang="en", past_days=30, future_days=200) == date(2027, 5, 28)
 
 
-@pytest.mark.parametrize("text", ["x" * 5000, "oct 21 " * 20, "a" * (MAX_CHARS + 1)], ids=["5000 chars", "repeated date", "just over"])
+@pytest.mark.parametrize(
+    "text", ["x" * 5000, "oct 21 " * 20, "a" * (MAX_CHARS + 1)], ids=["5000 chars", "repeated date", "just over"]
+)
 def test_long_message_is_not_a_date(text):
     err = reason_of(text)
     assert err.reason == "date_too_long"
@@ -349,7 +351,7 @@ def test_long_message_is_not_a_date(text):
 
 
 def test_text_at_the_limit_is_still_parsed():
-    text = ("oct 21" + " " * MAX_CHARS)[:MAX_CHARS - 1] + "."
+    text = ("oct 21" + " " * MAX_CHARS)[: MAX_CHARS - 1] + "."
     assert parse_date(text, today=SATURDAY, lang="en") == date(2026, 10, 21)
 
 

@@ -33,8 +33,15 @@ def campaign():
     return load_campaign()
 
 
-def facts(kind="individual", reported_on=date(2026, 11, 20), urgency="can_wait", offered="nothing",
-          offered_date=None, reported_at=None, appt_date=None):
+def facts(
+    kind="individual",
+    reported_on=date(2026, 11, 20),
+    urgency="can_wait",
+    offered="nothing",
+    offered_date=None,
+    reported_at=None,
+    appt_date=None,
+):
     return CaseFacts(
         kind=kind,
         urgency=urgency,
@@ -56,70 +63,126 @@ def with_holidays(campaign, **table):
 # (kind, reported_on, expected standard, business days, due date)
 NON_URGENT = [
     pytest.param(
-        "individual", date(2026, 10, 2), "followup_10bd", 10, date(2026, 10, 16),
+        "individual",
+        date(2026, 10, 2),
+        "followup_10bd",
+        10,
+        date(2026, 10, 16),
         # Fri Oct 2 -> Mon Oct 5 is day 1; two plain weeks; Columbus Day (Oct 12) is not a CA state holiday
         id="therapy_deadline_is_ten_business_days_skipping_weekends",
     ),
     pytest.param(
-        "individual", date(2026, 10, 3), "followup_10bd", 10, date(2026, 10, 16),
+        "individual",
+        date(2026, 10, 3),
+        "followup_10bd",
+        10,
+        date(2026, 10, 16),
         # Sat Oct 3: day 1 is still Mon Oct 5
         id="therapy_reported_on_a_saturday_counts_from_the_next_business_day",
     ),
     pytest.param(
-        "individual", date(2026, 11, 20), "followup_10bd", 10, date(2026, 12, 8),
+        "individual",
+        date(2026, 11, 20),
+        "followup_10bd",
+        10,
+        date(2026, 12, 8),
         # Fri Nov 20: 23,24,25 | Thanksgiving 26 + Day After 27 skipped | 30,1,2,3,4 | 7,8
         id="therapy_deadline_is_ten_business_days_skipping_thanksgiving_and_the_day_after",
     ),
     pytest.param(
-        "group", date(2026, 11, 20), "followup_10bd", 10, date(2026, 12, 8),
+        "group",
+        date(2026, 11, 20),
+        "followup_10bd",
+        10,
+        date(2026, 12, 8),
         id="group_therapy_gets_the_ten_business_day_follow_up_standard",
     ),
     pytest.param(
-        "intake", date(2026, 11, 20), "therapist_10bd", 10, date(2026, 12, 8),
+        "intake",
+        date(2026, 11, 20),
+        "therapist_10bd",
+        10,
+        date(2026, 12, 8),
         id="intake_gets_the_ten_business_day_therapist_standard",
     ),
     pytest.param(
-        "psychiatry", date(2026, 11, 20), "psychiatrist_15bd", 15, date(2026, 12, 15),
+        "psychiatry",
+        date(2026, 11, 20),
+        "psychiatrist_15bd",
+        15,
+        date(2026, 12, 15),
         # ... Dec 8 is day 10; 9,10,11,14,15
         id="psychiatry_deadline_is_fifteen_business_days_skipping_thanksgiving",
     ),
     pytest.param(
-        "other", date(2026, 11, 20), "mental_health_15bd", 15, date(2026, 12, 15),
+        "other",
+        date(2026, 11, 20),
+        "mental_health_15bd",
+        15,
+        date(2026, 12, 15),
         id="unknown_clinician_type_gets_the_longer_fifteen_business_days",
     ),
     pytest.param(
-        "individual", date(2026, 12, 18), "followup_10bd", 10, date(2027, 1, 5),
+        "individual",
+        date(2026, 12, 18),
+        "followup_10bd",
+        10,
+        date(2027, 1, 5),
         # Fri Dec 18: 21,22,23,24 | Christmas Fri 25 | 28,29,30,31 | New Year Fri Jan 1 | Jan 4,5
         id="therapy_deadline_crosses_the_year_end_skipping_christmas_and_new_year",
     ),
     pytest.param(
-        "psychiatry", date(2026, 12, 18), "psychiatrist_15bd", 15, date(2027, 1, 12),
+        "psychiatry",
+        date(2026, 12, 18),
+        "psychiatrist_15bd",
+        15,
+        date(2027, 1, 12),
         # ... Jan 5 is day 10; 6,7,8,11,12
         id="psychiatry_deadline_crosses_the_year_end",
     ),
     pytest.param(
-        "individual", date(2027, 12, 20), "followup_10bd", 10, date(2028, 1, 5),
+        "individual",
+        date(2027, 12, 20),
+        "followup_10bd",
+        10,
+        date(2028, 1, 5),
         # Mon Dec 20, 2027: 21,22,23 | Christmas observed Fri 24 | 27,28,29,30 |
         # New Year 2028 (a Saturday) observed Fri Dec 31 | Jan 3,4,5
         id="observed_christmas_and_new_year_fridays_are_skipped_across_the_year_end",
     ),
     pytest.param(
-        "individual", date(2026, 6, 26), "followup_10bd", 10, date(2026, 7, 13),
+        "individual",
+        date(2026, 6, 26),
+        "followup_10bd",
+        10,
+        date(2026, 7, 13),
         # Fri Jun 26: 29,30,Jul 1,2 | Independence Day (Sat Jul 4) observed Fri Jul 3 | 6..10 | 13
         id="july_fourth_on_a_saturday_skips_the_observed_friday",
     ),
     pytest.param(
-        "individual", date(2024, 3, 29), "followup_10bd", 10, date(2024, 4, 15),
+        "individual",
+        date(2024, 3, 29),
+        "followup_10bd",
+        10,
+        date(2024, 4, 15),
         # Fri Mar 29, 2024: Cesar Chavez Day (Sun Mar 31) observed Mon Apr 1 | 2..5 | 8..12 | 15
         id="cesar_chavez_day_on_a_sunday_skips_the_observed_monday",
     ),
     pytest.param(
-        "individual", date(2027, 10, 22), "followup_10bd", 10, date(2027, 11, 5),
+        "individual",
+        date(2027, 10, 22),
+        "followup_10bd",
+        10,
+        date(2027, 11, 5),
         # Fri Oct 22, 2027: Diwali (Fri Oct 29) counts: state offices stay open
         id="diwali_counts_as_a_business_day_by_default",
     ),
     pytest.param(
-        "individual", date(2028, 2, 11), "followup_10bd", 10, date(2028, 2, 28),
+        "individual",
+        date(2028, 2, 11),
+        "followup_10bd",
+        10,
+        date(2028, 2, 28),
         # Fri Feb 11, 2028: 14, Susan B. Anthony Day Tue 15 counts, 16,17,18 | Presidents' Day 21 | 22..25 | 28
         id="susan_b_anthony_day_counts_but_presidents_day_does_not",
     ),
@@ -151,6 +214,7 @@ def test_deadline_lists_the_weekday_holidays_it_skipped(campaign):
 
 
 # --- The campaign's [holidays] table.
+
 
 @pytest.mark.parametrize(
     "removed, due",
@@ -214,20 +278,24 @@ def test_unknown_holidays_key_is_an_error(campaign):
 
 URGENT = [
     pytest.param(
-        datetime(2026, 11, 20, 16, 30, tzinfo=LA), datetime(2026, 11, 22, 16, 30, tzinfo=LA),
+        datetime(2026, 11, 20, 16, 30, tzinfo=LA),
+        datetime(2026, 11, 22, 16, 30, tzinfo=LA),
         id="urgent_deadline_runs_through_the_weekend",
     ),
     pytest.param(
-        datetime(2026, 11, 25, 10, 0, tzinfo=LA), datetime(2026, 11, 27, 10, 0, tzinfo=LA),
+        datetime(2026, 11, 25, 10, 0, tzinfo=LA),
+        datetime(2026, 11, 27, 10, 0, tzinfo=LA),
         id="urgent_deadline_runs_through_thanksgiving",
     ),
     pytest.param(
-        datetime(2026, 10, 30, 10, 0, tzinfo=LA), datetime(2026, 11, 1, 9, 0, tzinfo=LA),
+        datetime(2026, 10, 30, 10, 0, tzinfo=LA),
+        datetime(2026, 11, 1, 9, 0, tzinfo=LA),
         # Daylight saving ends at 2:00 on Nov 1: 48 real hours later is 9:00 PST
         id="urgent_deadline_is_forty_eight_real_hours_across_a_clock_change",
     ),
     pytest.param(
-        datetime(2026, 12, 31, 0, 30, tzinfo=ZoneInfo("UTC")), datetime(2027, 1, 1, 16, 30, tzinfo=LA),
+        datetime(2026, 12, 31, 0, 30, tzinfo=ZoneInfo("UTC")),
+        datetime(2027, 1, 1, 16, 30, tzinfo=LA),
         # 16:30 PST on Dec 30, reported from a UTC clock
         id="urgent_deadline_is_shown_in_the_campaign_time_zone_across_the_year_end",
     ),
@@ -282,12 +350,14 @@ def test_offered_appointment_inside_or_outside_the_deadline(campaign, offered, o
     ids=["urgent_offer_on_the_due_day_is_within", "urgent_offer_the_next_day_is_outside"],
 )
 def test_urgent_offer_inside_or_outside_the_48_hours(campaign, offered_date, within):
-    f = facts(urgency="urgent", offered="new_appt", offered_date=offered_date,
-              reported_at=datetime(2026, 11, 20, 16, 30, tzinfo=LA))
+    f = facts(
+        urgency="urgent", offered="new_appt", offered_date=offered_date, reported_at=datetime(2026, 11, 20, 16, 30, tzinfo=LA)
+    )
     assert compute_deadline(f, campaign).offer_within_deadline is within
 
 
 # --- Has it passed?
+
 
 def test_deadline_has_not_passed_on_the_due_date_and_has_the_day_after(campaign):
     d = compute_deadline(facts(reported_on=date(2026, 11, 20)), campaign)
@@ -305,6 +375,7 @@ def test_urgent_deadline_passes_after_the_48th_hour(campaign):
 
 
 # --- Bad input.
+
 
 def test_unknown_kind_is_rejected():
     with pytest.raises(ValueError, match="kind"):

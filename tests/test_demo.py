@@ -18,7 +18,7 @@ async def test_a_newcomer_files_a_report_in_the_demo_typing_and_pressing_numbers
     out = capsys.readouterr().out
     assert "Did you mean Los Angeles Medical Center?" in out
     assert "Your report is filed" in out
-    ref = REF.search(out[out.index("Your report is filed"):]).group(0)
+    ref = REF.search(out[out.index("Your report is filed") :]).group(0)
     with open_db(str(tmp_path / "demo.db")) as db:
         rows = list(db.query("SELECT ref, status, note FROM cases"))
     assert rows == [{"ref": ref, "status": "open", "note": None}]  # "none" typed at the note means no note
@@ -33,10 +33,20 @@ async def test_bad_input_in_the_demo_gets_a_kind_reprompt_and_a_wrong_number_is_
 
 
 async def test_in_the_demo_you_can_be_the_volunteer_who_claims_and_answers_the_member(tmp_path, capsys):
-    lines = CONSENT + ["/cancel", "/volunteer", ":wait 10",
-                       ":desk", "1", "Hi, I'm here to help. When was your appointment?", "!note called the clinic",
-                       ":member", "Last Monday, nobody called me back",
-                       ":organizer", "/export", ":quit"]
+    lines = CONSENT + [
+        "/cancel",
+        "/volunteer",
+        ":wait 10",
+        ":desk",
+        "1",
+        "Hi, I'm here to help. When was your appointment?",
+        "!note called the clinic",
+        ":member",
+        "Last Monday, nobody called me back",
+        ":organizer",
+        "/export",
+        ":quit",
+    ]
     await run_demo(Settings(), db_path=str(tmp_path / "demo.db"), lines=lines)
     out = capsys.readouterr().out
     assert "desk · 🟡" in out and "asked for a person" in out

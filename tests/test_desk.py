@@ -56,7 +56,9 @@ async def claimed(bot, group, chat_id):
 
 
 async def wait_text(bot, chat_id, fragment, timeout=10):
-    await bot.standin.wait_for(lambda: any(fragment in s.text for s in bot.standin.bot_messages(chat_id)), timeout, chat_id=chat_id)
+    await bot.standin.wait_for(
+        lambda: any(fragment in s.text for s in bot.standin.bot_messages(chat_id)), timeout, chat_id=chat_id
+    )
     return next(s for s in reversed(bot.standin.bot_messages(chat_id)) if fragment in s.text)
 
 
@@ -198,8 +200,9 @@ async def test_member_photo_is_copied_into_the_topic_as_evidence(desk):
     member, card = await claimed(bot, group, 8009)
     await member.photo()
     await wait_text(bot, group.id, "sent a photo")
-    await bot.standin.wait_for(lambda: any(s.document and s.document.get("copied_from") == member.id
-                                           for s in group.in_topic(card.thread_id)), 10)
+    await bot.standin.wait_for(
+        lambda: any(s.document and s.document.get("copied_from") == member.id for s in group.in_topic(card.thread_id)), 10
+    )
 
 
 async def test_admin_grants_and_revokes_roles_and_it_is_audited(desk):
@@ -216,7 +219,11 @@ async def test_admin_grants_and_revokes_roles_and_it_is_audited(desk):
     assert not roles.has_role(bot.db, 777, "volunteer")
     await group.user(VOLUNTEER, "Dana").send("/grant 999 organizer")
     await wait_text(bot, group.id, "Only admins")
-    assert [(e.action, e.allowed) for e in audit.entries(bot.db)][-3:] == [("grant", True), ("revoke", True), ("desk_grant", False)]
+    assert [(e.action, e.allowed) for e in audit.entries(bot.db)][-3:] == [
+        ("grant", True),
+        ("revoke", True),
+        ("desk_grant", False),
+    ]
 
 
 async def test_queue_and_mine_list_escalations_by_priority(desk):

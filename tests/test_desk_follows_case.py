@@ -133,8 +133,9 @@ async def test_a_members_photo_arrives_after_the_line_announcing_it(desk):
     bot, group = desk
     member, card = await claimed(bot, group, 8206)
     await member.photo()
-    await bot.standin.wait_for(lambda: any(s.document and s.document.get("copied_from") == member.id
-                                           for s in group.in_topic(card.thread_id)), 10)
+    await bot.standin.wait_for(
+        lambda: any(s.document and s.document.get("copied_from") == member.id for s in group.in_topic(card.thread_id)), 10
+    )
     topic = group.in_topic(card.thread_id)
     line = next(i for i, s in enumerate(topic) if "sent a photo" in s.text)
     photo = next(i for i, s in enumerate(topic) if s.document and s.document.get("copied_from") == member.id)

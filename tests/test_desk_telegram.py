@@ -38,7 +38,11 @@ async def test_a_note_typed_without_reply_after_add_note_never_reaches_the_membe
     vol = group.user(VOLUNTEER, "Dana")
     await vol.press("Add note", message=card)
     prompt = await wait_text(bot, group.id, "Note mode")
-    assert prompt.thread_id == card.thread_id and "won't see it" in prompt.text and any("Cancel note" in label for label in prompt.labels())
+    assert (
+        prompt.thread_id == card.thread_id
+        and "won't see it" in prompt.text
+        and any("Cancel note" in label for label in prompt.labels())
+    )
     before = len(member.messages)
     # Typed in the topic like any message: no Telegram reply.
     await vol.send("PRIVATE: member seemed distressed, check back", thread_id=card.thread_id)
@@ -115,17 +119,22 @@ async def test_a_long_member_message_reaches_the_desk_whole(desk):
     await member.send(text)
     await bot.standin.wait_for(lambda: any("paragraph 2" in m.text for m in group.in_topic(card.thread_id)), 15)
     relayed = [m for m in group.in_topic(card.thread_id) if "paragraph" in m.text]
-    assert {f"paragraph {i}" for i in range(3)} <= {p for m in relayed for p in ("paragraph 0", "paragraph 1", "paragraph 2") if p in m.text}
+    assert {f"paragraph {i}" for i in range(3)} <= {
+        p for m in relayed for p in ("paragraph 0", "paragraph 1", "paragraph 2") if p in m.text
+    }
     assert not bot.standin.errors
 
 
 # ------------------------------------------------------------------ 2. topic failures: fall back, tell once, no loop
 
 
-@pytest.mark.parametrize("switch, notice", [
-    ({"topic_rights": False}, "right to create topics"),
-    ({"topics_method": False}, "doesn't support topics"),
-])
+@pytest.mark.parametrize(
+    "switch, notice",
+    [
+        ({"topic_rights": False}, "right to create topics"),
+        ({"topics_method": False}, "doesn't support topics"),
+    ],
+)
 async def test_when_topics_cannot_be_made_cases_come_as_plain_cards_and_admins_are_told_once(standin, tmp_path, switch, notice):
     standin.configure(**switch)
     bot, group = await start_desk_bot(standin, tmp_path, forum=True)

@@ -97,8 +97,17 @@ def test_the_calendar_offers_no_day_outside_the_allowed_window():
 
 
 def test_confirming_the_summary_files_only_answers_on_the_members_path():
-    answers = {"kind": "individual", "appt_date": "2026-11-23", "facility": "fontana", "notified": "call",
-               "offered": "nothing", "offered_date": "2026-12-01", "urgency": "soon", "note": None, "share": "yes"}
+    answers = {
+        "kind": "individual",
+        "appt_date": "2026-11-23",
+        "facility": "fontana",
+        "notified": "call",
+        "offered": "nothing",
+        "offered_date": "2026-12-01",
+        "urgency": "soon",
+        "note": None,
+        "share": "yes",
+    }
     state = State(lang="en", dialog="report", step="summary", run="r1", answers=answers)
     result = engine.on_button(REPORT, state, "r:r1:summary:confirm", 9, CTX)
     (effect,) = result.effects

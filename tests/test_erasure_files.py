@@ -89,8 +89,11 @@ async def test_exports_and_report_files_written_by_the_cli_are_0600(standin, tmp
     finally:
         os.umask(umask)
     assert exported.exit_code == 0 and reported.exit_code == 0, exported.output + reported.output
-    files = [tmp_path / "exports" / "cases.csv", tmp_path / "exports" / "cases.dictionary.csv",
-             *sorted((tmp_path / "report").iterdir())]
+    files = [
+        tmp_path / "exports" / "cases.csv",
+        tmp_path / "exports" / "cases.dictionary.csv",
+        *sorted((tmp_path / "report").iterdir()),
+    ]
     assert len(files) >= 5  # export, dictionary, report.txt and the charts
     assert {f.name: mode(f) for f in files} == {f.name: 0o600 for f in files}
     assert mode(tmp_path / "exports") == 0o700 and mode(tmp_path / "report") == 0o700

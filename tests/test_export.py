@@ -20,14 +20,29 @@ from knowledge.campaign import Facility, load_campaign
 from storage import audit, roles
 from storage.export import COLUMNS, ExportError, LocalDates, can_include_contact, export_cases
 from tests.organizer_fixtures import (
-    add_case, add_escalation, add_event, add_followup, add_member, at, fresh_db,
+    add_case,
+    add_escalation,
+    add_event,
+    add_followup,
+    add_member,
+    at,
+    fresh_db,
 )
 
 TODAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
 BOM = b"\xef\xbb\xbf"
-SECRETS = ["905551111", "905552222", "ana_contacto", "bob_private", "Dr. Secreto", "my therapist quit",
-           "Clinica inventada", "HYPERLINK", "555 0100"]
+SECRETS = [
+    "905551111",
+    "905552222",
+    "ana_contacto",
+    "bob_private",
+    "Dr. Secreto",
+    "my therapist quit",
+    "Clinica inventada",
+    "HYPERLINK",
+    "555 0100",
+]
 
 
 @pytest.fixture
@@ -41,25 +56,66 @@ def db():
     db = fresh_db()
     ana = add_member(db, member_id="m_ana", chat_id=905551111, lang="es", username="ana_contacto", contact_ok=True)
     bob = add_member(db, member_id="m_bob", chat_id=905552222, username="bob_private", contact_ok=False)
-    c1 = add_case(db, member_id=ana, ref="KP-AAAA1", filed="2026-11-02", lang="es", urgency="soon",
-                  deadline_date="2026-11-16", offered="new_appt", offered_date="2026-11-10", note="Dr. Secreto canceló",
-                  notified="text", appt_date="2026-11-01")
+    c1 = add_case(
+        db,
+        member_id=ana,
+        ref="KP-AAAA1",
+        filed="2026-11-02",
+        lang="es",
+        urgency="soon",
+        deadline_date="2026-11-16",
+        offered="new_appt",
+        offered_date="2026-11-10",
+        note="Dr. Secreto canceló",
+        notified="text",
+        appt_date="2026-11-01",
+    )
     add_followup(db, c1, "sent")
     add_followup(db, c1, "answered")
     add_followup(db, c1, "pending")
     add_followup(db, c1, "canceled")
     add_escalation(db, member_id=ana, case_id=c1)
     add_event(db, c1, "note", "Dr. Secreto canceló")
-    add_case(db, member_id=bob, ref="KP-AAAA2", filed="2026-11-03", facility_id=None,
-             facility_text='=HYPERLINK("http://evil.example","Clinica inventada")', note="+1 555 0100 call me",
-             deadline_date="2026-11-10", kind="psychiatry", deadline_standard="psychiatrist_15bd")
-    add_case(db, member_id=ana, ref="KP-AAAA3", status="closed", filed="2026-11-05", restored_on="2026-11-20",
-             closed_at=at("2026-11-20"), new_appt_date="2026-11-18", deadline_date="2026-11-19",
-             oon_offered_on="2026-11-12", complaint_sent_on="2026-11-08", facility_id="downey", note="my therapist quit")
+    add_case(
+        db,
+        member_id=bob,
+        ref="KP-AAAA2",
+        filed="2026-11-03",
+        facility_id=None,
+        facility_text='=HYPERLINK("http://evil.example","Clinica inventada")',
+        note="+1 555 0100 call me",
+        deadline_date="2026-11-10",
+        kind="psychiatry",
+        deadline_standard="psychiatrist_15bd",
+    )
+    add_case(
+        db,
+        member_id=ana,
+        ref="KP-AAAA3",
+        status="closed",
+        filed="2026-11-05",
+        restored_on="2026-11-20",
+        closed_at=at("2026-11-20"),
+        new_appt_date="2026-11-18",
+        deadline_date="2026-11-19",
+        oon_offered_on="2026-11-12",
+        complaint_sent_on="2026-11-08",
+        facility_id="downey",
+        note="my therapist quit",
+    )
     add_case(db, member_id=bob, ref="KP-SECRET", filed="2026-11-04", share_ok=False, note="do not share")
     add_case(db, member_id=bob, status="draft", filed=None, note="a draft")
-    add_case(db, member_id=bob, ref="KP-AAAA6", filed="2026-11-20", deadline_date="2026-12-04",
-             offered="out_of_network", offered_date="2026-12-01", facility_id="south-bay", urgency="urgent")
+    add_case(
+        db,
+        member_id=bob,
+        ref="KP-AAAA6",
+        filed="2026-11-20",
+        deadline_date="2026-12-04",
+        offered="out_of_network",
+        offered_date="2026-12-01",
+        facility_id="south-bay",
+        urgency="urgent",
+    )
     return db
 
 
@@ -78,20 +134,43 @@ def test_csv_has_one_row_per_shared_filed_case_with_the_database_values(db, camp
     assert set(rows) == {"KP-AAAA1", "KP-AAAA2", "KP-AAAA3", "KP-AAAA6"}
     assert result.rows == 4
     assert rows["KP-AAAA1"] == {
-        "reference": "KP-AAAA1", "facility": "Fontana", "facility_id": "fontana", "appointment_kind": "individual",
-        "appointment_date": "2026-11-01", "date_reported": "2026-11-02", "how_notified": "text", "offered": "new_appt",
-        "offered_date": "2026-11-10", "out_of_network_offered": "false", "urgency": "soon",
-        "legal_deadline": "2026-11-16", "deadline_standard": "followup_10bd", "days_waited": "22",
-        "deadline_outcome": "met", "status": "open", "care_restored_on": "", "checkins": "2", "escalated": "true",
-        "complaint_sent_on": "", "language": "es",
+        "reference": "KP-AAAA1",
+        "facility": "Fontana",
+        "facility_id": "fontana",
+        "appointment_kind": "individual",
+        "appointment_date": "2026-11-01",
+        "date_reported": "2026-11-02",
+        "how_notified": "text",
+        "offered": "new_appt",
+        "offered_date": "2026-11-10",
+        "out_of_network_offered": "false",
+        "urgency": "soon",
+        "legal_deadline": "2026-11-16",
+        "deadline_standard": "followup_10bd",
+        "days_waited": "22",
+        "deadline_outcome": "met",
+        "status": "open",
+        "care_restored_on": "",
+        "checkins": "2",
+        "escalated": "true",
+        "complaint_sent_on": "",
+        "language": "es",
     }
     closed = rows["KP-AAAA3"]
     assert (closed["facility"], closed["days_waited"], closed["deadline_outcome"], closed["care_restored_on"]) == (
-        "Downey", "15", "met", "2026-11-20")
+        "Downey",
+        "15",
+        "met",
+        "2026-11-20",
+    )
     assert (closed["out_of_network_offered"], closed["complaint_sent_on"], closed["status"]) == ("true", "2026-11-08", "closed")
     unlisted = rows["KP-AAAA2"]
     assert (unlisted["facility"], unlisted["facility_id"], unlisted["deadline_outcome"], unlisted["checkins"]) == (
-        "", "", "missed", "0")
+        "",
+        "",
+        "missed",
+        "0",
+    )
     assert rows["KP-AAAA6"]["deadline_outcome"] == "pending"
     assert rows["KP-AAAA6"]["out_of_network_offered"] == "true"
     assert list(rows["KP-AAAA1"]) == [c.name for c in COLUMNS]
@@ -152,8 +231,17 @@ def test_text_that_looks_like_a_formula_never_lands_as_one(campaign):
     evil = replace(campaign, facilities=campaign.facilities + (Facility("evil", FORMULAS[0]),))
     db = fresh_db()
     member = add_member(db, username="@SUM(A1)", contact_ok=True)
-    add_case(db, member_id=member, ref="KP-EVIL1", facility_id="evil", urgency="+1", kind="-2+3",
-             notified="\tcmd", offered="\rcmd", deadline_date="2026-11-30")
+    add_case(
+        db,
+        member_id=member,
+        ref="KP-EVIL1",
+        facility_id="evil",
+        urgency="+1",
+        kind="-2+3",
+        notified="\tcmd",
+        offered="\rcmd",
+        deadline_date="2026-11-30",
+    )
     csv_result = export_cases(db, evil, fmt="csv", include_contact=True, today=TODAY)
     row = csv_rows(csv_result)[0]
     assert row["facility"] == "'" + FORMULAS[0]
@@ -164,8 +252,7 @@ def test_text_that_looks_like_a_formula_never_lands_as_one(campaign):
         for cell in next(csv.reader([line])):
             assert not cell.startswith(("=", "+", "-", "@")), cell
 
-    ws = openpyxl.load_workbook(io.BytesIO(export_cases(db, evil, fmt="xlsx", include_contact=True,
-                                                        today=TODAY).content)).active
+    ws = openpyxl.load_workbook(io.BytesIO(export_cases(db, evil, fmt="xlsx", include_contact=True, today=TODAY).content)).active
     cells = list(ws.iter_rows(min_row=2))[0]
     for cell in cells:
         assert cell.data_type != "f", cell.value
@@ -213,17 +300,20 @@ def test_unknown_format_facility_or_status_is_refused_with_a_clear_reason(db, ca
         export_cases(db, campaign, fmt="pdf", today=TODAY)
 
 
-@pytest.mark.parametrize("case, outcome", [
-    (dict(deadline_date="2026-11-16", new_appt_date="2026-11-16"), "met"),  # on the deadline day
-    (dict(deadline_date="2026-11-16", new_appt_date="2026-11-17"), "missed"),
-    (dict(deadline_date="2026-11-16", offered="new_appt", offered_date="2026-11-12"), "met"),
-    (dict(deadline_date="2026-11-16", offered="out_of_network", offered_date="2026-11-12"), "missed"),
-    (dict(deadline_date="2026-11-16", restored_on="2026-11-15", status="closed"), "met"),
-    (dict(deadline_date="2026-11-23"), "missed"),  # the day before the export
-    (dict(deadline_date="2026-11-24"), "pending"),  # the deadline is today: not missed yet
-    (dict(deadline_date="2026-11-30", new_appt_date="2026-12-02"), "pending"),
-    (dict(deadline_date=None, deadline_standard=None), "unknown"),
-])
+@pytest.mark.parametrize(
+    "case, outcome",
+    [
+        (dict(deadline_date="2026-11-16", new_appt_date="2026-11-16"), "met"),  # on the deadline day
+        (dict(deadline_date="2026-11-16", new_appt_date="2026-11-17"), "missed"),
+        (dict(deadline_date="2026-11-16", offered="new_appt", offered_date="2026-11-12"), "met"),
+        (dict(deadline_date="2026-11-16", offered="out_of_network", offered_date="2026-11-12"), "missed"),
+        (dict(deadline_date="2026-11-16", restored_on="2026-11-15", status="closed"), "met"),
+        (dict(deadline_date="2026-11-23"), "missed"),  # the day before the export
+        (dict(deadline_date="2026-11-24"), "pending"),  # the deadline is today: not missed yet
+        (dict(deadline_date="2026-11-30", new_appt_date="2026-12-02"), "pending"),
+        (dict(deadline_date=None, deadline_standard=None), "unknown"),
+    ],
+)
 def test_deadline_outcome_is_met_missed_or_pending(campaign, case, outcome):
     db = fresh_db()
     add_case(db, member_id=None, filed="2026-11-02", **case)
@@ -283,6 +373,7 @@ def test_only_organizers_and_admins_may_include_contact_details():
 
 # --- the command line -------------------------------------------------------------------------
 
+
 def cli():
     group = click.Group("carebot")
     register(group)
@@ -290,8 +381,14 @@ def cli():
 
 
 def cli_env(db_path, **extra) -> dict:
-    env = {"CAREBOT_DB": str(db_path), "CAREBOT_CAMPAIGN": "", "CAREBOT_TIMEZONE": "", "CAREBOT_ORGANIZER_IDS": "",
-           "CAREBOT_ADMIN_IDS": "", "CAREBOT_BOT_USERNAME": ""}
+    env = {
+        "CAREBOT_DB": str(db_path),
+        "CAREBOT_CAMPAIGN": "",
+        "CAREBOT_TIMEZONE": "",
+        "CAREBOT_ORGANIZER_IDS": "",
+        "CAREBOT_ADMIN_IDS": "",
+        "CAREBOT_BOT_USERNAME": "",
+    }
     env.update(extra)
     return env
 
@@ -308,8 +405,9 @@ def db_file(tmp_path):
 
 def test_cli_refuses_contact_details_without_the_organizer_role_and_audits_it(db_file, tmp_path):
     out = tmp_path / "cases.csv"
-    result = CliRunner().invoke(cli(), ["export", "--include-contact", "--as", "42", "--out", str(out)],
-                                env=cli_env(db_file, CAREBOT_ORGANIZER_IDS="7"))
+    result = CliRunner().invoke(
+        cli(), ["export", "--include-contact", "--as", "42", "--out", str(out)], env=cli_env(db_file, CAREBOT_ORGANIZER_IDS="7")
+    )
     assert result.exit_code == 2
     assert "organizer role" in result.output
     assert not out.exists()
@@ -324,9 +422,23 @@ def test_cli_refuses_contact_details_without_the_organizer_role_and_audits_it(db
 def test_cli_exports_contact_details_for_an_organizer_and_audits_the_filters(db_file, tmp_path):
     out = tmp_path / "out" / "cases.xlsx"
     result = CliRunner().invoke(
-        cli(), ["export", "--format", "xlsx", "--include-contact", "--as", "7", "--facility", "fontana",
-                "--since", "2026-11-01", "--out", str(out)],
-        env=cli_env(db_file, CAREBOT_ORGANIZER_IDS="7"))
+        cli(),
+        [
+            "export",
+            "--format",
+            "xlsx",
+            "--include-contact",
+            "--as",
+            "7",
+            "--facility",
+            "fontana",
+            "--since",
+            "2026-11-01",
+            "--out",
+            str(out),
+        ],
+        env=cli_env(db_file, CAREBOT_ORGANIZER_IDS="7"),
+    )
     assert result.exit_code == 0, result.output
     assert out.exists() and (tmp_path / "out" / "cases.dictionary.csv").exists()
     ws = openpyxl.load_workbook(out).active
@@ -334,8 +446,7 @@ def test_cli_exports_contact_details_for_an_organizer_and_audits_the_filters(db_
     entry = audit.entries(fresh_db(db_file))[-1]
     assert (entry.action, entry.actor, entry.allowed) == ("export_with_contact", 7, True)
     detail = json.loads(entry.detail)
-    assert detail == {"facility": "fontana", "format": "xlsx", "rows": 1, "since": "2026-11-01", "status": None,
-                      "until": None}
+    assert detail == {"facility": "fontana", "format": "xlsx", "rows": 1, "since": "2026-11-01", "status": None, "until": None}
 
 
 def test_cli_pseudonymous_export_writes_the_file_and_its_dictionary(db_file, tmp_path):
@@ -349,8 +460,9 @@ def test_cli_pseudonymous_export_writes_the_file_and_its_dictionary(db_file, tmp
 
 
 def test_cli_unknown_facility_exits_with_a_clear_message(db_file, tmp_path):
-    result = CliRunner().invoke(cli(), ["export", "--facility", "Atlantis", "--out", str(tmp_path / "x.csv")],
-                                env=cli_env(db_file))
+    result = CliRunner().invoke(
+        cli(), ["export", "--facility", "Atlantis", "--out", str(tmp_path / "x.csv")], env=cli_env(db_file)
+    )
     assert result.exit_code == 2
     assert "Atlantis" in result.output
 

@@ -1,6 +1,5 @@
 """Facilities and button choices that members type instead of tapping."""
 
-
 import pytest
 
 from knowledge.campaign import Campaign, Facility, load_campaign
@@ -127,9 +126,19 @@ def test_candidates_are_distinct_best_first_and_above_the_cutoff(campaign):
 
 def test_matching_works_on_any_campaign():
     other = Campaign(
-        id="x", plan_name="Plan", plan_short="P", region="R", region_es="R", union="U",
-        strike_start=None, timezone="UTC", reference_prefix="X", portal_name="", portal_complaint_path="",
-        portal_complaint_path_es="", phones={},
+        id="x",
+        plan_name="Plan",
+        plan_short="P",
+        region="R",
+        region_es="R",
+        union="U",
+        strike_start=None,
+        timezone="UTC",
+        reference_prefix="X",
+        portal_name="",
+        portal_complaint_path="",
+        portal_complaint_path_es="",
+        phones={},
         facilities=(Facility("oak", "Oakland", ("Broadway",)), Facility("sf", "San Francisco", ("Geary",))),
     )
     assert match_facility("oakland", other).best.id == "oak"

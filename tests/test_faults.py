@@ -74,13 +74,27 @@ async def test_an_unreadable_update_is_set_aside_and_the_next_member_is_answered
     caplog.set_level(logging.INFO, logger="telegram")
     async with faulty_bot(standin, tmp_path) as bot:
         sender = standin.user(8104, NAME)
-        poll_id = await standin.push_update({"message": {
-            "message_id": 1, "date": int(time.time()), "chat": {"id": 8104, "type": "private", "first_name": NAME},
-            "from": sender.json(),
-            # A poll as an older self-hosted Bot API server sends it (no allows_revoting): the library can't read it.
-            "poll": {"id": "1", "question": f"call me at {PHONE}", "options": [{"text": "a", "voter_count": 0}],
-                     "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
-                     "allows_multiple_answers": False}}})
+        poll_id = await standin.push_update(
+            {
+                "message": {
+                    "message_id": 1,
+                    "date": int(time.time()),
+                    "chat": {"id": 8104, "type": "private", "first_name": NAME},
+                    "from": sender.json(),
+                    # A poll as an older self-hosted Bot API server sends it (no allows_revoting): the library can't read it.
+                    "poll": {
+                        "id": "1",
+                        "question": f"call me at {PHONE}",
+                        "options": [{"text": "a", "voter_count": 0}],
+                        "total_voter_count": 0,
+                        "is_closed": False,
+                        "is_anonymous": True,
+                        "type": "regular",
+                        "allows_multiple_answers": False,
+                    },
+                }
+            }
+        )
         member = standin.user(8105)
         await member.command("start")
         await standin.wait_for(lambda: bool(member.messages), 10)
@@ -159,8 +173,9 @@ async def test_replies_held_back_by_an_outage_go_out_as_soon_as_the_api_answers_
             seen = attempts()
             core.clock.advance(timedelta(seconds=70))
             await wait_until(lambda: attempts() > seen, 10)
-        waiting = core.db.execute("SELECT not_before FROM outbox WHERE chat_id = ? AND status = 'pending'",
-                                  [first.id]).fetchone()[0]
+        waiting = core.db.execute(
+            "SELECT not_before FROM outbox WHERE chat_id = ? AND status = 'pending'", [first.id]
+        ).fetchone()[0]
         assert waiting > (core.clock() + timedelta(seconds=20)).isoformat()
         outage["on"] = False
         second = standin.user(8109)
@@ -170,8 +185,9 @@ async def test_replies_held_back_by_an_outage_go_out_as_soon_as_the_api_answers_
         assert "Choose your language" in first.last.text
 
 
-async def test_a_turn_that_meets_a_locked_database_is_tried_again_and_the_member_gets_the_real_answer(standin, tmp_path,
-                                                                                                      monkeypatch):
+async def test_a_turn_that_meets_a_locked_database_is_tried_again_and_the_member_gets_the_real_answer(
+    standin, tmp_path, monkeypatch
+):
     async with faulty_bot(standin, tmp_path) as bot:
         core = bot.core
         original = type(core).handle
@@ -191,8 +207,7 @@ async def test_a_turn_that_meets_a_locked_database_is_tried_again_and_the_member
         assert len(locked) == 2 and len(member.messages) == 1
 
 
-async def test_a_reply_sent_while_the_database_is_locked_is_recorded_once_and_never_sent_again(standin, tmp_path,
-                                                                                                 monkeypatch):
+async def test_a_reply_sent_while_the_database_is_locked_is_recorded_once_and_never_sent_again(standin, tmp_path, monkeypatch):
     async with faulty_bot(standin, tmp_path) as bot:
         core = bot.core
         original = type(core).mark_sent

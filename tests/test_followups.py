@@ -208,8 +208,7 @@ async def deliver_due_checkins(standin, tmp_path, n: int, *, timeout: float, htt
 
 async def test_all_due_checkins_arrive_through_5xx_timeouts_and_429s(standin, tmp_path):
     n = 60  # about 12 refused at this failure rate, half of them dropped after hanging past the bot's timeout
-    core, chats = await deliver_due_checkins(standin, tmp_path, n, timeout=90, http_timeout=1, fail_rate=0.2,
-                                             hang_seconds=1.5)
+    core, chats = await deliver_due_checkins(standin, tmp_path, n, timeout=90, http_timeout=1, fail_rate=0.2, hang_seconds=1.5)
     assert all(len(checkins_in(standin, c)) == 1 for c in chats)
     assert standin.refused["5xx"] > 0 and standin.refused["timeout"] > 0
     print("refused by the stand-in:", standin.refused)
@@ -274,8 +273,9 @@ def nothing_left_to_send(db_path) -> bool:
     """No check-in still due and no message waiting or in flight (read from the bot process's database)."""
     con = sqlite3.connect(db_path)
     try:
-        due = con.execute("SELECT count(*) FROM followups WHERE status = 'pending' AND due_at <= ?",
-                          [datetime.now(timezone.utc).isoformat()]).fetchone()[0]
+        due = con.execute(
+            "SELECT count(*) FROM followups WHERE status = 'pending' AND due_at <= ?", [datetime.now(timezone.utc).isoformat()]
+        ).fetchone()[0]
         unsent = con.execute("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')").fetchone()[0]
     finally:
         con.close()
@@ -329,7 +329,6 @@ async def test_waiting_that_gets_harder_is_one_tap_and_reaches_the_volunteer_des
     assert "wellbeing" in [r["kind"] for r in running_bot.db.query("SELECT kind FROM case_events")]
 
 
-
 async def test_a_reply_that_fails_once_is_retried_and_arrives(running_bot):
     member = running_bot.standin.user(7501)
     await consent(member)
@@ -338,12 +337,17 @@ async def test_a_reply_that_fails_once_is_retried_and_arrives(running_bot):
     await member.send("/help")
     await running_bot.standin.wait_for(lambda: sum(running_bot.standin.refused.values()) > 0, 10)
     running_bot.standin.configure(fail_rate=0.0)
-    await running_bot.standin.wait_for(lambda: "/report" in member.last.text and "/delete" in member.last.text, 20,
-                                       chat_id=member.id)
+    await running_bot.standin.wait_for(
+        lambda: "/report" in member.last.text and "/delete" in member.last.text, 20, chat_id=member.id
+    )
 
     def unfinished():
-        return [r["status"] for r in running_bot.db.query(
-            "SELECT status FROM outbox WHERE chat_id = ? AND status IN ('pending', 'sending')", [member.id])]
+        return [
+            r["status"]
+            for r in running_bot.db.query(
+                "SELECT status FROM outbox WHERE chat_id = ? AND status IN ('pending', 'sending')", [member.id]
+            )
+        ]
 
     await running_bot.standin.wait_for(lambda: unfinished() == [], 10)  # the send that got through is marked sent
     assert len([m for m in member.messages if "How I can help" in m.text]) == 1  # and went out once
@@ -359,8 +363,14 @@ async def test_a_reply_left_unsent_by_a_crash_goes_out_in_order_after_the_restar
     written = running_bot.clock() - timedelta(seconds=30)  # committed, then the process died before sending
     with running_bot.db.atomic():
         for text in ("first part", "second part"):
-            outbox.enqueue(running_bot.db, chat_id=member.id, member_id=member_id, action="send",
-                           payload={"text": text, "buttons": []}, now=written)
+            outbox.enqueue(
+                running_bot.db,
+                chat_id=member.id,
+                member_id=member_id,
+                action="send",
+                payload={"text": text, "buttons": []},
+                now=written,
+            )
     await running_bot.standin.wait_for(lambda: len(member.messages) >= before + 2, 10, chat_id=member.id)
     assert [m.text for m in member.messages[before:]] == ["first part", "second part"]
 

@@ -17,9 +17,17 @@ def refused(db) -> list[tuple]:
 async def forge_press(standin, member, *, data: str, presser: dict) -> None:
     """A callback query on the member's newest bot message, with any data, claimed to come from `presser`."""
     message = member.messages[-1]
-    await standin.push_update({"callback_query": {
-        "id": f"forged{len(standin.calls)}", "from": presser, "chat_instance": str(member.id), "data": data,
-        "message": standin._message_json(message)}})
+    await standin.push_update(
+        {
+            "callback_query": {
+                "id": f"forged{len(standin.calls)}",
+                "from": presser,
+                "chat_instance": str(member.id),
+                "data": data,
+                "message": standin._message_json(message),
+            }
+        }
+    )
 
 
 async def test_a_button_with_an_overlong_number_is_refused_without_an_error(running_bot, caplog):
@@ -30,8 +38,7 @@ async def test_a_button_with_an_overlong_number_is_refused_without_an_error(runn
     await forge_press(standin, member, data="cs:99999999999999999999999", presser=member.json())
     await standin.wait_for(lambda: refused(running_bot.db), 10)
     assert refused(running_bot.db) == [(8701, "button_refused", "malformed")]
-    await standin.wait_for(lambda: any(a.get("callback_query_id", "").startswith("forged")
-                                       for a in standin.callback_answers), 10)
+    await standin.wait_for(lambda: any(a.get("callback_query_id", "").startswith("forged") for a in standin.callback_answers), 10)
     assert len(member.messages) == seen  # no "sorry, something went wrong"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 

@@ -32,8 +32,10 @@ def test_questions_about_coverage_and_hospitals_as_places_raise_nothing():
 
 
 def test_a_long_rambling_message_with_harm_inside_is_recognised():
-    text = ("hi so my therapist canceled again and nobody called me back, " * 40
-            + "and honestly i'm getting worse every day, i ended up in the ER on friday")
+    text = (
+        "hi so my therapist canceled again and nobody called me back, " * 40
+        + "and honestly i'm getting worse every day, i ended up in the ER on friday"
+    )
     assert reports_harm(text[-4000:])
 
 
@@ -42,30 +44,42 @@ def test_hard_feelings_short_of_harm_are_a_maybe_so_the_member_is_offered_a_pers
     assert screen_harm(text) == "maybe"
 
 
-@pytest.mark.parametrize("text", ["what if my anxiety gets worse while I wait?", "does kaiser cover depression treatment",
-                                  "¿que pasa si se me acaban las pastillas?"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what if my anxiety gets worse while I wait?",
+        "does kaiser cover depression treatment",
+        "¿que pasa si se me acaban las pastillas?",
+    ],
+)
 def test_questions_about_symptoms_are_neither_harm_nor_a_maybe(text):
     assert screen_harm(text) is None
 
 
-@pytest.mark.parametrize("text", [
-    "they put me in the hospital for depression back in 2020, im fine now",
-    "i ended up in the ER for anxiety about eight years ago",
-    "estuve internada en el psiquiatrico en 2015",
-    "me hospitalizaron por depresion hace diez anos",
-    "im afraid my panic attacks will get worse while i wait",
-    "tengo miedo de que la depresion empeore sin terapia",
-    "i'm not suicidal, just nervous and i want my therapist back",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they put me in the hospital for depression back in 2020, im fine now",
+        "i ended up in the ER for anxiety about eight years ago",
+        "estuve internada en el psiquiatrico en 2015",
+        "me hospitalizaron por depresion hace diez anos",
+        "im afraid my panic attacks will get worse while i wait",
+        "tengo miedo de que la depresion empeore sin terapia",
+        "i'm not suicidal, just nervous and i want my therapist back",
+    ],
+)
 def test_history_and_worry_are_not_harm_so_no_volunteer_is_sent_unasked(text):
     assert screen_harm(text) != "harm"
 
 
-@pytest.mark.parametrize("text", [
-    "i was hospitalized in 2019 and now my panic attacks are back every day",
-    "years ago i was fine, but now i'm getting worse every day",
-    "hace dos anos estuve bien pero ahora cada dia estoy peor",
-    "i ended up in the ER last night",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i was hospitalized in 2019 and now my panic attacks are back every day",
+        "years ago i was fine, but now i'm getting worse every day",
+        "hace dos anos estuve bien pero ahora cada dia estoy peor",
+        "i ended up in the ER last night",
+    ],
+)
 def test_harm_now_is_recognised_even_beside_history(text):
     assert screen_harm(text) == "harm"

@@ -84,8 +84,11 @@ def test_evaluation_leaves_out_questions_the_retriever_learned_word_for_word(ret
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_first_reply_carries_the_asked_fact_for_at_least_90_percent_of_member_questions(evaluation, lang):
-    misses = [f"{q['text']!r}: {q['expect']} {q['fact']!r} -> {r.article_id}"
-              for q, r in evaluation.misses if q["lang"] == lang and q["expect"]]
+    misses = [
+        f"{q['text']!r}: {q['expect']} {q['fact']!r} -> {r.article_id}"
+        for q, r in evaluation.misses
+        if q["lang"] == lang and q["expect"]
+    ]
     assert evaluation.rate("right", lang) >= MIN_RIGHT_FACT, "\n".join(misses)
 
 
@@ -125,34 +128,43 @@ def test_the_rest_of_the_short_answer_follows_the_lead(retriever, campaign, kb):
 # --- an honest "not sure" ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "can i sue kaiser",
-    "puedo demandar a kaiser por cancelarme la cita",
-    "how much is my copay for therapy",
-    "will kaiser pay for my uber to the clinic",
-    "should i stop my antidepressant while i wait",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i sue kaiser",
+        "puedo demandar a kaiser por cancelarme la cita",
+        "how much is my copay for therapy",
+        "will kaiser pay for my uber to the clinic",
+        "should i stop my antidepressant while i wait",
+    ],
+)
 def test_question_the_knowledge_base_cannot_answer_gets_no_article(retriever, text):
     assert retriever.answer(text, "en").article_id is None
 
 
-@pytest.mark.parametrize("text, article", [
-    ("does kaiser cover therapy for suicidal thoughts", "out-of-network"),
-    ("this wait is killing me, how long can they make me wait for a therapist", "timely-access"),
-    ("i could die waiting for this appointment, whats the legal limit", "timely-access"),
-])
+@pytest.mark.parametrize(
+    "text, article",
+    [
+        ("does kaiser cover therapy for suicidal thoughts", "out-of-network"),
+        ("this wait is killing me, how long can they make me wait for a therapist", "timely-access"),
+        ("i could die waiting for this appointment, whats the legal limit", "timely-access"),
+    ],
+)
 def test_coverage_questions_and_idioms_about_dying_are_answered_not_sent_to_crisis(retriever, text, article):
     assert retriever.answer(text, "en").article_id == article
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("no estoy pensando en matarme, nomas quiero saber cuando me dan cita", "es"),
-    ("im not suicidal, they canceled my therapy and i need a new appt", "en"),
-    ("me muero de la verguenza jaja, se me olvido la cita", "es"),
-    ("ni me quiero morir ni nada, solo que me reagenden", "es"),
-    ("i tried to kill myself back in 2012, doing fine now, how do i get a refill", "en"),
-    ("trate de matarme hace 5 anos, ahora estoy estable, necesito mi receta", "es"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("no estoy pensando en matarme, nomas quiero saber cuando me dan cita", "es"),
+        ("im not suicidal, they canceled my therapy and i need a new appt", "en"),
+        ("me muero de la verguenza jaja, se me olvido la cita", "es"),
+        ("ni me quiero morir ni nada, solo que me reagenden", "es"),
+        ("i tried to kill myself back in 2012, doing fine now, how do i get a refill", "en"),
+        ("trate de matarme hace 5 anos, ahora estoy estable, necesito mi receta", "es"),
+    ],
+)
 def test_a_denied_crisis_or_a_dying_idiom_is_not_answered_with_the_crisis_article(retriever, text, lang):
     found = retriever.answer(text, lang)
     assert found.article_id not in ("crisis-help", "other-emergencies")
@@ -185,7 +197,8 @@ def test_a_new_article_with_example_questions_is_found_and_its_passages_indexed(
     shutil.copytree(KNOWLEDGE_DIR / "articles", tmp_path / "articles")
     shutil.copy(KNOWLEDGE_DIR / "sources.toml", tmp_path / "sources.toml")
     (tmp_path / "articles" / "keep-records.toml").unlink(missing_ok=True)  # the shipped article on the same topic
-    (tmp_path / "articles" / "record-keeping.toml").write_text(textwrap.dedent('''
+    (tmp_path / "articles" / "record-keeping.toml").write_text(
+        textwrap.dedent("""
         id = "record-keeping"
         reviewed = 2026-11-28
         sources = ["DMHC-FAC"]
@@ -197,7 +210,9 @@ def test_a_new_article_with_example_questions_is_found_and_its_passages_indexed(
         title = "Guarde un registro de sus llamadas"
         answer = "Anote la fecha de cada llamada, el nombre de la persona y cualquier número de referencia."
         questions = ["debo anotar mis llamadas", "que apunto cuando llamo", "necesito un registro de llamadas"]
-    '''), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     kb = load_knowledge_base(tmp_path)
     assert any(p.article_id == "record-keeping" for p in passages_of(kb))
     found = Retriever(kb).answer("should i be writing down my phone calls with them", "en")
@@ -208,23 +223,29 @@ def test_a_new_article_with_example_questions_is_found_and_its_passages_indexed(
 # --- the member's language -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("how long do they have to give me an appointment", "en"),
-    ("cuanto tiempo tienen para darme una cita", "es"),
-    ("me cancelaron la cita con mi therapist, que hago", "es"),
-    ("dmhc website", "en"),
-    ("pagina web del dmhc", "es"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("how long do they have to give me an appointment", "en"),
+        ("cuanto tiempo tienen para darme una cita", "es"),
+        ("me cancelaron la cita con mi therapist, que hago", "es"),
+        ("dmhc website", "en"),
+        ("pagina web del dmhc", "es"),
+    ],
+)
 def test_the_language_a_member_writes_in_is_recognised(retriever, text, lang):
     assert detect_language(text, retriever.vocabulary) == lang
 
 
-@pytest.mark.parametrize("text", [
-    "paano ako magrereklamo tungkol sa nakanselang appointment ko",
-    "tôi bị hủy hẹn khám phải làm sao",
-    "我的预约被取消了怎么办",
-    "как подать жалобу на отмену приёма",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paano ako magrereklamo tungkol sa nakanselang appointment ko",
+        "tôi bị hủy hẹn khám phải làm sao",
+        "我的预约被取消了怎么办",
+        "как подать жалобу на отмену приёма",
+    ],
+)
 def test_a_question_in_a_third_language_is_recognised_as_neither(text):
     assert detect_language(text) == OTHER
 

@@ -84,8 +84,10 @@ def test_every_cited_source_has_a_label_and_a_web_address_or_is_carebot_itself(k
         assert article.cited, article.id
         for source in article.cited:
             assert source.label and source.label_es, source.key
-            assert source.url.startswith("https://") or source.url.startswith("http://") or (
-                source.key.startswith("CAREBOT") and not source.url
+            assert (
+                source.url.startswith("https://")
+                or source.url.startswith("http://")
+                or (source.key.startswith("CAREBOT") and not source.url)
             ), source.key
 
 
@@ -179,18 +181,33 @@ def test_988_in_spanish_is_in_the_first_reply_of_both_articles_that_mention_988(
 
 @pytest.mark.parametrize("lang, words", [("en", "medically necessary"), ("es", "médicamente necesaria")])
 def test_every_out_of_network_answer_keeps_the_medically_necessary_condition(kb, campaign, lang, words):
-    for article_id in ("out-of-network", "strike-rights", "canceled-appointment", "paid-out-of-pocket",
-                       "no-appointments-available"):
+    for article_id in (
+        "out-of-network",
+        "strike-rights",
+        "canceled-appointment",
+        "paid-out-of-pocket",
+        "no-appointments-available",
+    ):
         assert words in render_article(kb.get(article_id), lang, campaign).answer, article_id
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_article_overstates_what_the_sources_say(kb, campaign, lang):
     overstated = {
-        "en": ("allowed only if", "find a provider on your own", "California state holidays", "The law counts from",
-               "Business days are Monday to Friday"),
-        "es": ("Solo se permite", "buscar un proveedor por su cuenta", "festivos del estado de California", "La ley cuenta desde",
-               "Los días hábiles son de lunes a viernes"),
+        "en": (
+            "allowed only if",
+            "find a provider on your own",
+            "California state holidays",
+            "The law counts from",
+            "Business days are Monday to Friday",
+        ),
+        "es": (
+            "Solo se permite",
+            "buscar un proveedor por su cuenta",
+            "festivos del estado de California",
+            "La ley cuenta desde",
+            "Los días hábiles son de lunes a viernes",
+        ),
     }[lang]
     for article_id, r in _all_text(kb, campaign, lang).items():
         for phrase in overstated:
@@ -235,10 +252,12 @@ def test_every_cited_source_says_its_kind_and_primary_sources_are_marked_primary
 
 
 def _with_sources(tmp_path: Path, article_sources: str, facts: str, extra: str = "") -> Path:
-    root = _write_kb(tmp_path, {"alpha": _article("alpha").replace('sources = ["OPA"]',
-                                                                 f"sources = {article_sources}\nfacts = {facts}")})
+    root = _write_kb(
+        tmp_path, {"alpha": _article("alpha").replace('sources = ["OPA"]', f"sources = {article_sources}\nfacts = {facts}")}
+    )
     with open(root / "sources.toml", "a", encoding="utf-8") as fh:
-        fh.write(textwrap.dedent('''
+        fh.write(
+            textwrap.dedent("""
             [PRIM]
             url = "https://www.dmhc.ca.gov/example"
             label = "A primary source"
@@ -250,7 +269,9 @@ def _with_sources(tmp_path: Path, article_sources: str, facts: str, extra: str =
             label = "A secondary source"
             kind = "secondary"
             supports = ["fact-a"]
-            ''') + extra)
+            """)
+            + extra
+        )
     return root
 
 

@@ -100,8 +100,12 @@ def test_flyer_words_are_data_in_both_languages():
 
 
 def cli_env(tmp_path, username: str) -> dict:
-    return {"CAREBOT_DB": str(tmp_path / "carebot.db"), "CAREBOT_CAMPAIGN": "", "CAREBOT_TIMEZONE": "",
-            "CAREBOT_BOT_USERNAME": username}
+    return {
+        "CAREBOT_DB": str(tmp_path / "carebot.db"),
+        "CAREBOT_CAMPAIGN": "",
+        "CAREBOT_TIMEZONE": "",
+        "CAREBOT_BOT_USERNAME": username,
+    }
 
 
 def cli():
@@ -112,8 +116,9 @@ def cli():
 
 def test_cli_link_prints_the_deep_link_and_writes_the_flyer(tmp_path):
     out = tmp_path / "sunset.png"
-    result = CliRunner().invoke(cli(), ["link", "--facility", "Sunset", "--source", "lobby", "--out", str(out)],
-                                env=cli_env(tmp_path, "carebot_test_bot"))
+    result = CliRunner().invoke(
+        cli(), ["link", "--facility", "Sunset", "--source", "lobby", "--out", str(out)], env=cli_env(tmp_path, "carebot_test_bot")
+    )
     assert result.exit_code == 0, result.output
     match = re.search(r"https://t\.me/carebot_test_bot\?start=(c[A-Za-z0-9]{10})", result.output)
     assert match

@@ -40,8 +40,7 @@ def _healthy_setup(standin, tmp_path, **overrides) -> Settings:
     db_path = tmp_path / "carebot.db"
     open_db(db_path).conn.close()
     os.chmod(db_path, 0o600)
-    values = dict(desk_chat_id=str(DESK), organizers_chat_id=str(ORG_CHAT), admin_ids=str(ADMIN),
-                  organizer_ids=str(ORGANIZER))
+    values = dict(desk_chat_id=str(DESK), organizers_chat_id=str(ORG_CHAT), admin_ids=str(ADMIN), organizer_ids=str(ORGANIZER))
     values.update(overrides)
     return bot_settings(standin, db_path, **values)
 
@@ -52,15 +51,30 @@ def _by_name(checks) -> dict:
 
 # ---------------------------------------------------------------- carebot doctor
 
+
 async def test_doctor_passes_every_check_on_a_well_set_up_bot(standin, tmp_path):
     settings = _healthy_setup(standin, tmp_path)
     lines: list[str] = []
     assert await run_doctor(settings, echo=lines.append), "\n".join(lines)
     assert lines[-1] == "All checks passed."
     names = [line.split(":")[0][2:] for line in lines[:-1]]
-    for expected in ("Telegram token", "Webhook or polling", "Volunteer desk", "Desk admin rights", "Desk topics",
-                     "Desk reads messages", "Organizers' chat", "Admins", "Organizers", "Campaign file", "Database",
-                     "Database file permissions", "Free disk", "Screening model", "Clock and time zone"):
+    for expected in (
+        "Telegram token",
+        "Webhook or polling",
+        "Volunteer desk",
+        "Desk admin rights",
+        "Desk topics",
+        "Desk reads messages",
+        "Organizers' chat",
+        "Admins",
+        "Organizers",
+        "Campaign file",
+        "Database",
+        "Database file permissions",
+        "Free disk",
+        "Screening model",
+        "Clock and time zone",
+    ):
         assert expected in names, expected
     assert all(line.startswith("✓") for line in lines[:-1])
 
@@ -136,7 +150,9 @@ async def test_doctor_checks_the_database_file(standin, tmp_path):
 
     old = tmp_path / "old.db"
     conn = sqlite3.connect(old)
-    conn.executescript("CREATE TABLE _migrations (number INTEGER PRIMARY KEY, name TEXT); INSERT INTO _migrations VALUES (1, 'x');")
+    conn.executescript(
+        "CREATE TABLE _migrations (number INTEGER PRIMARY KEY, name TEXT); INSERT INTO _migrations VALUES (1, 'x');"
+    )
     conn.close()
     os.chmod(old, 0o600)
     stale = _by_name(await diagnose(replace(settings, db_path=str(old))))["Database"]
@@ -159,14 +175,16 @@ async def test_doctor_checks_the_campaign_file_and_the_clock(standin, tmp_path):
 
 def test_doctor_exit_code_is_one_when_a_check_fails(tmp_path):
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": "", "CAREBOT_DB": str(tmp_path / "x.db"), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "doctor"], env=env, cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "doctor"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 1
     assert "✗ Telegram token" in done.stdout and "checks failed" in done.stdout
     assert f"Database: {tmp_path / 'x.db'}" in done.stderr
 
 
 # ---------------------------------------------------------------- backups and restores
+
 
 def _file_cases_directly(db_path: Path, count: int, stop: threading.Event | None = None, base: int = 0) -> int:
     """Another writer, as the bot would be: cases filed one transaction at a time."""
@@ -239,8 +257,10 @@ def test_nightly_backups_keep_the_newest_few(tmp_path):
     _file_cases_directly(db_path, 1)
     schedule = BackupSchedule(directory=str(tmp_path / "nightly"), keep=2, at="02:30")
     for night in ("20261201T103000Z", "20261202T103000Z", "20261203T103000Z"):
-        backup(db_path, Path(schedule.directory) / f"carebot-backup-{night}.db") if Path(schedule.directory).exists() \
-            else (Path(schedule.directory).mkdir(), backup(db_path, Path(schedule.directory) / f"carebot-backup-{night}.db"))
+        backup(db_path, Path(schedule.directory) / f"carebot-backup-{night}.db") if Path(schedule.directory).exists() else (
+            Path(schedule.directory).mkdir(),
+            backup(db_path, Path(schedule.directory) / f"carebot-backup-{night}.db"),
+        )
     result, deleted = nightly(db_path, schedule)
     kept = sorted(p.name for p in Path(schedule.directory).glob("carebot-backup-*.db"))
     assert len(kept) == 2 and result.path.name in kept
@@ -278,6 +298,7 @@ def test_every_command_that_reads_the_database_takes_db_and_says_which_file(tmp_
 
 # ---------------------------------------------------------------- continuous replication (Litestream)
 
+
 def _litestream() -> str:
     path = Path(sys.executable).parent / "litestream"
     return str(path) if path.exists() else shutil.which("litestream") or "litestream"
@@ -285,8 +306,17 @@ def _litestream() -> str:
 
 async def _restored_cases(config: Path, db_path: str, out: Path) -> set[str]:
     out.unlink(missing_ok=True)
-    proc = await asyncio.create_subprocess_exec(_litestream(), "restore", "-config", str(config), "-o", str(out), db_path,
-                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    proc = await asyncio.create_subprocess_exec(
+        _litestream(),
+        "restore",
+        "-config",
+        str(config),
+        "-o",
+        str(out),
+        db_path,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     await proc.wait()
     if proc.returncode != 0 or not out.exists():
         return set()
@@ -305,15 +335,18 @@ async def test_litestream_replica_restores_every_case_after_the_machine_is_lost(
     db_path = tmp_path / "live" / "carebot.db"
     db_path.parent.mkdir()
     config = tmp_path / "litestream.yml"
-    config.write_text(f"dbs:\n  - path: {db_path}\n    replica:\n      type: file\n      path: {tmp_path / 'replica'}\n"
-                      "      sync-interval: 1s\n")
+    config.write_text(
+        f"dbs:\n  - path: {db_path}\n    replica:\n      type: file\n      path: {tmp_path / 'replica'}\n"
+        "      sync-interval: 1s\n"
+    )
     settings = bot_settings(standin, db_path)
     core = build_core(settings)
     stop, ready = asyncio.Event(), asyncio.Event()
     bot = asyncio.create_task(serve(settings, stop, core=core, ready=ready))
     await asyncio.wait_for(ready.wait(), 30)
-    replicator = await asyncio.create_subprocess_exec(_litestream(), "replicate", "-config", str(config),
-                                                      stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    replicator = await asyncio.create_subprocess_exec(
+        _litestream(), "replicate", "-config", str(config), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+    )
     try:
         refs = set()
         for i in range(4):  # members report while the replica follows
@@ -334,6 +367,7 @@ async def test_litestream_replica_restores_every_case_after_the_machine_is_lost(
 
 
 # ---------------------------------------------------------------- health and metrics
+
 
 async def _get(url: str) -> tuple[int, str]:
     async with aiohttp.ClientSession() as session:
@@ -382,6 +416,7 @@ async def test_healthz_and_metrics_report_the_bot_as_prometheus_sees_it(standin,
 
 # ---------------------------------------------------------------- a training bot with a fast clock
 
+
 def test_a_fast_clock_is_refused_unless_the_bot_is_a_training_bot():
     with pytest.raises(ValueError, match="CAREBOT_STAGING=1"):
         Settings(clock_speed=3600.0).check_staging()
@@ -410,6 +445,7 @@ async def test_training_bot_marks_every_message_and_runs_its_clock_fast(standin,
 
 
 # ---------------------------------------------------------------- the container and the service
+
 
 def test_the_container_image_definition_passes_hadolint():
     hadolint = Path(sys.executable).parent / "hadolint"

@@ -35,8 +35,9 @@ def db():
 
 def _texts(fig) -> str:
     ax = fig.axes[0]
-    return " ".join([ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts),
-                     *(t.get_text() for t in fig.texts)])
+    return " ".join(
+        [ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts), *(t.get_text() for t in fig.texts)]
+    )
 
 
 def test_chart_labels_are_in_the_organizers_language(db, campaign):
@@ -79,7 +80,12 @@ def test_cli_report_in_spanish_and_flyer_by_alias(tmp_path):
     fixture.close()
     group = click.Group("carebot")
     register(group)
-    env = {"CAREBOT_DB": str(db_path), "CAREBOT_CAMPAIGN": "", "CAREBOT_TIMEZONE": "", "CAREBOT_BOT_USERNAME": "carebot_local_bot"}
+    env = {
+        "CAREBOT_DB": str(db_path),
+        "CAREBOT_CAMPAIGN": "",
+        "CAREBOT_TIMEZONE": "",
+        "CAREBOT_BOT_USERNAME": "carebot_local_bot",
+    }
     out = tmp_path / "report"
     result = CliRunner().invoke(group, ["report", "--date", "2026-11-24", "--out", str(out), "--lang", "es"], env=env)
     assert result.exit_code == 0, result.output

@@ -20,8 +20,13 @@ ORGANIZERS_CHAT = -100999
 @pytest.fixture
 async def org_bot(standin, tmp_path):
     standin.group(ORGANIZERS_CHAT, "Organizers", forum=False)
-    settings = bot_settings(standin, tmp_path / "carebot.db", organizer_ids=str(ORGANIZER),
-                            organizers_chat_id=str(ORGANIZERS_CHAT), bot_username="carebot_local_bot")
+    settings = bot_settings(
+        standin,
+        tmp_path / "carebot.db",
+        organizer_ids=str(ORGANIZER),
+        organizers_chat_id=str(ORGANIZERS_CHAT),
+        bot_username="carebot_local_bot",
+    )
     bot = await start_bot(standin, settings, clock=FakeClock(TUESDAY_MORNING))
     yield bot
     await bot.shutdown()
@@ -41,7 +46,7 @@ async def documents_in(standin, chat_id, n, timeout=20):
 
 
 async def test_organizer_exports_cases_in_a_private_chat_and_it_is_audited(org_bot):
-    await filed(org_bot, 9101, note="=HYPERLINK(\"http://evil\")")
+    await filed(org_bot, 9101, note='=HYPERLINK("http://evil")')
     organizer = org_bot.standin.user(ORGANIZER, "Olga")
     await organizer.send("/export csv")
     sent = await documents_in(org_bot.standin, ORGANIZER, 2)
@@ -50,7 +55,9 @@ async def test_organizer_exports_cases_in_a_private_chat_and_it_is_audited(org_b
     assert len(rows) == 1 and rows[0]["facility"] == "Los Angeles Medical Center"
     assert "HYPERLINK" not in content and "9101" not in content  # no notes, no chat ids
     assert any("dictionary" in p["document"]["filename"] for p in sent)
-    assert [(e.action, e.actor, e.allowed) for e in audit.entries(org_bot.db) if e.action.startswith("export")] == [("export", ORGANIZER, True)]
+    assert [(e.action, e.actor, e.allowed) for e in audit.entries(org_bot.db) if e.action.startswith("export")] == [
+        ("export", ORGANIZER, True)
+    ]
 
 
 async def test_export_is_refused_and_audited_for_anyone_else(org_bot):
@@ -79,8 +86,9 @@ async def test_public_report_in_telegram_shows_small_counts_as_under_five(org_bo
     await filed(org_bot, 9107)
     organizer = org_bot.standin.user(ORGANIZER, "Olga")
     await organizer.send("/report public")
-    await org_bot.standin.wait_for(lambda: any("Los Angeles Medical Center" in m.text for m in organizer.messages), 30,
-                                   chat_id=ORGANIZER)
+    await org_bot.standin.wait_for(
+        lambda: any("Los Angeles Medical Center" in m.text for m in organizer.messages), 30, chat_id=ORGANIZER
+    )
     text = next(m.text for m in organizer.messages if "Los Angeles Medical Center" in m.text)
     assert "<5" in text and "1 in total" not in text
 
@@ -123,7 +131,15 @@ async def test_clinic_deep_link_prefills_the_clinic_and_counts_in_the_funnel(org
     asked = await member.tap("Yesterday")
     assert "Was it at Fontana?" in asked.text
     await member.tap("Yes")
-    for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it", "Yes, they can", "Confirm and file"):
+    for label in (
+        "Phone call",
+        "Nothing",
+        "It can wait a few weeks",
+        "Skip",
+        "Yes, share it",
+        "Yes, they can",
+        "Confirm and file",
+    ):
         await member.tap(label)
     case = next(org_bot.db.query("SELECT link_code, source FROM cases"))
     assert case == {"link_code": code, "source": "picket-line"}
@@ -137,10 +153,21 @@ async def test_member_who_agrees_to_be_contacted_has_their_username_kept_and_oth
     for label in ("Other", "Today"):
         await yes.tap(label)
     await yes.ask("Fontana")
-    for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it", "Yes, they can", "Confirm and file"):
+    for label in (
+        "Phone call",
+        "Nothing",
+        "It can wait a few weeks",
+        "Skip",
+        "Yes, share it",
+        "Yes, they can",
+        "Confirm and file",
+    ):
         await yes.tap(label)
     await filed(org_bot, 9110)
-    rows = {r["chat_id"]: (r["contact_ok"], r["username"]) for r in org_bot.db.query("SELECT chat_id, contact_ok, username FROM members")}
+    rows = {
+        r["chat_id"]: (r["contact_ok"], r["username"])
+        for r in org_bot.db.query("SELECT chat_id, contact_ok, username FROM members")
+    }
     assert rows[9109] == (1, "ana_sf") and rows[9110] == (0, None)
 
 
@@ -162,8 +189,20 @@ def test_a_long_announcement_reports_progress_every_ten_minutes_then_the_totals(
     db, now = core.db, TUESDAY_MORNING
     announcements.start_draft(db, ORGANIZER, now)
     announcements.mark_sending(db, 1, 3, now)
-    items = [outbox.enqueue(db, chat_id=5000 + i, member_id=f"m{i}", action="send", payload={"text": "hi"}, now=now,
-                            kind="announcement", ref_kind="announcement", ref_id=1) for i in range(3)]
+    items = [
+        outbox.enqueue(
+            db,
+            chat_id=5000 + i,
+            member_id=f"m{i}",
+            action="send",
+            payload={"text": "hi"},
+            now=now,
+            kind="announcement",
+            ref_kind="announcement",
+            ref_id=1,
+        )
+        for i in range(3)
+    ]
     outbox.mark_sent(db, items[0].id, now, 1)
 
     def to_organizer():

@@ -47,8 +47,12 @@ def database_bytes(path: str) -> dict[str, bytes]:
     return {suffix: Path(path + suffix).read_bytes() for suffix in ("", "-wal", "-shm") if Path(path + suffix).exists()}
 
 
-def leftovers(path: str, *, secrets=(NOTE, "zebra-secret", "Quillfeather", CLINIC_TYPED, "Xyzzyplex", FIRST_NAME,
-                                    str(CHAT_ID)), chat_id: int = CHAT_ID) -> list[str]:
+def leftovers(
+    path: str,
+    *,
+    secrets=(NOTE, "zebra-secret", "Quillfeather", CLINIC_TYPED, "Xyzzyplex", FIRST_NAME, str(CHAT_ID)),
+    chat_id: int = CHAT_ID,
+) -> list[str]:
     """Which of the member's secrets (or their chat id as SQLite stores integers) are in which file."""
     found = []
     for suffix, raw in database_bytes(path).items():
@@ -74,8 +78,16 @@ async def test_delete_leaves_no_name_note_chat_id_or_free_text_in_the_database_f
     assert not leftovers(path)
     # The anonymous record survives for the counts, closed as withdrawn: /delete means it (no check-ins, no desk).
     rows = list(db.query("SELECT member_id, note, facility_text, kind, status, close_reason FROM cases"))
-    assert rows == [{"member_id": None, "note": None, "facility_text": None, "kind": "individual", "status": "closed",
-                     "close_reason": "deleted"}]
+    assert rows == [
+        {
+            "member_id": None,
+            "note": None,
+            "facility_text": None,
+            "kind": "individual",
+            "status": "closed",
+            "close_reason": "deleted",
+        }
+    ]
 
 
 async def test_deleted_member_starts_fresh_and_sees_no_old_cases(running_bot):

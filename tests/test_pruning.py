@@ -28,16 +28,17 @@ def test_old_handled_update_ids_go_and_unhandled_ones_stay():
 def test_sent_messages_rows_go_after_30_days_and_pending_ones_never():
     db = open_db(":memory:")
     with db.atomic():
-        old_sent = outbox.enqueue(db, chat_id=1, action="send", payload={"text": "a"}, now=NOW - timedelta(days=40),
-                                  member_id="m_1")
+        old_sent = outbox.enqueue(
+            db, chat_id=1, action="send", payload={"text": "a"}, now=NOW - timedelta(days=40), member_id="m_1"
+        )
         outbox.claim(db, old_sent.id, NOW - timedelta(days=40))
         outbox.mark_sent(db, old_sent.id, NOW - timedelta(days=40), message_id=5)
-        recent = outbox.enqueue(db, chat_id=1, action="send", payload={"text": "b"}, now=NOW - timedelta(days=2),
-                                member_id="m_1")
+        recent = outbox.enqueue(db, chat_id=1, action="send", payload={"text": "b"}, now=NOW - timedelta(days=2), member_id="m_1")
         outbox.claim(db, recent.id, NOW - timedelta(days=2))
         outbox.mark_sent(db, recent.id, NOW - timedelta(days=2), message_id=6)
-        waiting = outbox.enqueue(db, chat_id=1, action="send", payload={"text": "c"}, now=NOW - timedelta(days=40),
-                                 member_id="m_1")
+        waiting = outbox.enqueue(
+            db, chat_id=1, action="send", payload={"text": "c"}, now=NOW - timedelta(days=40), member_id="m_1"
+        )
         assert outbox.prune_sent(db, NOW) == 1
     assert [r[0] for r in db.execute("SELECT id FROM outbox ORDER BY id")] == [recent.id, waiting.id]
 

@@ -14,10 +14,21 @@ from bot.charts import chart_data, render_charts
 from bot.cli_organizers import register
 from knowledge.campaign import Facility, load_campaign
 from storage.clinic_report import (
-    FacilityLine, FunnelLine, build_report, render_report_text, report_schedule, split_message,
+    FacilityLine,
+    FunnelLine,
+    build_report,
+    render_report_text,
+    report_schedule,
+    split_message,
 )
 from tests.organizer_fixtures import (
-    add_case, add_escalation, add_link, add_member, add_starts, at, fresh_db,
+    add_case,
+    add_escalation,
+    add_link,
+    add_member,
+    add_starts,
+    at,
+    fresh_db,
 )
 
 DAY = date(2026, 11, 24)
@@ -34,39 +45,100 @@ def build_fixture(db) -> None:
     # (missed) and f3 with a new appointment in time (met, so not counted as past the deadline),
     # f4 and f5 restored (19 and 12 days), f6 filed after the report day.
     add_case(db, member_id=m, filed="2026-11-24", deadline_date="2026-12-08", link_code="cFONTANA001")
-    add_case(db, member_id=m, filed="2026-11-02", deadline_date="2026-11-16", link_code="cFONTANA001",
-             complaint_sent_on="2026-11-18")
+    add_case(
+        db, member_id=m, filed="2026-11-02", deadline_date="2026-11-16", link_code="cFONTANA001", complaint_sent_on="2026-11-18"
+    )
     add_case(db, member_id=m, filed="2026-11-03", deadline_date="2026-11-17", new_appt_date="2026-11-12")
-    add_case(db, member_id=m, filed="2026-11-01", status="closed", closed_at=at("2026-11-20"), restored_on="2026-11-20",
-             deadline_date="2026-11-14", offered="new_appt", offered_date="2026-11-10", link_code="cFONTANA001",
-             complaint_sent_on="2026-11-12")
-    add_case(db, member_id=m, filed="2026-11-10", status="closed", closed_at=at("2026-11-22"), restored_on="2026-11-22",
-             deadline_date="2026-11-24", offered="out_of_network", offered_date="2026-11-15",
-             complaint_sent_on="2026-11-21")
+    add_case(
+        db,
+        member_id=m,
+        filed="2026-11-01",
+        status="closed",
+        closed_at=at("2026-11-20"),
+        restored_on="2026-11-20",
+        deadline_date="2026-11-14",
+        offered="new_appt",
+        offered_date="2026-11-10",
+        link_code="cFONTANA001",
+        complaint_sent_on="2026-11-12",
+    )
+    add_case(
+        db,
+        member_id=m,
+        filed="2026-11-10",
+        status="closed",
+        closed_at=at("2026-11-22"),
+        restored_on="2026-11-22",
+        deadline_date="2026-11-24",
+        offered="out_of_network",
+        offered_date="2026-11-15",
+        complaint_sent_on="2026-11-21",
+    )
     add_case(db, member_id=m, filed="2026-11-25", deadline_date="2026-12-09", link_code="cFONTANA001")
     add_case(db, member_id=m, filed="2026-11-24", deadline_date="2026-12-08", share_ok=False)
     add_case(db, member_id=m, status="draft", filed=None)
     # Downey: four open past the deadline (d5 closed only after the report day), one withdrawn.
-    add_case(db, member_id=m, facility_id="downey", filed="2026-11-05", deadline_date="2026-11-19",
-             oon_offered_on="2026-11-15", link_code="cDOWNEY0002", complaint_sent_on="2026-11-20")
+    add_case(
+        db,
+        member_id=m,
+        facility_id="downey",
+        filed="2026-11-05",
+        deadline_date="2026-11-19",
+        oon_offered_on="2026-11-15",
+        link_code="cDOWNEY0002",
+        complaint_sent_on="2026-11-20",
+    )
     add_case(db, member_id=m, facility_id="downey", filed="2026-11-06", deadline_date="2026-11-20")
     add_case(db, member_id=m, facility_id="downey", filed="2026-11-07", deadline_date="2026-11-21")
-    add_case(db, member_id=m, facility_id="downey", filed="2026-11-06", status="closed", closed_at=at("2026-11-23"),
-             deadline_date="2026-11-20")
-    add_case(db, member_id=m, facility_id="downey", filed="2026-11-08", status="closed", closed_at=at("2026-11-26"),
-             restored_on="2026-11-26", deadline_date="2026-11-22")
+    add_case(
+        db,
+        member_id=m,
+        facility_id="downey",
+        filed="2026-11-06",
+        status="closed",
+        closed_at=at("2026-11-23"),
+        deadline_date="2026-11-20",
+    )
+    add_case(
+        db,
+        member_id=m,
+        facility_id="downey",
+        filed="2026-11-08",
+        status="closed",
+        closed_at=at("2026-11-26"),
+        restored_on="2026-11-26",
+        deadline_date="2026-11-22",
+    )
     # South Bay: one open, in time. A clinic not on the list: one open, reported today. Irvine: nothing.
     add_case(db, member_id=m, facility_id="south-bay", filed="2026-11-20", deadline_date="2026-12-04")
     add_case(db, member_id=m, facility_id=None, facility_text="Clinica X", filed="2026-11-24", deadline_date="2026-12-08")
     # Escalations: two open now (one claimed 10 minutes after it came), one claimed in 30 minutes this week,
     # one claimed in 2 hours long ago, one withdrawn unclaimed.
     add_escalation(db, member_id=m, case_id=None, status="open", created_at=at("2026-11-24", "17:00"))
-    add_escalation(db, member_id=m, case_id=None, status="claimed", created_at=at("2026-11-23", "18:00"),
-                   claimed_at=at("2026-11-23", "18:10"))
-    add_escalation(db, member_id=m, case_id=None, status="resolved", created_at=at("2026-11-20", "18:00"),
-                   claimed_at=at("2026-11-20", "18:30"))
-    add_escalation(db, member_id=m, case_id=None, status="resolved", created_at=at("2026-11-01", "18:00"),
-                   claimed_at=at("2026-11-01", "20:00"))
+    add_escalation(
+        db,
+        member_id=m,
+        case_id=None,
+        status="claimed",
+        created_at=at("2026-11-23", "18:00"),
+        claimed_at=at("2026-11-23", "18:10"),
+    )
+    add_escalation(
+        db,
+        member_id=m,
+        case_id=None,
+        status="resolved",
+        created_at=at("2026-11-20", "18:00"),
+        claimed_at=at("2026-11-20", "18:30"),
+    )
+    add_escalation(
+        db,
+        member_id=m,
+        case_id=None,
+        status="resolved",
+        created_at=at("2026-11-01", "18:00"),
+        claimed_at=at("2026-11-01", "20:00"),
+    )
     add_escalation(db, member_id=m, case_id=None, status="withdrawn", created_at=at("2026-11-21"))
     for _ in range(3):
         add_member(db, unreachable_at=at("2026-11-20"))
@@ -100,17 +172,41 @@ def test_report_counts_every_number_per_clinic(db, campaign):
     assert [f.facility_id for f in report.facilities] == ["downey", "fontana", None, "south-bay"]
     f = by_id(report)
     assert f["fontana"] == FacilityLine(
-        facility_id="fontana", name="Fontana", reported_today=2, reported_total=6, open=4, open_past_deadline=1,
-        rescheduled_within_deadline=3, offered_out_of_network=1, restored=2, median_days_to_restored=15.5)
+        facility_id="fontana",
+        name="Fontana",
+        reported_today=2,
+        reported_total=6,
+        open=4,
+        open_past_deadline=1,
+        rescheduled_within_deadline=3,
+        offered_out_of_network=1,
+        restored=2,
+        median_days_to_restored=15.5,
+    )
     assert f["downey"] == FacilityLine(
-        facility_id="downey", name="Downey", reported_today=0, reported_total=5, open=4, open_past_deadline=4,
-        rescheduled_within_deadline=0, offered_out_of_network=1, restored=0, median_days_to_restored=None)
+        facility_id="downey",
+        name="Downey",
+        reported_today=0,
+        reported_total=5,
+        open=4,
+        open_past_deadline=4,
+        rescheduled_within_deadline=0,
+        offered_out_of_network=1,
+        restored=0,
+        median_days_to_restored=None,
+    )
     assert f["south-bay"] == FacilityLine(facility_id="south-bay", name="South Bay", reported_total=1, open=1)
     assert (f[None].reported_today, f[None].reported_total, f[None].open) == (1, 1, 1)
     assert "irvine" not in f
     t = report.totals
-    assert (t.open, t.open_past_deadline, t.rescheduled_within_deadline, t.offered_out_of_network, t.restored,
-            t.median_days_to_restored) == (10, 5, 3, 2, 2, 15.5)
+    assert (
+        t.open,
+        t.open_past_deadline,
+        t.rescheduled_within_deadline,
+        t.offered_out_of_network,
+        t.restored,
+        t.median_days_to_restored,
+    ) == (10, 5, 3, 2, 2, 15.5)
 
 
 def test_report_counts_the_desk_and_unreachable_members(db, campaign):
@@ -224,9 +320,18 @@ def test_charts_are_drawn_from_the_report_numbers(db, campaign):
     data = chart_data(db, report)
     assert len(data.daily) == 30 and data.daily[0][0] == DAY - timedelta(days=29) and data.daily[-1] == (DAY, 3)
     counts = {d: n for d, n in data.daily if n}
-    assert counts == {date(2026, 11, 1): 1, date(2026, 11, 2): 1, date(2026, 11, 3): 1, date(2026, 11, 5): 1,
-                      date(2026, 11, 6): 2, date(2026, 11, 7): 1, date(2026, 11, 8): 1, date(2026, 11, 10): 1,
-                      date(2026, 11, 20): 1, DAY: 3}
+    assert counts == {
+        date(2026, 11, 1): 1,
+        date(2026, 11, 2): 1,
+        date(2026, 11, 3): 1,
+        date(2026, 11, 5): 1,
+        date(2026, 11, 6): 2,
+        date(2026, 11, 7): 1,
+        date(2026, 11, 8): 1,
+        date(2026, 11, 10): 1,
+        date(2026, 11, 20): 1,
+        DAY: 3,
+    }
     assert sum(n for _, n in data.daily) == report.reported_total
     assert data.past_deadline == (("Downey", 4), ("Fontana", 1))
     assert data.days_to_restored == (12, 19)
@@ -236,8 +341,7 @@ def test_charts_are_drawn_from_the_report_numbers(db, campaign):
 
 def test_charts_are_png_files_readable_on_a_phone(db, campaign, tmp_path):
     paths = render_charts(db, build_report(db, campaign, day=DAY), tmp_path)
-    assert [p.name for p in paths] == ["cancellations_per_day.png", "past_deadline_by_clinic.png",
-                                       "days_to_care_restored.png"]
+    assert [p.name for p in paths] == ["cancellations_per_day.png", "past_deadline_by_clinic.png", "days_to_care_restored.png"]
     for path in paths:
         assert path.stat().st_size > 5_000, path
         with Image.open(path) as image:
@@ -270,5 +374,8 @@ def test_cli_report_writes_text_and_charts_and_prints_the_text(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Cancellations reported: <5 today, 13 in total" in result.output
     assert (out / "report.txt").read_text(encoding="utf-8").startswith("Kaiser strike monitor")
-    assert {p.name for p in out.glob("*.png")} == {"cancellations_per_day.png", "past_deadline_by_clinic.png",
-                                                  "days_to_care_restored.png"}
+    assert {p.name for p in out.glob("*.png")} == {
+        "cancellations_per_day.png",
+        "past_deadline_by_clinic.png",
+        "days_to_care_restored.png",
+    }

@@ -27,8 +27,16 @@ async def test_member_files_report_in_english_and_gets_a_reference(running_bot):
     await report_in_english(member, note="Third cancellation this month.")
     summary = member.last
     assert "Please check your report" in summary.text
-    for shown in ("Individual therapy", "Monday, November 23", "Los Angeles Medical Center", "Phone call",
-                  "Nothing", "I need to be seen soon", "Third cancellation this month.", "Yes, share it"):
+    for shown in (
+        "Individual therapy",
+        "Monday, November 23",
+        "Los Angeles Medical Center",
+        "Phone call",
+        "Nothing",
+        "I need to be seen soon",
+        "Third cancellation this month.",
+        "Yes, share it",
+    ):
         assert shown in summary.text
     next_steps = await member.tap("Confirm and file")
     assert "What happens next" in next_steps.text
@@ -36,7 +44,13 @@ async def test_member_files_report_in_english_and_gets_a_reference(running_bot):
     row = only_case(running_bot.db)
     assert row["ref"] == ref
     assert (row["kind"], row["appt_date"], row["facility_id"], row["notified"], row["offered"], row["urgency"]) == (
-        "individual", "2026-11-23", "los-angeles", "call", "nothing", "soon")
+        "individual",
+        "2026-11-23",
+        "los-angeles",
+        "call",
+        "nothing",
+        "soon",
+    )
     assert row["note"] == "Third cancellation this month."
     assert row["share_ok"] == 1 and row["status"] == "open" and row["lang"] == "en"
     events = case_store.events(running_bot.db, row["id"])
@@ -52,14 +66,28 @@ async def test_member_files_report_in_spanish_with_typed_dates(running_bot):
     await report_in_spanish(member)
     summary = member.last
     assert "Revise su reporte" in summary.text
-    for shown in ("Psiquiatría / medicamentos", "martes, 17 de noviembre", "South Bay", "Mensaje de texto",
-                  "Una cita nueva", "martes, 15 de diciembre", "Es urgente", "No, manténgalo privado"):
+    for shown in (
+        "Psiquiatría / medicamentos",
+        "martes, 17 de noviembre",
+        "South Bay",
+        "Mensaje de texto",
+        "Una cita nueva",
+        "martes, 15 de diciembre",
+        "Es urgente",
+        "No, manténgalo privado",
+    ):
         assert shown in summary.text, shown
     await member.tap("Confirmar y enviar")
     assert "Su reporte quedó registrado" in filed_message(member).text
     row = only_case(running_bot.db)
     assert (row["kind"], row["appt_date"], row["facility_id"], row["offered"], row["offered_date"], row["urgency"]) == (
-        "psychiatry", "2026-11-17", "south-bay", "new_appt", "2026-12-15", "urgent")
+        "psychiatry",
+        "2026-11-17",
+        "south-bay",
+        "new_appt",
+        "2026-12-15",
+        "urgent",
+    )
     assert row["share_ok"] == 0 and row["lang"] == "es"
 
 
@@ -196,9 +224,14 @@ async def test_in_the_past_week_offers_the_six_days_before_yesterday_and_records
     await member.tap("Individual therapy")
     days = await member.tap("In the past week")  # Tuesday, Nov 24: Sunday the 22nd back to Tuesday the 17th
     assert [label for label in days.labels() if label != "‹ Back"] == [
-        "Sun Nov 22", "Sat Nov 21", "Fri Nov 20", "Thu Nov 19", "Wed Nov 18", "Tue Nov 17"]
+        "Sun Nov 22",
+        "Sat Nov 21",
+        "Fri Nov 20",
+        "Thu Nov 19",
+        "Wed Nov 18",
+        "Tue Nov 17",
+    ]
     await member.tap("Thu Nov 19")
-    assert "✓ Thursday, November 19" in member.last.text or any(
-        "Thursday, November 19" in m.text for m in member.messages[-2:])
+    assert "✓ Thursday, November 19" in member.last.text or any("Thursday, November 19" in m.text for m in member.messages[-2:])
     draft = next(running_bot.db.query("SELECT appt_date FROM cases"))
     assert draft["appt_date"] == "2026-11-19"

@@ -128,8 +128,13 @@ async def test_a_rights_button_for_someone_elses_case_shows_nothing_of_it(telegr
     other = await idle_member(telegram_bot, 6020)
     before = len(other.messages)
     # Callback data is not trusted: a forged button naming the owner's case, pressed in another chat.
-    query = {"id": "cq-forged", "from": other.json(), "chat_instance": str(other.id), "data": f"rt:text:{case_id}",
-             "message": other.server._message_json(other.messages[-1])}
+    query = {
+        "id": "cq-forged",
+        "from": other.json(),
+        "chat_instance": str(other.id),
+        "data": f"rt:text:{case_id}",
+        "message": other.server._message_json(other.messages[-1]),
+    }
     await other._push({"callback_query": query})
     await other.settle()
     assert all("Fontana" not in m.text and "1374.72" not in m.text for m in other.messages[before:])

@@ -52,8 +52,15 @@ class Chat:
         self.ids = itertools.count(1)
 
     def _send(self, kind: str, **fields) -> list:
-        ev = Event(update_id=self.chat_id * 10_000 + next(self.ids), chat_id=self.chat_id, kind=kind, user_id=self.chat_id,
-                   lang_hint=self.lang_hint, message_id=fields.pop("message_id", 99), **fields)
+        ev = Event(
+            update_id=self.chat_id * 10_000 + next(self.ids),
+            chat_id=self.chat_id,
+            kind=kind,
+            user_id=self.chat_id,
+            lang_hint=self.lang_hint,
+            message_id=fields.pop("message_id", 99),
+            **fields,
+        )
         return list(self.core.handle(ev).replies)
 
     def say(self, text: str) -> list:
@@ -133,13 +140,16 @@ def test_the_source_button_opens_the_cited_article():
     assert "National Domestic Violence Hotline" in said and "Childhelp" in said and "Source" in said
 
 
-@pytest.mark.parametrize("category,question", [
-    ("self_harm", "Are you thinking about ending your life?"),
-    ("someone_else", "Is someone in danger right now?"),
-    ("harm_others", "Are you afraid you might hurt someone right now?"),
-    ("domestic_violence", "Are you in danger right now?"),
-    ("child_danger", "Is a child in danger right now?"),
-])
+@pytest.mark.parametrize(
+    "category,question",
+    [
+        ("self_harm", "Are you thinking about ending your life?"),
+        ("someone_else", "Is someone in danger right now?"),
+        ("harm_others", "Are you afraid you might hurt someone right now?"),
+        ("domestic_violence", "Are you in danger right now?"),
+        ("child_danger", "Is a child in danger right now?"),
+    ],
+)
 def test_uncertain_message_gets_988_and_one_direct_question_with_three_buttons(category, question):
     core = core_with(Screen(unsure_marker=Assessment("ask", category, "model", 0.55)))
     chat = Chat(core)
@@ -185,8 +195,18 @@ def test_yes_or_a_person_raises_a_crisis_escalation_and_gives_the_full_lines(ans
     assert (esc.reason, esc.priority, esc.category) == ("crisis", 1, "self_harm")
 
 
-@pytest.mark.parametrize("typed,escalated", [("yes", True), ("si", True), ("Sí", True), ("no", False),
-                                             ("No, I'm safe", False), ("estoy bien", False), ("talk to a person", True)])
+@pytest.mark.parametrize(
+    "typed,escalated",
+    [
+        ("yes", True),
+        ("si", True),
+        ("Sí", True),
+        ("no", False),
+        ("No, I'm safe", False),
+        ("estoy bien", False),
+        ("talk to a person", True),
+    ],
+)
 def test_a_typed_answer_to_the_question_counts_like_the_button(typed, escalated):
     core = core_with(Screen(unsure_marker=Assessment("ask", "self_harm", "model", 0.5)))
     chat = Chat(core)
@@ -245,14 +265,17 @@ def test_someone_who_has_not_started_gets_the_question_and_help_without_anything
     assert list(core.db.query("SELECT * FROM members")) == [] and open_escalations(core) == []
 
 
-@pytest.mark.parametrize("text", [
-    "我不想活了，我想自杀",  # Chinese
-    "죽고 싶어요. 더 이상 못 살겠어요",  # Korean
-    "Tôi không muốn sống nữa",  # Vietnamese
-    "Ayoko na mabuhay, gusto ko nang mamatay",  # Tagalog
-    "Ես այլևս չեմ ուզում ապրել",  # Armenian
-    "Я больше не хочу жить",  # Russian
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我不想活了，我想自杀",  # Chinese
+        "죽고 싶어요. 더 이상 못 살겠어요",  # Korean
+        "Tôi không muốn sống nữa",  # Vietnamese
+        "Ayoko na mabuhay, gusto ko nang mamatay",  # Tagalog
+        "Ես այլևս չեմ ուզում ապրել",  # Armenian
+        "Я больше не хочу жить",  # Russian
+    ],
+)
 def test_crisis_in_a_language_carebot_does_not_speak_gets_988_in_english_and_spanish_and_a_person(text):
     core = core_with(lambda t: Assessment("crisis", "self_harm", "model", 0.9) if t == text else NOTHING)
     chat = Chat(core)
@@ -288,9 +311,10 @@ def test_the_help_now_button_leads_with_the_lines():
     assert said.index("911") < said.index("988")
 
 
-@pytest.mark.parametrize("lang,text", [("en", "everything feels hopeless lately"),
-                                       ("en", "tired of everything tbh"),
-                                       ("es", "ya nada tiene sentido la verdad")])
+@pytest.mark.parametrize(
+    "lang,text",
+    [("en", "everything feels hopeless lately"), ("en", "tired of everything tbh"), ("es", "ya nada tiene sentido la verdad")],
+)
 def test_not_sure_reply_to_a_question_with_words_of_distress_carries_988(lang, text):
     core = core_with(lambda t: NOTHING)  # the screen let it through: the "not sure" reply still carries 988
     chat = Chat(core)
@@ -356,8 +380,15 @@ VIDEO = {"video": {"file_id": "vd1", "file_unique_id": "vdu1", "width": 90, "hei
 VOICE = {"voice": {"file_id": "vc1", "file_unique_id": "vcu1", "duration": 3}}
 
 
-@pytest.mark.parametrize("media,caption", [(PHOTO, "I want to kill myself"), (DOCUMENT, "no quiero vivir"),
-                                           (VIDEO, "I took all my pills"), (VOICE, "I want to kill myself")])
+@pytest.mark.parametrize(
+    "media,caption",
+    [
+        (PHOTO, "I want to kill myself"),
+        (DOCUMENT, "no quiero vivir"),
+        (VIDEO, "I took all my pills"),
+        (VOICE, "I want to kill myself"),
+    ],
+)
 async def test_member_gets_988_for_a_crisis_caption_on_a_photo_file_video_or_voice_note(running_bot, media, caption):
     member = running_bot.standin.user(9101)
     await consent(member)
@@ -412,8 +443,10 @@ async def test_yes_to_the_question_reaches_the_desk_with_the_category_and_never_
 
 async def test_desk_card_keeps_domestic_violence_when_self_harm_follows(desk):  # noqa: F811
     bot, group = desk
-    bot.core.screen = Screen(husband_hurt=Assessment("crisis", "domestic_violence", "model", 0.97),
-                             not_live=Assessment("crisis", "self_harm", "model", 0.97))
+    bot.core.screen = Screen(
+        husband_hurt=Assessment("crisis", "domestic_violence", "model", 0.97),
+        not_live=Assessment("crisis", "self_harm", "model", 0.97),
+    )
     member = bot.standin.user(9107)
     await consent(member)
     await member.ask("/cancel")
@@ -428,6 +461,7 @@ async def test_desk_card_keeps_domestic_violence_when_self_harm_follows(desk):  
 
 async def test_crisis_caption_in_a_volunteer_chat_is_answered_and_the_photo_still_reaches_the_desk(desk):  # noqa: F811
     from tests.test_desk import claimed, wait_text
+
     bot, group = desk
     member, card = await claimed(bot, group, 9105)
     await send_media(member, PHOTO, "I want to kill myself")
@@ -467,21 +501,29 @@ async def test_the_sos_button_leads_with_the_lines_through_telegram(running_bot)
 
 
 def _update(kind: str, message: dict) -> dict:
-    base = {"message_id": 5, "date": 0, "chat": {"id": 9109, "type": "private"},
-            "from": {"id": 9109, "is_bot": False, "first_name": "M"}}
+    base = {
+        "message_id": 5,
+        "date": 0,
+        "chat": {"id": 9109, "type": "private"},
+        "from": {"id": 9109, "is_bot": False, "first_name": "M"},
+    }
     return {"update_id": 1, kind: {**base, **message}}
 
 
-@pytest.mark.parametrize("kind,message,event_kind,text", [
-    ("message", {**PHOTO, "caption": "I want to kill myself"}, "unsupported", "I want to kill myself"),
-    ("message", {**VOICE, "caption": "no quiero vivir"}, "unsupported", "no quiero vivir"),
-    ("message", dict(PHOTO), "unsupported", ""),
-    ("edited_message", {**DOCUMENT, "caption": "I took all my pills", "edit_date": 1}, "edited", "I took all my pills"),
-])
+@pytest.mark.parametrize(
+    "kind,message,event_kind,text",
+    [
+        ("message", {**PHOTO, "caption": "I want to kill myself"}, "unsupported", "I want to kill myself"),
+        ("message", {**VOICE, "caption": "no quiero vivir"}, "unsupported", "no quiero vivir"),
+        ("message", dict(PHOTO), "unsupported", ""),
+        ("edited_message", {**DOCUMENT, "caption": "I took all my pills", "edit_date": 1}, "edited", "I took all my pills"),
+    ],
+)
 def test_captions_reach_the_screen_as_the_events_text(kind, message, event_kind, text):
     from telegram import Bot, Update
 
     from bot.convert import to_event
+
     update = Update.de_json(_update(kind, message), Bot("1:x"))
     ev = to_event(update)
     assert (ev.kind, ev.text) == (event_kind, text)

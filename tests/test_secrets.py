@@ -25,8 +25,9 @@ async def standin_with_real_looking_token():
     await server.stop()
 
 
-async def test_a_redirecting_api_at_start_leaves_the_token_out_of_logs_and_tracebacks(standin_with_real_looking_token,
-                                                                                      tmp_path, caplog):
+async def test_a_redirecting_api_at_start_leaves_the_token_out_of_logs_and_tracebacks(
+    standin_with_real_looking_token, tmp_path, caplog
+):
     standin = standin_with_real_looking_token
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.INFO, logger="telegram")
@@ -61,14 +62,14 @@ def test_log_lines_and_tracebacks_are_redacted_whatever_logs_them():
     try:
         raise RuntimeError(f"failed to reach https://api.telegram.org/bot{TOKEN}/getMe")
     except RuntimeError:
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "call to %s failed", (f"/bot{TOKEN}/x",),
-                                   exc_info=sys.exc_info())
+        record = logging.LogRecord(
+            "x", logging.ERROR, __file__, 1, "call to %s failed", (f"/bot{TOKEN}/x",), exc_info=sys.exc_info()
+        )
     line = RedactingFormatter("%(message)s").format(record)
     assert "<token>" in line and TOKEN.split(":")[1] not in line
 
 
-async def test_a_rejected_token_stops_the_start_with_a_message_that_does_not_quote_it(standin_with_real_looking_token,
-                                                                                     tmp_path):
+async def test_a_rejected_token_stops_the_start_with_a_message_that_does_not_quote_it(standin_with_real_looking_token, tmp_path):
     from bot.app import build_core, serve
     from tests.conftest import bot_settings
 

@@ -95,7 +95,9 @@ async def call(standin, method: str, **params) -> tuple[int, dict]:
 
 async def test_the_stand_in_refuses_2040_emoji_and_a_prefix_as_too_long(standin):
     standin.user(MEMBER)
-    status, body = await call(standin, "sendMessage", chat_id=MEMBER, text="💬 A volunteer from the monitoring team: " + "😢" * 2040)
+    status, body = await call(
+        standin, "sendMessage", chat_id=MEMBER, text="💬 A volunteer from the monitoring team: " + "😢" * 2040
+    )
     assert status == 400 and body["description"] == "Bad Request: message is too long"
     status, _ = await call(standin, "sendMessage", chat_id=MEMBER, text="😢" * 2048)
     assert status == 200

@@ -3,13 +3,16 @@
 usage: python benchmarks/heldout/drive.py FILE.toml OUT.json [--state stranger|reporting|idle]
 Run with the tree's venv python from the tree's root (PYTHONPATH=.).
 """
+
 import asyncio, json, sys, tomllib, tempfile, os
+
 sys.path.insert(0, os.getcwd())
 from bot.app import build_core, serve
 from bot.settings import Settings
 from bot.standin import StandIn
 from dialogs.clock import FastClock
 from datetime import datetime, timezone
+
 
 async def main(path, out, state):
     data = tomllib.load(open(path, "rb"))
@@ -28,17 +31,20 @@ async def main(path, out, state):
     await asyncio.wait_for(ready.wait(), 60)
     results = []
     sem = asyncio.Semaphore(8)
+
     async def one(i, it):
         async with sem:
             lang = it.get("l", "en")
             ui = "es" if lang == "es" else "en"
             u = server.user(900000 + i, "Pat", ui) if hasattr(server, "user") else None
             if state in ("reporting", "idle"):
-                await u.command("start"); await u.settle()
+                await u.command("start")
+                await u.settle()
                 await u.tap("English" if ui == "en" else "Español")
                 await u.tap("I agree" if ui == "en" else "Acepto")
                 if state == "idle":
-                    await u.command("cancel"); await u.settle()
+                    await u.command("cancel")
+                    await u.settle()
             before = len(u.messages)
             await u.send(it["t"])
             try:
@@ -46,12 +52,27 @@ async def main(path, out, state):
             except Exception:
                 pass
             new = u.messages[before:]
-            results.append({**it, "replies": [{"text": m.text, "buttons": [b.get("callback_data") for row in (m.buttons or []) for b in row] if hasattr(m, "buttons") else []} for m in new]})
+            results.append(
+                {
+                    **it,
+                    "replies": [
+                        {
+                            "text": m.text,
+                            "buttons": [b.get("callback_data") for row in (m.buttons or []) for b in row]
+                            if hasattr(m, "buttons")
+                            else [],
+                        }
+                        for m in new
+                    ],
+                }
+            )
+
     await asyncio.gather(*(one(i, it) for i, it in enumerate(items)))
     stop.set()
     await asyncio.wait_for(task, 30)
     await server.stop()
     json.dump(results, open(out, "w"), ensure_ascii=False, indent=1)
+
 
 if __name__ == "__main__":
     state = sys.argv[sys.argv.index("--state") + 1] if "--state" in sys.argv else "reporting"

@@ -1,13 +1,27 @@
 import json, sys, collections
+
 res = json.load(open(sys.argv[1]))
-def norm(s): return s.replace("{plan}", "Kaiser").lower()
+
+
+def norm(s):
+    return s.replace("{plan}", "Kaiser").lower()
+
+
 def first(r):
     return r["replies"][0] if r["replies"] else {"text": "", "buttons": []}
-ok = collections.Counter(); tot = collections.Counter(); bad = []
+
+
+ok = collections.Counter()
+tot = collections.Counter()
+bad = []
 for r in res:
-    f = first(r); txt = f["text"].lower(); btns = f.get("buttons") or []
+    f = first(r)
+    txt = f["text"].lower()
+    btns = f.get("buttons") or []
     lang = r["l"]
-    has_person = any(b and b.startswith("m:volunteer") for b in btns) or any("volunt" in (m["text"].lower()) for m in r["replies"][:1])
+    has_person = any(b and b.startswith("m:volunteer") for b in btns) or any(
+        "volunt" in (m["text"].lower()) for m in r["replies"][:1]
+    )
     if r["set"] == "q":
         tot[(lang, "right fact")] += 1
         if any(norm(x) in txt for x in r["f"]):
@@ -27,7 +41,10 @@ for r in res:
             ok[(lang, "confident wrong")] += 1
 n = collections.Counter(r["l"] for r in res)
 for k in sorted(tot):
-    if k[1] != "confident wrong": print(f"{k}: {ok[k]}/{tot[k]} = {ok[k]/tot[k]:.0%}")
-for l in ("en", "es"): print(f"confident wrong {l}: {ok[(l,'confident wrong')]}/{n[l]} = {ok[(l,'confident wrong')]/n[l]:.0%}")
+    if k[1] != "confident wrong":
+        print(f"{k}: {ok[k]}/{tot[k]} = {ok[k] / tot[k]:.0%}")
+for l in ("en", "es"):
+    print(f"confident wrong {l}: {ok[(l, 'confident wrong')]}/{n[l]} = {ok[(l, 'confident wrong')] / n[l]:.0%}")
 if "-v" in sys.argv:
-    for b in bad: print(b)
+    for b in bad:
+        print(b)
