@@ -226,7 +226,7 @@ class StandIn(BotSignals):
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, port)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self.port = self._runner.addresses[0][1]
         return self
 
     async def stop(self) -> None:
@@ -244,7 +244,7 @@ class StandIn(BotSignals):
             return params
         form = await request.post()
         for key, value in form.items():
-            if hasattr(value, "file"):  # an uploaded file
+            if isinstance(value, web.FileField):  # an uploaded file
                 params[key] = {"filename": value.filename, "content": value.file.read()}
                 continue
             if key in _STRING_PARAMS:
@@ -256,7 +256,7 @@ class StandIn(BotSignals):
                     params[key] = value
         return params
 
-    async def _dispatch(self, request: web.Request) -> web.Response:
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
@@ -396,6 +396,7 @@ class StandIn(BotSignals):
         if s.from_bot:
             sender = self._bot_user()
         elif s.chat_id in self._groups:
+            assert s.from_user is not None, "a message in a group by someone other than the bot names its writer"
             sender = self._groups[s.chat_id].users[s.from_user].json()
         else:
             sender = self._users[s.chat_id].json()

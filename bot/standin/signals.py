@@ -21,6 +21,8 @@ from typing import Callable
 class BotSignals:
     """The stand-in's side of `bot.app.Hooks`, and waits that end on an event."""
 
+    _changed: asyncio.Condition  # the server's: notified on every change (a long poll and `wait_for` wait on it)
+
     def _init_signals(self) -> None:
         self.tracks_handling = False  # True once an in-process bot reports handled updates
         self.handled: set[int] = set()
