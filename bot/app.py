@@ -199,6 +199,8 @@ async def _nightly_backup(context) -> None:
 
     services: Services = context.bot_data
     schedule = backup_schedule(services.core.campaign)
+    if schedule is None:  # scheduled only for a campaign with [backups]
+        return
     try:
         result, deleted = await asyncio.to_thread(nightly, services.settings.db_path, schedule)
     except (BackupError, OSError) as err:
@@ -353,24 +355,27 @@ async def _serve(
                     run_job(services.core, services.dispatcher, settings.db_path, job, job_id), name=f"organizer-{job.kind}"
                 )
             dispatching = asyncio.create_task(services.dispatcher.run(dispatcher_stop, tick=hooks.tick))
-            app.job_queue.run_repeating(_wake_dispatcher, interval=hooks.tick, first=hooks.tick, name="wake-dispatcher")
-            app.job_queue.run_repeating(
+            job_queue = app.job_queue
+            if job_queue is None:
+                raise RuntimeError("python-telegram-bot was installed without its job queue (the [job-queue] extra)")
+            job_queue.run_repeating(_wake_dispatcher, interval=hooks.tick, first=hooks.tick, name="wake-dispatcher")
+            job_queue.run_repeating(
                 _announcement_progress,
                 interval=hooks.announcements_every,
                 first=hooks.announcements_every,
                 name="announcement-progress",
             )
             stop_auto_checkpoints(services.core.db)
-            app.job_queue.run_repeating(_checkpoint, interval=CHECKPOINT_SECONDS, first=CHECKPOINT_SECONDS, name="wal-checkpoint")
-            app.job_queue.run_repeating(_prune, interval=PRUNE_SECONDS, first=60, name="prune")
+            job_queue.run_repeating(_checkpoint, interval=CHECKPOINT_SECONDS, first=CHECKPOINT_SECONDS, name="wal-checkpoint")
+            job_queue.run_repeating(_prune, interval=PRUNE_SECONDS, first=60, name="prune")
             tz = services.core.campaign.tz
             daily_at = report_schedule(services.core.campaign).daily_at
-            app.job_queue.run_daily(_daily_report, time=daily_at.replace(tzinfo=tz), name="daily-report")
-            app.job_queue.run_daily(_nightly_purge, time=dtime(3, 30, tzinfo=tz), name="retention-purge")
+            job_queue.run_daily(_daily_report, time=daily_at.replace(tzinfo=tz), name="daily-report")
+            job_queue.run_daily(_nightly_purge, time=dtime(3, 30, tzinfo=tz), name="retention-purge")
             backups = backup_schedule(services.core.campaign)
             if backups is not None and settings.db_path != ":memory:":
                 hour, minute = (int(x) for x in backups.at.split(":"))
-                app.job_queue.run_daily(_nightly_backup, time=dtime(hour, minute, tzinfo=tz), name="nightly-backup")
+                job_queue.run_daily(_nightly_backup, time=dtime(hour, minute, tzinfo=tz), name="nightly-backup")
             logger.info("carebot is running (%s)", "webhook" if settings.webhook_url else "polling")
             if hooks.started is not None:
                 hooks.started(app)

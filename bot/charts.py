@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -29,7 +30,10 @@ _MAX_BINS = 20
 _BAR = "#3b6ea5"
 _ALERT = "#c0392b"
 _RESTORED = "#2e8b57"
-_RC = {
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+_RC: dict[RcKeyType, Any] = {
     "font.size": 15,
     "axes.titlesize": 20,
     "axes.titleweight": "bold",

@@ -8,11 +8,18 @@ import os
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from bot.cli_common import db_option
 from storage.db import close_db, make_private, private_dir
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from bot.settings import Settings
+    from knowledge.campaign import Campaign
 
 logger = logging.getLogger(__name__)
 
@@ -21,9 +28,9 @@ REFUSED = 2  # exit code when a role check or a filter fails
 
 @dataclass(frozen=True)
 class _Env:
-    settings: object
-    db: object
-    campaign: object
+    settings: Settings
+    db: sqlite_utils.Database
+    campaign: Campaign
 
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
@@ -49,7 +56,7 @@ def _env() -> _Env:
     return _Env(settings=settings, db=db, campaign=campaign)
 
 
-def _refuse(message: str) -> None:
+def _refuse(message: str) -> NoReturn:
     click.echo(f"✗ {message}", err=True)
     raise SystemExit(REFUSED)
 
@@ -98,10 +105,11 @@ def export_command(fmt, since, until, facility, status, out, include_contact, as
 
     env = _env()
     today = _day(today) or env.today()
+    since_day, until_day = _day(since), _day(until)
     filters = {
         "format": fmt,
-        "since": _day(since) and _day(since).isoformat(),
-        "until": _day(until) and _day(until).isoformat(),
+        "since": since_day and since_day.isoformat(),
+        "until": until_day and until_day.isoformat(),
         "facility": facility,
         "status": status,
     }
@@ -123,8 +131,8 @@ def export_command(fmt, since, until, facility, status, out, include_contact, as
             env.db,
             env.campaign,
             fmt=fmt,
-            since=_day(since),
-            until=_day(until),
+            since=since_day,
+            until=until_day,
             facility=facility,
             status=status,
             include_contact=include_contact,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TypedDict
 
 from telegram import Message, Update
 
@@ -11,7 +12,28 @@ from dialogs.model import Event
 _MEDIA = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "location", "contact", "animation", "poll")
 
 
-def _thread_and_reply(msg: Message | None) -> dict:
+class _Placement(TypedDict, total=False):
+    """Where a message sits: its topic, what it replies to (Event fields)."""
+
+    thread_id: int | None
+    reply_to: int | None
+    reply_to_user_id: int | None
+    message_id: int | None
+
+
+class _EventFields(_Placement):
+    """The Event's fields every kind of update shares (who, where), gathered before its kind is known."""
+
+    update_id: int
+    chat_id: int
+    chat_type: str
+    lang_hint: str | None
+    user_id: int | None
+    user_name: str
+    username: str | None
+
+
+def _thread_and_reply(msg: Message | None) -> _Placement:
     if msg is None:
         return {}
     thread_id = msg.message_thread_id if msg.is_topic_message else None
@@ -55,7 +77,7 @@ def to_event(update: Update) -> Event | None:
     user = update.effective_user
     if chat is None or user is None or user.is_bot or chat.type == "channel":
         return None
-    base = {
+    base: _EventFields = {
         "update_id": update.update_id,
         "chat_id": chat.id,
         "chat_type": "private" if chat.type == "private" else "group",
@@ -66,9 +88,9 @@ def to_event(update: Update) -> Event | None:
     }
     if update.callback_query is not None:
         q = update.callback_query
-        message_id = q.message.message_id if q.message is not None else None
-        extra = _thread_and_reply(q.message if isinstance(q.message, Message) else None)
-        return Event(kind="button", data=q.data or "", message_id=message_id, thread_id=extra.get("thread_id"), **base)
+        base["message_id"] = q.message.message_id if q.message is not None else None
+        base["thread_id"] = _thread_and_reply(q.message if isinstance(q.message, Message) else None).get("thread_id")
+        return Event(kind="button", data=q.data or "", **base)
     if update.edited_message is not None:
         edited = update.edited_message
         return Event(kind="edited", text=edited.text or edited.caption or "", **base)

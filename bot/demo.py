@@ -62,7 +62,7 @@ class Demo:
     def show(self, message: Sent, edited: bool = False) -> None:
         print(f"\n{DIM}{self.where(message)}{' (edited)' if edited else ''}:{RESET}\n{message.text}")
         if message.document:
-            print(f"{DIM}[file: {self.save(message)}]{RESET}")
+            print(f"{DIM}[file: {self.save(message.document)}]{RESET}")
         n = 0
         for row in message.buttons:
             cells = []
@@ -80,12 +80,12 @@ class Demo:
         elif message.buttons or message.text:
             self.show(message, edited=True)
 
-    def save(self, message: Sent) -> str:
+    def save(self, document: dict) -> str:
         """A document the bot sent (an export, a complaint letter, a chart): written to a file."""
-        content = message.document.get("content")
-        name = Path(message.document.get("file_name") or "file").name
+        content = document.get("content")
+        name = Path(document.get("file_name") or "file").name
         if not content:
-            return f"{name}, {message.document.get('file_size', 0)} bytes"
+            return f"{name}, {document.get('file_size', 0)} bytes"
         self.files_dir.mkdir(parents=True, exist_ok=True)
         path = self.files_dir / name
         path.write_bytes(content)

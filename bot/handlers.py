@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -15,18 +16,27 @@ from bot.convert import refused_button, to_event
 from bot.jobs import record_job, run_job
 from dialogs.core import Core
 
+if TYPE_CHECKING:
+    from bot.dispatch import Dispatcher
+    from bot.health import Metrics
+    from bot.intake import Intake
+    from bot.settings import Settings
+
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class Services:
-    """What handlers need, reached as `context.bot_data` (typed, not a dict of strings)."""
+    """What handlers need, reached as `context.bot_data` (typed, not a dict of strings).
 
-    core: Core | None = None
-    dispatcher: "object | None" = None
-    settings: "object | None" = None
-    metrics: "object | None" = None
-    intake: "object | None" = None
+    python-telegram-bot makes it empty (`Services()`); `build_application` sets the core, the dispatcher,
+    the settings and the metrics before any handler runs. The intake comes once the bot has started."""
+
+    core: Core = field(init=False)
+    dispatcher: Dispatcher = field(init=False)
+    settings: Settings = field(init=False)
+    metrics: Metrics = field(init=False)
+    intake: Intake | None = None
     last_truncate: float = 0.0
 
 
@@ -83,8 +93,11 @@ async def handle_patiently(services: Services, event):
 
 async def answer_button(update: Update, toast: str, alert: bool = False) -> None:
     """Stop the button's spinner (best effort: an old query can't be answered any more)."""
+    query = update.callback_query
+    if query is None:
+        return
     try:
-        await update.callback_query.answer(toast or None, show_alert=alert)
+        await query.answer(toast or None, show_alert=alert)
     except TelegramError as err:
         logger.debug("callback answer failed: %s", type(err).__name__)
 

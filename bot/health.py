@@ -34,6 +34,7 @@ import time
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import CONTENT_TYPE_LATEST
+from telegram.request import BaseRequest, RequestData
 
 from bot.http import AiohttpRequest
 from storage import monitoring
@@ -91,8 +92,25 @@ class MeteredRequest(AiohttpRequest):
         super().__init__(**kwargs)
         self._metrics = metrics
 
-    async def do_request(self, url: str, method: str, request_data=None, **kwargs) -> tuple[int, bytes]:
-        status, body = await super().do_request(url, method, request_data, **kwargs)
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout=BaseRequest.DEFAULT_NONE,
+        write_timeout=BaseRequest.DEFAULT_NONE,
+        connect_timeout=BaseRequest.DEFAULT_NONE,
+        pool_timeout=BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        status, body = await super().do_request(
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
         api_method = url.rsplit("/", 1)[-1] or "?"
         self._metrics.api.labels(api_method, str(status)).inc()
         if status == 429:
@@ -118,7 +136,7 @@ class HealthServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, listen, port)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # the real port when 0 was asked for
+        self.port = self._runner.addresses[0][1]  # the real port when 0 was asked for
         logger.info("health and metrics on http://%s:%s/healthz and /metrics", listen, self.port)
         return self
 

@@ -88,7 +88,7 @@ class AiohttpRequest(BaseRequest):
         # and the whole request may take connect + pool + write + read.
         parts = [t for t in (read, write, connect, pool) if t is not None]
         timeout = aiohttp.ClientTimeout(total=sum(parts) if len(parts) == 4 else None, sock_read=read, sock_connect=connect)
-        data = None
+        data: aiohttp.FormData | dict[str, str] | None = None
         if request_data is not None:
             if has_files:
                 form = aiohttp.FormData()

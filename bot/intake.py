@@ -47,6 +47,9 @@ from storage.db import JOURNAL_SIZE_LIMIT, checkpoint_passive, checkpoint_trunca
 
 logger = logging.getLogger(__name__)
 
+# What an update's queue is kept by: its chat (or person), else the update alone.
+ChatKey = int | tuple[str, int]
+
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # What Telegram accepts as a webhook secret_token.
@@ -83,8 +86,8 @@ class Intake:
         self.db_path = db_path
         self.backoff = backoff or Backoff()
         self.counters: collections.Counter[str] = collections.Counter()
-        self._queues: dict[Any, collections.deque] = {}
-        self._workers: dict[Any, asyncio.Task] = {}
+        self._queues: dict[ChatKey, collections.deque] = {}
+        self._workers: dict[ChatKey, asyncio.Task] = {}
         self._scrubbing: asyncio.Task | None = None
         self.poll_backoff: Backoff | None = None
         self._scrub_backoff = self.backoff.child()
@@ -150,15 +153,14 @@ class Intake:
     # ------------------------------------------------------------ handling, in order per chat
 
     def _enqueue(self, update: Update) -> None:
-        key = chat_key(update)
-        if key is None:
-            key = ("update", update.update_id)  # no chat to keep in order with
+        chat = chat_key(update)
+        key: ChatKey = ("update", update.update_id) if chat is None else chat  # no chat: nothing to keep in order with
         queue = self._queues.setdefault(key, collections.deque())
         queue.append(update)
         if key not in self._workers:
             self._workers[key] = asyncio.create_task(self._work(key), name=f"chat-{key}")
 
-    async def _work(self, key: Any) -> None:
+    async def _work(self, key: ChatKey) -> None:
         queue = self._queues[key]
         try:
             while queue:
@@ -198,7 +200,8 @@ class Intake:
     def scrub_soon(self, *, erasure: bool = True) -> None:
         """Truncate the WAL now, mostly off the event loop: after an erasure (retried until it works), or when
         it has grown past its limit (the periodic checkpoint catches any it misses)."""
-        if not self.db_path or self.db_path == ":memory:":
+        path = self.db_path
+        if not path or path == ":memory:":
             return
         if self._scrubbing is not None and not self._scrubbing.done():
             if erasure:
@@ -208,7 +211,7 @@ class Intake:
         async def scrub() -> None:
             wanted = erasure
             while True:
-                done = await truncate_wal(self.db_path)
+                done = await truncate_wal(path)
                 # An erasure committed while this one ran may postdate it: one more pass then.
                 later = take_scrub_request(self.core.db)
                 if done:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from typing import overload
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ReplyParameters
 
@@ -35,11 +36,15 @@ def set_training_mark(mark: str) -> None:
     _training_mark = mark
 
 
+@overload
+def _marked(text: str) -> str: ...
+@overload
+def _marked(text: None) -> None: ...
 def _marked(text: str | None) -> str | None:
     return f"{_training_mark}\n{text}" if _training_mark and text else text
 
 
-def keyboard(rows: list) -> InlineKeyboardMarkup | None:
+def keyboard(rows: list | None) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(b["label"], callback_data=b["data"]) for b in row] for row in rows])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
 
@@ -169,7 +170,7 @@ class Settings:
         if dotenv_path and Path(dotenv_path).is_file():
             values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
         values.update(os.environ if env is None else env)
-        kwargs = {}
+        kwargs: dict[str, Any] = {}  # each field's value, of the field's own type
         types = {f.name: f.type for f in fields(cls)}
         for s in SETTINGS:
             raw = values.get(s.env, s.default)

@@ -2,7 +2,7 @@
 
 Nothing here sleeps. The bot runs in this process and reports through `bot.app.Hooks` when it
 has handled an update and when its dispatcher finished a pass; the stand-in turns those into
-waits that end the moment the bot is done (see `BotSignals` in bot/standin.py). Moving the
+waits that end the moment the bot is done (see `BotSignals` in bot/standin/signals.py). Moving the
 test clock wakes the dispatcher, so due check-ins go out at once instead of at the next tick.
 """
 

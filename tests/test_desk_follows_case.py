@@ -3,7 +3,6 @@ resolved topics offer to reopen, /case finds resolved cases, and media arrive af
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -31,14 +30,6 @@ async def case_at_desk(bot, group, chat_id):
     return member, ref, card
 
 
-async def quiet_for(bot, chat_id, quiet=0.5):
-    while True:
-        seen = bot.standin.activity(chat_id)
-        await asyncio.sleep(quiet)
-        if bot.standin.activity(chat_id) == seen:
-            return
-
-
 async def test_delete_withdraws_the_case_stops_checkins_and_the_card_says_the_member_withdrew(desk):
     bot, group = desk
     member, ref, card = await case_at_desk(bot, group, 8201)
@@ -55,7 +46,7 @@ async def test_delete_withdraws_the_case_stops_checkins_and_the_card_says_the_me
     assert (esc.status, esc.closed_because) == ("withdrawn", "deleted")
     # Time passes: nobody is asked to claim a case that no longer exists.
     bot.clock.advance(timedelta(hours=2))
-    await quiet_for(bot, group.id)
+    await bot.quiet()  # every update handled, then full dispatcher passes: what was due is sent
     assert not any("unclaimed" in m.text for m in group.messages)
     # The organizers' export doesn't carry it; its dictionary says why.
     export = export_cases(bot.db, bot.core.campaign, today=bot.clock().date())
@@ -83,7 +74,7 @@ async def test_a_member_who_was_seen_closes_the_case_and_the_desk_stops_asking(d
     await wait_text(bot, group.id, "Its reminders have stopped")
     assert not card.buttons
     bot.clock.advance(timedelta(hours=3))
-    await quiet_for(bot, group.id)
+    await bot.quiet()  # every update handled, then full dispatcher passes: what was due is sent
     late = [m for m in group.messages if "unclaimed" in m.text and m.date >= card.date]
     closed_at = next(i for i, m in enumerate(group.messages) if "reminders have stopped" in m.text)
     assert all(group.messages.index(m) < closed_at for m in late)

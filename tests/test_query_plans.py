@@ -3,7 +3,6 @@ storage/hot_queries.py, and each listed one is served by an index on a campaign-
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -116,7 +115,7 @@ async def test_every_query_a_member_a_volunteer_or_the_dispatcher_runs_is_listed
         await card_for(bot, group, "crisis")
         bot.clock.advance(timedelta(minutes=6))
         await wait_text(bot, group.id, "unclaimed for")
-        await asyncio.sleep(1.5)  # a few dispatcher ticks with nothing due
+        await bot.quiet(passes=3)  # a few dispatcher passes with nothing due
     finally:
         bot.db.conn.set_trace_callback(None)
         await bot.shutdown()

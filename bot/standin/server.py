@@ -1,13 +1,5 @@
-"""A local stand-in for the Telegram Bot API server (aiohttp on 127.0.0.1).
-
-The real python-telegram-bot Application talks to it over real HTTP, exactly as
-it talks to api.telegram.org. It implements the methods carebot calls, records
-everything the bot sends, and lets a test (or the offline demo) act as a member:
-send a message or a command, press a button on a given bot message, send a
-sticker, photo or voice note, edit a message.
-
-Nothing here reaches the internet.
-"""
+"""The fake Bot API server: the HTTP endpoints python-telegram-bot calls, Telegram's refusals
+(its documented limits and error texts, 429s, 5xx, blocked chats) and the API's own faults."""
 
 from __future__ import annotations
 
@@ -17,12 +9,27 @@ import itertools
 import json
 import math
 import random
-import re
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from aiohttp import web
+
+from bot.standin.limits import (
+    _LIMITED,
+    CALLBACK_DATA_LIMIT,
+    CAPTION_LIMIT,
+    MESSAGE_LIMIT,
+    TOPIC_NAME_LIMIT,
+    BadMarkup,
+    Bucket,
+    Switches,
+    check_html,
+    plain_text,
+    utf16_len,
+)
+from bot.standin.people import FakeGroup, FakeUser
+from bot.standin.sent import Sent
+from bot.standin.signals import BotSignals
 
 # Parameters Telegram treats as strings; everything else arrives JSON-encoded.
 _STRING_PARAMS = {
@@ -45,205 +52,6 @@ _STRING_PARAMS = {
     "emoji",
     "business_connection_id",
 }
-_TAG = re.compile(r"<[^>]+>")
-_ALLOWED_TAGS = re.compile(r"</?(b|strong|i|em|u|ins|s|strike|del|code|pre|a|tg-spoiler|span|blockquote)(\s[^>]*)?>")
-
-
-def plain_text(markup: str) -> str:
-    """What a member sees of an HTML message: tags removed, entities decoded."""
-    return html.unescape(_TAG.sub("", markup))
-
-
-class BadMarkup(ValueError):
-    pass
-
-
-def check_html(markup: str) -> None:
-    """Telegram refuses HTML with unknown tags or a bare '<' (member text not escaped)."""
-    for m in re.finditer(r"<[^>]*>?", markup):
-        if not _ALLOWED_TAGS.fullmatch(m.group(0)):
-            raise BadMarkup(f"Can't parse entities: unsupported start tag at byte offset {m.start()}")
-
-
-MESSAGE_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT, TOPIC_NAME_LIMIT = 4096, 1024, 64, 128
-
-
-def utf16_len(text: str) -> int:
-    """Telegram measures text in UTF-16 code units: an emoji beyond U+FFFF is two."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-# Methods that put a message into a chat: these count against Telegram's limits.
-_LIMITED = {
-    "sendmessage",
-    "senddocument",
-    "sendphoto",
-    "copymessage",
-    "forwardmessage",
-    "editmessagetext",
-    "editmessagereplymarkup",
-    "createforumtopic",
-    "editforumtopic",
-}
-
-
-class Bucket:
-    """A token bucket: `capacity` at once, refilled at `rate` per second (Telegram's limits, roughly)."""
-
-    def __init__(self, capacity: float, rate: float):
-        self.capacity, self.rate = capacity, rate
-        self.tokens, self.at = capacity, time.monotonic()
-
-    def take(self) -> float:
-        """Take one token; 0 if granted, else the seconds until one is free."""
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return 0.0
-        return (1 - self.tokens) / self.rate
-
-
-@dataclass
-class Switches:
-    """What the stand-in makes go wrong, like the real Bot API on a bad day."""
-
-    enforce_limits: bool = False  # answer 429 with retry_after past Telegram's limits
-    overall_per_second: float = 30
-    chat_burst: float = 5  # a private chat: short bursts, then about one a second
-    chat_per_second: float = 1
-    group_per_minute: float = 20
-    group_window: float = 60  # seconds the group allowance is counted over (tests shrink it)
-    fail_rate: float = 0.0  # share of message requests that fail with a 5xx or time out
-    hang_seconds: float = 2.0  # how long a "timeout" holds the request before dropping it
-    blocked: set = field(default_factory=set)  # chats that blocked the bot: 403
-    seed: int = 1
-    # Fidelity (see "Telegram as Telegram behaves" below): what real Telegram refuses that a kind stand-in would let by.
-    group_sliding_window: bool = (
-        True  # a group's 20 counted in ANY `group_window` seconds (stricter than a fixed window), not a refilling bucket
-    )
-    topic_rights: bool = True  # False: the bot isn't an admin with can_manage_topics
-    topics_method: bool = True  # False: a Bot API server without createForumTopic (404 Not Found)
-
-
-@dataclass
-class Sent:
-    """A message in a chat, as the stand-in keeps it."""
-
-    message_id: int
-    chat_id: int
-    from_bot: bool
-    text: str = ""  # plain text as the member sees it
-    html: str = ""  # what the bot sent (parse_mode HTML)
-    buttons: list[list[dict]] = field(default_factory=list)
-    document: dict | None = None
-    edits: int = 0
-    date: int = 0
-    raw: dict = field(default_factory=dict)
-    thread_id: int | None = None
-    reply_to: int | None = None
-    from_user: int | None = None  # in a group: who wrote it
-
-    def labels(self) -> list[str]:
-        return [b["text"] for row in self.buttons for b in row]
-
-    def button(self, label: str | None = None, data: str | None = None) -> dict:
-        for row in self.buttons:
-            for b in row:
-                if (label is not None and (b["text"] == label or label in b["text"])) or (
-                    data is not None and b.get("callback_data") == data
-                ):
-                    return b
-        raise LookupError(f"no button {label or data!r} on message {self.message_id}: {self.labels()}")
-
-
-# ---------------------------------------------------------------------------------------------
-# Signals for tests and the demo: wait on events, never on a clock.
-#
-# A bot running in the same process (the test suite, the offline demo) reports back through
-# `bot.app.Hooks`: each update it has handled (its replies sent) and each dispatcher pass. With
-# those, "wait for the bot's answer" ends the moment the answer is complete, and "nothing more
-# happens" is a fact (every update handled, the dispatcher looked again) rather than a pause.
-# A bot in another process (the kill -9 tests) reports nothing: the test sets `handled_probe`
-# (it reads that bot's database). With neither, FakeUser.settle waits for the chat to go quiet.
-
-
-class BotSignals:
-    """The stand-in's side of `bot.app.Hooks`, and waits that end on an event."""
-
-    def _init_signals(self) -> None:
-        self.tracks_handling = False  # True once an in-process bot reports handled updates
-        self.handled: set[int] = set()
-        self.pushed: list[int] = []  # update ids queued for the bot, in order
-        self.dispatcher_passes = 0
-        self._closing = False
-        self._waiters: set[asyncio.Future] = set()
-        # A bot in another process reports nothing; a test may tell how to see that it handled an update
-        # (by reading its database): `settle` then waits for that, re-checking often, instead of for quiet.
-        self.handled_probe: Callable[[int], bool] | None = None
-
-    def _pulse(self) -> None:
-        """Something happened: every `until` re-checks its condition."""
-        waiters, self._waiters = self._waiters, set()
-        for fut in waiters:
-            if not fut.done():
-                fut.set_result(None)
-
-    def _pushed(self, update_id: int) -> None:
-        self.pushed.append(update_id)
-        self._pulse()
-
-    # -- called by the bot (bot.app.Hooks)
-
-    def update_done(self, update_id: int) -> None:
-        """The bot handled an update (its replies are sent) or dropped it as seen before."""
-        self.tracks_handling = True
-        self.handled.add(update_id)
-        self._pulse()
-
-    def dispatcher_pass(self) -> None:
-        """The bot's dispatcher finished a pass: what was due has been sent."""
-        self.dispatcher_passes += 1
-        self._pulse()
-
-    # -- waiting
-
-    async def until(self, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "", *, recheck: float = 0.5) -> None:
-        """Wait until `predicate()` holds, re-checking whenever the bot sends, edits, handles an update or
-        finishes a dispatcher pass, and every `recheck` seconds: a safety net for changes nothing reports
-        (a bot in another process writing its database)."""
-        deadline = time.monotonic() + timeout
-        loop = asyncio.get_running_loop()
-        while not predicate():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"the bot did not do what was expected in time{': ' + what if what else ''}")
-            fut = loop.create_future()
-            self._waiters.add(fut)
-            try:
-                await asyncio.wait_for(fut, min(left, recheck))
-            except asyncio.TimeoutError:
-                pass
-            finally:
-                self._waiters.discard(fut)
-
-    def is_handled(self, update_id: int) -> bool:
-        return update_id in self.handled or (self.handled_probe is not None and self.handled_probe(update_id))
-
-    def all_handled(self, since: int = 0) -> bool:
-        """Every update queued (from the `since`-th on) has been handled by the bot."""
-        return all(u in self.handled for u in self.pushed[since:])
-
-    async def handled_update(self, update_id: int, timeout: float = 10.0) -> None:
-        """Wait until the bot has handled this update (its replies are sent)."""
-        await self.until(lambda: update_id in self.handled, timeout, f"update {update_id} handled")
-
-    async def _release_polls(self) -> None:
-        """On stop: a long poll in progress answers at once (no poll timeout paid at teardown)."""
-        self._closing = True
-        async with self._changed:
-            self._changed.notify_all()
 
 
 class StandIn(BotSignals):
@@ -418,7 +226,7 @@ class StandIn(BotSignals):
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, port)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self.port = self._runner.addresses[0][1]
         return self
 
     async def stop(self) -> None:
@@ -436,7 +244,7 @@ class StandIn(BotSignals):
             return params
         form = await request.post()
         for key, value in form.items():
-            if hasattr(value, "file"):  # an uploaded file
+            if isinstance(value, web.FileField):  # an uploaded file
                 params[key] = {"filename": value.filename, "content": value.file.read()}
                 continue
             if key in _STRING_PARAMS:
@@ -448,7 +256,7 @@ class StandIn(BotSignals):
                     params[key] = value
         return params
 
-    async def _dispatch(self, request: web.Request) -> web.Response:
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
@@ -588,6 +396,7 @@ class StandIn(BotSignals):
         if s.from_bot:
             sender = self._bot_user()
         elif s.chat_id in self._groups:
+            assert s.from_user is not None, "a message in a group by someone other than the bot names its writer"
             sender = self._groups[s.chat_id].users[s.from_user].json()
         else:
             sender = self._users[s.chat_id].json()
@@ -924,239 +733,3 @@ class StandIn(BotSignals):
                     await asyncio.wait_for(cond.wait(), min(left, 0.05))
                 except asyncio.TimeoutError:
                     pass
-
-
-class FakeUser:
-    """A member in a private chat, driven by a test or the demo."""
-
-    def __init__(self, server: StandIn, user_id: int, first_name: str, language_code: str):
-        self.server = server
-        self.id = user_id
-        self.first_name = first_name
-        self.language_code = language_code
-        self.sent_updates: list[dict] = []
-        self._mark = 0
-        self.username: str | None = None
-
-    def json(self) -> dict:
-        out = {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": self.language_code}
-        if self.username:
-            out["username"] = self.username
-        return out
-
-    # -- acting
-
-    async def _message(self, extra: dict, *, edited_of: Sent | None = None) -> dict:
-        chat_id = self.id
-        if edited_of is None:
-            s = Sent(self.server._next_message_id(chat_id), chat_id, False, text=extra.get("text", ""), date=int(time.time()))
-            self.server.chats.setdefault(chat_id, []).append(s)
-            msg = {"message_id": s.message_id, "date": s.date, "chat": self.server._chat(chat_id), "from": self.json(), **extra}
-            update = {"message": msg}
-        else:
-            msg = {
-                "message_id": edited_of.message_id,
-                "date": edited_of.date,
-                "edit_date": int(time.time()),
-                "chat": self.server._chat(chat_id),
-                "from": self.json(),
-                **extra,
-            }
-            update = {"edited_message": msg}
-        return await self._push(update)
-
-    async def _push(self, update: dict) -> dict:
-        self._mark = self.server.activity(self.id)
-        update_id = await self.server.push_update(update)
-        update = {"update_id": update_id, **update}
-        self.sent_updates.append(update)
-        return update
-
-    async def send(self, text: str) -> dict:
-        """Type a message (a leading /word becomes a bot command, as in Telegram)."""
-        extra: dict = {"text": text}
-        m = re.match(r"^/[A-Za-z0-9_]+(@\w+)?", text)
-        if m:
-            extra["entities"] = [{"type": "bot_command", "offset": 0, "length": m.end()}]
-        return await self._message(extra)
-
-    async def command(self, name: str, args: str = "") -> dict:
-        return await self.send(f"/{name}" + (f" {args}" if args else ""))
-
-    async def sticker(self) -> dict:
-        return await self._message(
-            {
-                "sticker": {
-                    "file_id": "stk1",
-                    "file_unique_id": "stku1",
-                    "type": "regular",
-                    "width": 512,
-                    "height": 512,
-                    "is_animated": False,
-                    "is_video": False,
-                    "emoji": "😀",
-                }
-            }
-        )
-
-    async def photo(self) -> dict:
-        return await self._message({"photo": [{"file_id": "ph1", "file_unique_id": "phu1", "width": 90, "height": 90}]})
-
-    async def voice(self) -> dict:
-        return await self._message({"voice": {"file_id": "vc1", "file_unique_id": "vcu1", "duration": 3}})
-
-    async def edit(self, original: dict, new_text: str) -> dict:
-        """Edit a message this member sent earlier."""
-        msg = original["message"]
-        sent = Sent(msg["message_id"], self.id, False, text=msg.get("text", ""), date=msg["date"])
-        return await self._message({"text": new_text}, edited_of=sent)
-
-    async def press(self, label: str | None = None, *, data: str | None = None, message: Sent | None = None) -> dict:
-        """Press a button (by label or data) on a bot message: the newest one that has it, by default."""
-        if message is None:
-            for s in reversed(self.server.bot_messages(self.id)):
-                try:
-                    s.button(label, data)
-                    message = s
-                    break
-                except LookupError:
-                    continue
-            if message is None:
-                raise LookupError(f"no bot message has a button {label or data!r}")
-        button = message.button(label, data)
-        query = {
-            "id": f"cq{self.id}_{len(self.sent_updates)}",
-            "from": self.json(),
-            "chat_instance": str(self.id),
-            "data": button["callback_data"],
-            "message": self.server._message_json(message),
-        }
-        return await self._push({"callback_query": query})
-
-    # -- reading
-
-    @property
-    def messages(self) -> list[Sent]:
-        """Everything the bot has sent into this chat, oldest first."""
-        return self.server.bot_messages(self.id)
-
-    @property
-    def last(self) -> Sent:
-        return self.messages[-1]
-
-    async def settle(self, timeout: float = 10.0, quiet: float = 0.08) -> list[Sent]:
-        """Wait until the bot has answered the last action and gone quiet; return what it sent or edited."""
-        if self.server.tracks_handling or self.server.handled_probe is not None:
-            return await self.settle_handled(timeout)
-        before = self._mark
-        await self.server.wait_for(lambda: self.server.activity(self.id) > before, timeout, chat_id=self.id)
-        while True:
-            seen = self.server.activity(self.id)
-            await asyncio.sleep(quiet)
-            if self.server.activity(self.id) == seen:
-                break
-        return [s for s in self.messages]
-
-    async def ask(self, text: str, **kw) -> Sent:
-        """Send text, wait for the bot to answer, return the newest bot message."""
-        await self.send(text)
-        await self.settle(**kw)
-        return self.last
-
-    async def tap(self, label: str | None = None, *, data: str | None = None, message: Sent | None = None) -> Sent:
-        """Press a button, wait for the bot, return the newest bot message."""
-        await self.press(label, data=data, message=message)
-        await self.settle()
-        return self.last
-
-    # -- waiting on the bot's signals (see BotSignals)
-
-    async def settle_handled(self, timeout: float = 10.0) -> list[Sent]:
-        """`settle` for an in-process bot: wait until it answered and handled this member's last update."""
-        before = self._mark
-        last = self.sent_updates[-1]["update_id"] if self.sent_updates else None
-        server = self.server
-        await server.until(
-            lambda: server.activity(self.id) > before and (last is None or server.is_handled(last)),
-            timeout,
-            f"an answer to {self.id}",
-            recheck=0.02 if server.handled_probe else 0.5,
-        )
-        return [s for s in self.messages]
-
-
-class FakeGroup:
-    """A supergroup (the volunteer desk): its members write, reply and press buttons."""
-
-    def __init__(self, server: StandIn, chat_id: int, title: str, forum: bool):
-        self.server, self.id, self.title, self.forum = server, chat_id, title, forum
-        self.bot_admin = True  # the bot is an admin of the group (what carebot's desk needs)
-        self.bot_can_manage_topics = True
-        self.topics: dict[int, str] = {}
-        self.users: dict[int, "FakeGroupUser"] = {}
-
-    def user(self, user_id: int, first_name: str = "Vol") -> "FakeGroupUser":
-        if user_id not in self.users:
-            self.users[user_id] = FakeGroupUser(self, user_id, first_name)
-        return self.users[user_id]
-
-    def delete_topic(self, thread_id: int) -> None:
-        """Someone deleted the topic (its messages go with it)."""
-        self.topics.pop(thread_id, None)
-        self.server.chats[self.id] = [s for s in self.server.chats.get(self.id, []) if s.thread_id != thread_id]
-
-    @property
-    def messages(self) -> list[Sent]:
-        return self.server.bot_messages(self.id)
-
-    def in_topic(self, thread_id: int) -> list[Sent]:
-        return [s for s in self.messages if s.thread_id == thread_id]
-
-    def topic_named(self, fragment: str) -> int:
-        for thread, name in self.topics.items():
-            if fragment in name:
-                return thread
-        raise LookupError(f"no topic named like {fragment!r}: {list(self.topics.values())}")
-
-
-class FakeGroupUser:
-    """Someone in the desk group (a volunteer, or a member added by mistake)."""
-
-    def __init__(self, group: FakeGroup, user_id: int, first_name: str):
-        self.group, self.id, self.first_name = group, user_id, first_name
-
-    def json(self) -> dict:
-        return {"id": self.id, "is_bot": False, "first_name": self.first_name}
-
-    async def send(self, text: str, *, thread_id: int | None = None, reply_to: Sent | None = None) -> dict:
-        server, chat_id = self.group.server, self.group.id
-        s = Sent(
-            server._next_message_id(chat_id),
-            chat_id,
-            False,
-            text=text,
-            date=int(time.time()),
-            thread_id=thread_id,
-            reply_to=reply_to.message_id if reply_to is not None else None,
-            from_user=self.id,
-        )
-        server.chats.setdefault(chat_id, []).append(s)
-        msg = server._message_json(s)
-        msg["text"] = text
-        m = re.match(r"^/[A-Za-z0-9_]+(@\w+)?", text)
-        if m:
-            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": m.end()}]
-        update_id = await server.push_update({"message": msg})
-        return {"update_id": update_id, "message": msg}
-
-    async def press(self, label: str | None = None, *, data: str | None = None, message: Sent) -> dict:
-        button = message.button(label, data)
-        query = {
-            "id": f"cqg{self.id}_{time.monotonic_ns()}",
-            "from": self.json(),
-            "chat_instance": str(self.group.id),
-            "data": button["callback_data"],
-            "message": self.group.server._message_json(message),
-        }
-        update_id = await self.group.server.push_update({"callback_query": query})
-        return {"update_id": update_id, "callback_query": query}
