@@ -36,7 +36,7 @@ How it works, in order:
 
 The patterns are code, not a data file: regular expressions, one module per
 language (knowledge/crisis_en.py, knowledge/crisis_es.py, registered in
-_LANGUAGES below), and every change to them must go through the tests in
+knowledge/languages.py), and every change to them must go through the tests in
 tests/test_crisis_screen.py; keeping them in code also keeps `screen()` free of
 any file I/O. They are written in plain spelling and squeezed at import the
 same way messages are (so "kill" in a pattern matches "kil", "kill", "killll");
@@ -63,7 +63,7 @@ from collections.abc import Collection
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
-from knowledge import crisis_en, crisis_es
+from knowledge import languages
 from knowledge.crisis_text import SPACES as _SPACES
 from knowledge.crisis_text import Patterns, normalize
 from knowledge.crisis_text import join_lines as _join_lines
@@ -95,9 +95,10 @@ SIGNALS = (
 )
 
 # --------------------------------------------------------------------------
-# The languages the screen reads, in this order: within a family, a language's
+# The languages the screen reads, registered in knowledge/languages.py (which refuses a
+# language without patterns), in that order: within a family, a language's
 # alternatives are tried after those of the languages before it.
-_LANGUAGES: tuple[Patterns, ...] = (crisis_en.PATTERNS, crisis_es.PATTERNS)
+_LANGUAGES: tuple[Patterns, ...] = tuple(lang.crisis for lang in languages.LANGUAGES if lang.crisis is not None)
 LANGUAGES: tuple[str, ...] = tuple(p.lang for p in _LANGUAGES)
 
 # --------------------------------------------------------------------------
