@@ -44,7 +44,8 @@ from bot.charts import render_charts  # noqa: E402
 from knowledge.campaign import load_campaign  # noqa: E402
 from storage.db import open_db  # noqa: E402
 from storage.export import export_cases  # noqa: E402
-from storage.clinic_report import build_report, render_report_text  # noqa: E402
+from dialogs.monitor_report import render_report_text  # noqa: E402
+from storage.clinic_report import build_report  # noqa: E402
 
 CASES = 111_803  # the appointments Kaiser canceled in the 2022 Northern California strike (union figure)
 VENV_BIN = Path(sys.executable).parent

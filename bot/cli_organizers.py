@@ -178,7 +178,8 @@ def _write_private(path: Path, content: bytes) -> None:
 def report_command(day, out_dir, public, lang, db_path=None) -> None:
     """Write the daily monitoring report (report.txt and three PNG charts) and print its text."""
     from bot.charts import render_charts
-    from storage.clinic_report import build_report, render_report_text, report_schedule
+    from dialogs.monitor_report import render_report_text
+    from storage.clinic_report import build_report, report_schedule
 
     env = _env()
     day = _day(day) or env.today()

@@ -43,7 +43,9 @@ def _export(db_path: str, campaign: Campaign, params: dict, today: date):
 
 def _report(db_path: str, campaign: Campaign, day: date, public: bool) -> tuple[list[str], list[tuple[str, bytes, str]]]:
     from bot.charts import render_charts
-    from storage.clinic_report import build_report, render_report_text, report_schedule, split_message
+    from bot.message_split import split_message
+    from dialogs.monitor_report import render_report_text
+    from storage.clinic_report import build_report, report_schedule
 
     db = open_db(db_path, migrate=False)
     try:

@@ -11,9 +11,11 @@ import tomllib
 from pathlib import Path
 from string import Formatter
 
+from knowledge import languages
+
 LOCALES_DIR = Path(__file__).parent / "locales"
-LANGUAGES = ("en", "es")
-DEFAULT_LANGUAGE = "en"
+LANGUAGES = languages.CODES  # the registry: knowledge/languages.py
+DEFAULT_LANGUAGE = languages.DEFAULT
 
 
 class Html(str):
@@ -38,10 +40,10 @@ class Catalog:
 
     @classmethod
     def load(cls, directory: Path = LOCALES_DIR, defaults: dict[str, str] | None = None) -> "Catalog":
-        """Load every `<lang>.toml` in the directory."""
+        """Load every registered language's catalog (`<lang>.toml`) from the directory."""
         strings = {}
         for lang in LANGUAGES:
-            with open(directory / f"{lang}.toml", "rb") as fh:
+            with open(directory / languages.language(lang).catalog, "rb") as fh:
                 flat: dict[str, str] = {}
                 _flatten("", tomllib.load(fh), flat)
                 strings[lang] = flat

@@ -19,12 +19,13 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from knowledge import languages
 from knowledge.campaign import Campaign
 from knowledge.dates import format_date, format_time
 from knowledge.deadlines import CaseFacts, Deadline, offer_unusable
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-LANGS = ("en", "es")
+LANGS = languages.CODES
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def load_templates(name: str) -> dict[str, dict[str, str]]:
 
 def _lang(lang: str | None) -> str:
     base = (lang or "en").split("-")[0].split("_")[0].lower()
-    return base if base in LANGS else "en"
+    return base if base in LANGS else languages.DEFAULT
 
 
 class _Text:

@@ -7,11 +7,13 @@ from datetime import date, datetime
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_time as _babel_format_time
 
-# "Tuesday, December 8" / "martes, 8 de diciembre": what a member reads on a phone.
-_LONG = {"en": "EEEE, MMMM d", "es": "EEEE, d 'de' MMMM"}
-# With the year, for dates outside the current year and for documents.
-_LONG_YEAR = {"en": "EEEE, MMMM d, y", "es": "EEEE, d 'de' MMMM 'de' y"}
-_SHORT = {"en": "MMM d", "es": "d MMM"}
+from knowledge.languages import LANGUAGES
+
+# Each language's patterns (knowledge/languages.py): "Tuesday, December 8" / "martes, 8 de diciembre",
+# what a member reads on a phone; with the year, for dates outside the current year and for documents.
+_LONG = {lang.code: lang.date_long for lang in LANGUAGES}
+_LONG_YEAR = {lang.code: lang.date_long_year for lang in LANGUAGES}
+_SHORT = {lang.code: lang.date_short for lang in LANGUAGES}
 
 
 def format_date(d: date, lang: str, *, today: date | None = None, year: bool | None = None) -> str:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from babel.dates import format_date as _babel_format_date
 
+from knowledge import languages
 from knowledge.text import fill_placeholders, placeholders
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,8 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
 logger = logging.getLogger(__name__)
 
 KNOWLEDGE_DIR = Path(__file__).parent
-LANGUAGES = ("en", "es")
-DEFAULT_LANGUAGE = "en"
+LANGUAGES = languages.CODES
+DEFAULT_LANGUAGE = languages.DEFAULT
 
 # Placeholder name -> where its value comes from. `placeholder_values` fills
 # exactly these; kbcheck rejects any other {name} in an article.

@@ -43,6 +43,8 @@ def reply_language(text: str, mode: str, known_words: frozenset[str] = frozenset
 
 def answer_text(kb: KnowledgeBase, campaign: Campaign, answer: Answer, lang: str) -> tuple[str, str]:
     """(title, body) of the first reply for this answer: the lead passage, then the rest of the short answer."""
+    if answer.article_id is None:  # nothing found: as kb.render does for an id it does not know
+        raise KeyError(answer.article_id)
     rendered = kb.render(answer.article_id, lang, campaign)
     lead_text = None
     if answer.lead is not None:

@@ -18,6 +18,7 @@ import logging
 import threading
 import unicodedata
 
+from knowledge.languages import CODES
 from knowledge.retrieval import STOPWORDS
 from knowledge.text import _ENGLISH, _SPANISH, guess_language, tokens
 
@@ -96,7 +97,7 @@ def detect_language(text: str, known_words: frozenset[str] = frozenset()) -> str
         return guess
     top = values[0]
     code = top.language.iso_code_639_1.name.lower()
-    if code in ("en", "es"):
+    if code in CODES:
         # Mixed messages: the word lists know Spanglish is written by Spanish speakers.
         if guess and guess != code and top.value < OTHER_MIN_CONFIDENCE:
             return guess

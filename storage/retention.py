@@ -48,9 +48,7 @@ def retention_days(campaign) -> int:
     return int(raw.get("retention", {}).get("days", DEFAULT_DAYS))
 
 
-def _utc(value: str | None) -> datetime | None:
-    if not value:
-        return None
+def _utc(value: str) -> datetime:
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 

@@ -69,8 +69,8 @@ def _chat_of(payload: dict) -> int | None:
         part = payload.get(key)
         if not isinstance(part, dict):
             continue
-        if key == "callback_query":
-            part = part.get("message") if isinstance(part.get("message"), dict) else part
+        if key == "callback_query" and isinstance(part.get("message"), dict):
+            part = part["message"]
         chat = part.get("chat") if isinstance(part.get("chat"), dict) else part.get("from")
         if isinstance(chat, dict) and isinstance(chat.get("id"), int):
             return chat["id"]

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 import knowledge.crisis as crisis
+import knowledge.crisis_text as crisis_text
+from knowledge import crisis_en, crisis_es
 from knowledge.crisis import SIGNALS, CrisisResult, normalize, screen
 
 DATA = tomllib.loads((Path(__file__).parent / "data" / "crisis_phrases.toml").read_text(encoding="utf-8"))
@@ -316,7 +318,7 @@ def test_every_signal_is_reachable():
 def test_screen_is_deterministic():
     texts = _texts(CRISIS) + _texts(SAFE)
     first = [screen(t) for t in texts]
-    crisis._correct.cache_clear()
+    crisis_text._correct.cache_clear()
     assert [screen(t) for t in texts] == first
 
 
@@ -326,16 +328,17 @@ def test_screen_does_no_io(monkeypatch):
 
     monkeypatch.setattr(builtins, "open", refuse)
     monkeypatch.setattr(socket, "socket", refuse)
-    crisis._correct.cache_clear()
+    crisis_text._correct.cache_clear()
     for text in _texts(CRISIS)[:50] + _texts(SAFE)[:50]:
         screen(text)
 
 
 def test_crisis_module_does_not_import_telegram():
-    tree = ast.parse(Path(crisis.__file__).read_text(encoding="utf-8"))
-    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    assert not any(name.split(".")[0] == "telegram" for name in imported)
+    for module in (crisis, crisis_text, crisis_en, crisis_es):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not any(name.split(".")[0] == "telegram" for name in imported)
 
 
 def _screen_whole_message(text: str) -> CrisisResult:

@@ -13,13 +13,14 @@ from PIL import Image
 from bot.charts import chart_data, render_charts
 from bot.cli_organizers import register
 from knowledge.campaign import Facility, load_campaign
+from bot.message_split import split_message
+from dialogs.monitor_report import render_report_text
+from dialogs.textlimits import utf16_len
 from storage.clinic_report import (
     FacilityLine,
     FunnelLine,
     build_report,
-    render_report_text,
     report_schedule,
-    split_message,
 )
 from tests.organizer_fixtures import (
     add_case,
@@ -306,6 +307,16 @@ def test_a_long_report_is_split_between_clinics_into_telegram_sized_messages(cam
     assert "\n\n".join(pieces) == text.rstrip("\n")
     assert all(not p.startswith("  ") for p in pieces)  # a clinic's lines stay with its name
     assert split_message("short") == ["short"]
+
+
+def test_report_pieces_fit_telegram_counting_emoji_as_two_units():
+    # Telegram counts UTF-16 code units: 3,000 emoji are 6,000 units, too many for one message.
+    block = "\n".join(["🏥 Clinic " + "😀" * 40] * 75)  # one block, 75 lines of 90 units
+    pieces = split_message(block)
+    assert len(pieces) == 2
+    assert all(utf16_len(p) <= 4096 for p in pieces)
+    assert "\n".join(pieces) == block
+    assert split_message("😀" * 5000) == ["😀" * 2048]  # a single line too long is cut, never mid-character
 
 
 def test_report_of_an_empty_database_says_there_is_nothing_yet(campaign):
