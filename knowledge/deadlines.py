@@ -75,13 +75,15 @@ from typing import Iterable
 
 import holidays as holidays_lib
 
+from knowledge import report_fields
 from knowledge.campaign import Campaign
 
-KINDS = ("individual", "group", "psychiatry", "intake", "other")
-URGENCIES = ("can_wait", "soon", "urgent")
-OFFERS = ("nothing", "new_appt", "out_of_network", "wait")
+# The values the report's answers may hold (declared in knowledge/report_fields.py).
+KINDS = report_fields.options("kind")
+URGENCIES = report_fields.options("urgency")
+OFFERS = report_fields.options("offered")
 # How the member learned of the cancellation (the report dialog's `notified` step).
-NOTIFIED = ("call", "text", "portal", "at_clinic", "never_told")
+NOTIFIED = report_fields.options("notified")
 
 URGENT_HOURS = 48
 URGENT_PRIOR_AUTH_HOURS = 96

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flows import consent
+from tests.flows import answer_report, consent
 
 # The question each step asks, and the answer that moves past it.
 STEPS = [
@@ -116,10 +116,9 @@ async def test_button_from_a_finished_report_is_recognised_as_old(running_bot):
     await consent(member)
     await member.tap("Group therapy")
     date_question = member.last
-    await member.ask("yesterday")  # typed, so the question keeps its buttons
-    await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it", "No, thanks", "Confirm and file"):
-        await member.tap(label)
+    # Every answer after the kind typed or tapped on later questions, so the date question keeps its buttons.
+    await answer_report(member, running_bot.core, {"kind": "group", "urgency": "can_wait"}, from_step="appt_date")
+    await member.tap("Confirm and file")
     assert date_question.labels()  # still on screen
     reply = await member.tap("Today", message=date_question)
     assert "That button is from an earlier conversation" in reply.text
