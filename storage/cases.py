@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Callable
 
 from sqlite_utils import Database
 
@@ -18,23 +18,30 @@ REFERENCE_LENGTH = 5
 
 # The answers a report can set, column by column (declared in knowledge/report_fields.py).
 ANSWER_FIELDS = report_fields.columns()
-# Answer columns a Case reads with their own types (knowledge/report_fields.py says which are dates, booleans).
-_CASE_ANSWERS = {f.name for f in dataclass_fields(Case)} & set(ANSWER_FIELDS)
 
 
-def _loaded(column: str, value):
-    """A stored answer back in the type the report declared for it."""
-    for f in report_fields.fields():
-        if f.column == column:
-            if f.stored_as == "date":
-                return d(value)
-            if f.stored_as == "boolean":
-                return None if value is None else bool(value)
+def _flag(value) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _same(value):
     return value
 
 
+# The answer columns Case has attributes for, each with how its stored value reads back (knowledge/report_fields.py
+# says which answers are dates or booleans; a field's `also` columns hold text).
+_READ: dict[str, Callable[[Any], Any]] = {"date": d, "boolean": _flag, "text": _same}
+_CASE_ANSWERS = {
+    column: _READ["text" if column in f.also else f.stored_as]
+    for f in report_fields.fields()
+    if f.column
+    for column in (f.column, *f.also)
+    if column in {a.name for a in dataclass_fields(Case)}
+}
+
+
 def _case(row) -> Case:
-    answers: dict[str, Any] = {c: _loaded(c, row[c]) for c in report_fields.columns() if c in _CASE_ANSWERS}
+    answers = {column: read(row[column]) for column, read in _CASE_ANSWERS.items()}
     return Case(
         id=row["id"],
         ref=row["ref"],

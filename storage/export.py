@@ -394,7 +394,7 @@ def _write_csv(cursor, names) -> tuple[bytes, int]:
 def _write_json(cursor, columns) -> tuple[bytes, int]:
     names = [c.name for c in columns]
     bools = [i for i, c in enumerate(columns) if c.type == "boolean"]
-    records = []
+    records: list[dict] = []
     append = records.append
     for row in cursor:
         record = dict(zip(names, row))
@@ -412,7 +412,7 @@ _WIDE = {"facility": 28, "reference": 12, "deadline_standard": 20, "appointment_
 
 def _write_xlsx(cursor, columns) -> tuple[bytes, int]:
     """Streamed straight from the cursor (storage/xlsx.py): a few seconds for a campaign's 111,803 cases."""
-    widths = [max(_WIDE.get(c.name, _WIDTHS[c.type]), len(c.name) + 2) for c in columns]
+    widths: list[float] = [max(_WIDE.get(c.name, _WIDTHS[c.type]), len(c.name) + 2) for c in columns]
     return write_xlsx(cursor, [c.name for c in columns], [c.type for c in columns], widths)
 
 

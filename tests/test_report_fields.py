@@ -93,6 +93,13 @@ async def test_a_report_walked_step_by_step_is_filed_as_answered(running_bot):
     expected = {c: case_store._stored(v) for c, v in case_fields(answers).items()}
     assert {c: row[c] for c in expected} == expected
     assert (row["kind"], row["facility_id"], row["offered_date"], row["share_ok"]) == ("intake", "south-bay", "2026-12-01", 0)
+    case = case_store.get(running_bot.db, row["id"])  # read back in the types the report declares
+    assert (case.appt_date, case.offered_date, case.share_ok, case.facility_text) == (
+        date(2026, 11, 20),
+        date(2026, 12, 1),
+        False,
+        None,
+    )
 
 
 async def test_an_answer_off_the_members_path_is_not_filed(running_bot):
