@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dialogs.report_steps import REPORT
 from tests.flows import answer_report, consent
 
 # The question each step asks, and the answer that moves past it.
@@ -56,6 +57,13 @@ EMOJI = {
 def running_bot(core_bot):
     """These tests are about the dialogs: they run on the core in-process (tests/core_chat.py)."""
     return core_bot
+
+
+def test_the_bad_input_walk_covers_every_step_of_the_report():
+    walked = [name for name, _, _ in STEPS]
+    report = [step.name for step in REPORT.path({"offered": "new_appt"})]
+    missing = [name for name in report if name not in walked]
+    assert walked == report, f"STEPS (tests/test_bad_input.py) lacks the report's steps {missing}, or has them out of order"
 
 
 async def move_on(member, how):
