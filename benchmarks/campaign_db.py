@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from knowledge import report_fields  # noqa: E402
 from knowledge.campaign import load_campaign  # noqa: E402
 from storage.db import open_db, schema_version  # noqa: E402
 from storage.migrations import MIGRATIONS  # noqa: E402
@@ -46,7 +47,14 @@ STRIKE_DAYS = 70
 # (StandIn(first_update_id=UPDATES_FROM)), as Telegram's ids only grow.
 UPDATES_FROM = 10_000_000
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-ANSWER_FIELDS = ("kind", "appt_date", "facility_id", "notified", "offered", "offered_date", "urgency", "note", "share_ok")
+# Each case's evidence log has an answer event per report question (knowledge/report_fields.py).
+ANSWER_FIELDS = tuple(f.column for f in report_fields.fields() if f.column)
+# How often each answer comes up (an option not listed here: weight 1).
+KIND_SHARES = {"individual": 6, "psychiatry": 2}
+URGENCIES = report_fields.options("urgency")
+URGENCY_WEIGHTS = {"can_wait": 5, "soon": 4, "urgent": 1}
+OFFERS = report_fields.options("offered")
+OFFER_WEIGHTS = {"nothing": 5, "new_appt": 3, "out_of_network": 1, "wait": 2}
 
 
 def _ref(i: int) -> str:
@@ -95,7 +103,7 @@ def _fill(db, size: int, now: datetime, seed: int) -> None:
     links = [
         (f"cBench{i:05d}", rng.choice(facilities), rng.choice(["lobby", "union-hall", "instagram", None])) for i in range(40)
     ]
-    kinds = ["individual"] * 6 + ["group", "psychiatry", "psychiatry", "intake", "other"]
+    kinds = [k for k in report_fields.options("kind") for _ in range(KIND_SHARES.get(k, 1))]
     members, cases = [], []
     for i in range(size):
         # More reports early in the strike, a long tail after.
@@ -114,12 +122,12 @@ def _fill(db, size: int, now: datetime, seed: int) -> None:
                 int(rng.random() < 0.3),
             )
         )
-        urgency = rng.choices(["can_wait", "soon", "urgent"], [5, 4, 1])[0]
+        urgency = rng.choices(URGENCIES, [URGENCY_WEIGHTS.get(u, 1) for u in URGENCIES])[0]
         kind = rng.choice(kinds)
         day = filed.date()
         deadline = day + timedelta(days=2 if urgency == "urgent" else (21 if kind == "psychiatry" else 14))
         deadline_at = iso(filed + timedelta(hours=48)) if urgency == "urgent" else None
-        offered = rng.choices(["nothing", "new_appt", "out_of_network", "wait"], [5, 3, 1, 2])[0]
+        offered = rng.choices(OFFERS, [OFFER_WEIGHTS.get(o, 1) for o in OFFERS])[0]
         offered_date = (
             (day + timedelta(days=rng.randrange(1, 30))).isoformat() if offered in ("new_appt", "out_of_network") else None
         )
@@ -142,7 +150,7 @@ def _fill(db, size: int, now: datetime, seed: int) -> None:
                 (day - timedelta(days=rng.randrange(-7, 10))).isoformat(),
                 facility,
                 None if facility else "a clinic typed by hand",
-                rng.choice(["call", "text", "portal", "at_clinic", "never_told"]),
+                rng.choice(report_fields.options("notified")),
                 offered,
                 offered_date,
                 urgency,

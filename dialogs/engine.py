@@ -51,6 +51,7 @@ class Step:
     past_days: int = 365
     future_days: int = 180
     confirm_past: bool = False  # date steps: a date already gone is checked with the member before it's saved
+    column: str | None = None  # the case column its answer is kept in (report steps); None: not kept on a case
 
     def next_names(self) -> tuple[str, ...]:
         if self.next is None:

@@ -75,13 +75,15 @@ from typing import Iterable
 
 import holidays as holidays_lib
 
+from knowledge import report_fields
 from knowledge.campaign import Campaign
 
-KINDS = ("individual", "group", "psychiatry", "intake", "other")
-URGENCIES = ("can_wait", "soon", "urgent")
-OFFERS = ("nothing", "new_appt", "out_of_network", "wait")
+# The values the report's answers may hold (declared in knowledge/report_fields.py).
+KINDS = report_fields.options("kind")
+URGENCIES = report_fields.options("urgency")
+OFFERS = report_fields.options("offered")
 # How the member learned of the cancellation (the report dialog's `notified` step).
-NOTIFIED = ("call", "text", "portal", "at_clinic", "never_told")
+NOTIFIED = report_fields.options("notified")
 
 URGENT_HOURS = 48
 URGENT_PRIOR_AUTH_HOURS = 96
@@ -308,14 +310,15 @@ def _urgent_deadline(facts: CaseFacts, campaign: Campaign) -> Deadline:
     # Elapsed hours, not wall-clock hours: add in UTC so a DST change can't
     # make "48 hours" 47 or 49.
     start_utc = start.astimezone(timezone.utc)
-    due_at = (start_utc + timedelta(hours=URGENT_HOURS)).astimezone(tz)
-    due_prior = (start_utc + timedelta(hours=URGENT_PRIOR_AUTH_HOURS)).astimezone(tz)
+    due: datetime = (start_utc + timedelta(hours=URGENT_HOURS)).astimezone(tz)
+    due_at: datetime | None = due
+    due_prior: datetime | None = (start_utc + timedelta(hours=URGENT_PRIOR_AUTH_HOURS)).astimezone(tz)
     if facts.reported_at is None:
         # Shown as "by the end of <date>": the last minute of the day before.
-        due_date = (due_at - timedelta(microseconds=1)).date()
+        due_date = (due - timedelta(microseconds=1)).date()
         due_at = due_prior = None
     else:
-        due_date = due_at.date()
+        due_date = due.date()
     return Deadline(
         standard="urgent_48h",
         clock_start=facts.reported_on,

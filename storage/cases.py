@@ -3,32 +3,45 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
+from typing import Any, Callable
 
 from sqlite_utils import Database
 
+from knowledge import report_fields
 from storage.models import must, Case, CaseEvent, d, dt, to_iso
 
 # No 0/O and no 1/I: a reference read aloud on the phone can't be misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 5
 
-# The answers a report can set, column by column.
-ANSWER_FIELDS = (
-    "kind",
-    "appt_date",
-    "facility_id",
-    "facility_text",
-    "notified",
-    "offered",
-    "offered_date",
-    "urgency",
-    "note",
-    "share_ok",
-)
+# The answers a report can set, column by column (declared in knowledge/report_fields.py).
+ANSWER_FIELDS = report_fields.columns()
+
+
+def _flag(value) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _same(value):
+    return value
+
+
+# The answer columns Case has attributes for, each with how its stored value reads back (knowledge/report_fields.py
+# says which answers are dates or booleans; a field's `also` columns hold text).
+_READ: dict[str, Callable[[Any], Any]] = {"date": d, "boolean": _flag, "text": _same}
+_CASE_ANSWERS = {
+    column: _READ["text" if column in f.also else f.stored_as]
+    for f in report_fields.fields()
+    if f.column
+    for column in (f.column, *f.also)
+    if column in {a.name for a in dataclass_fields(Case)}
+}
 
 
 def _case(row) -> Case:
+    answers = {column: read(row[column]) for column, read in _CASE_ANSWERS.items()}
     return Case(
         id=row["id"],
         ref=row["ref"],
@@ -36,16 +49,7 @@ def _case(row) -> Case:
         campaign_id=row["campaign_id"],
         status=row["status"],
         lang=row["lang"],
-        kind=row["kind"],
-        appt_date=d(row["appt_date"]),
-        facility_id=row["facility_id"],
-        facility_text=row["facility_text"],
-        notified=row["notified"],
-        offered=row["offered"],
-        offered_date=d(row["offered_date"]),
-        urgency=row["urgency"],
-        note=row["note"],
-        share_ok=None if row["share_ok"] is None else bool(row["share_ok"]),
+        **answers,
         source=row["source"],
         created_at=dt(row["created_at"]),
         filed_at=dt(row["filed_at"]),
@@ -99,8 +103,8 @@ def _stored(value) -> object:
 
 def record_answer(db: Database, case_id: int, field: str, value, now: datetime) -> None:
     """Save one answer on the draft and in the evidence log, with its time."""
-    if field not in ANSWER_FIELDS:
-        raise ValueError(f"unknown case field {field!r}")
+    if field not in report_fields.columns():
+        raise ValueError(f"unknown case field {field!r} (not a column of knowledge/report_fields.py)")
     stored = _stored(value)
     db.execute(f"UPDATE cases SET {field} = ? WHERE id = ?", [stored, case_id])
     db.execute(
@@ -110,8 +114,13 @@ def record_answer(db: Database, case_id: int, field: str, value, now: datetime) 
 
 
 def file(db: Database, case_id: int, answers: dict, *, prefix: str, now: datetime) -> Case:
-    """File a draft: write its final answers, give it a reference, open it."""
-    sets = {f: _stored(answers.get(f)) for f in ANSWER_FIELDS}
+    """File a draft: write its final answers (`answers` by column), give it a reference, open it.
+
+    Every answer column is written; one missing from `answers` is cleared."""
+    unknown = set(answers) - set(report_fields.columns())
+    if unknown:
+        raise ValueError(f"unknown case fields {sorted(unknown)} (not columns of knowledge/report_fields.py)")
+    sets = {f: _stored(answers.get(f)) for f in report_fields.columns()}
     ref = new_reference(db, prefix)
     assignments = ", ".join(f"{f} = ?" for f in sets)
     db.execute(

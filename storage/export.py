@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from knowledge.campaign import Campaign
-from knowledge.deadlines import KINDS, NOTIFIED, OFFERS, STANDARDS, URGENCIES
+from knowledge import report_fields
+from knowledge.deadlines import STANDARDS
 from storage.links import match_facility
 from storage.roles import has_role
 from storage.xlsx import write_xlsx
@@ -48,96 +49,110 @@ class Column:
     allowed: str = ""
 
 
-# The export's columns, in order. The data dictionary is generated from this table.
-COLUMNS: tuple[Column, ...] = (
-    Column("reference", "c.ref", "text", "The case reference the member was given (pseudonymous).", "e.g. KP-7F3K2"),
-    Column(
-        "facility",
-        "fac.name",
-        "text",
-        "The clinic, by the campaign's name for it. Empty when the member named a clinic not on the list "
-        "(what they typed is free text and never exported).",
-    ),
-    Column(
-        "facility_id",
-        "c.facility_id",
-        "text",
-        "The campaign's id for the clinic.",
-        "a facility id from the campaign file, or empty",
-    ),
-    Column("appointment_kind", "c.kind", "text", "The kind of appointment that was canceled.", " | ".join(KINDS)),
-    Column("appointment_date", "c.appt_date", "date", "Date of the canceled appointment (may be in the future)."),
-    Column(
-        "date_reported",
-        f"{LOCAL_DATE_FUNCTION}(c.filed_at)",
-        "date",
-        "The day the member filed the report with carebot, in the campaign's time zone.",
-    ),
-    Column("how_notified", "c.notified", "text", "How the member learned of the cancellation.", " | ".join(NOTIFIED)),
-    Column("offered", "c.offered", "text", "What the plan offered instead, as reported.", " | ".join(OFFERS)),
-    Column("offered_date", "c.offered_date", "date", "Date of the appointment or out-of-network visit offered, if any."),
-    Column(
-        "out_of_network_offered",
-        "(c.offered = 'out_of_network' OR c.oon_offered_on IS NOT NULL)",
-        "boolean",
-        "Out-of-network care was offered, at filing or at a later check-in.",
-        "true | false",
-    ),
-    Column("urgency", "c.urgency", "text", "How urgent the member said their need is.", " | ".join(URGENCIES)),
-    Column(
-        "legal_deadline",
-        "c.deadline_date",
-        "date",
-        "The date by which the plan must offer a new appointment under the timely-access standard.",
-    ),
-    Column(
-        "deadline_standard",
-        "c.deadline_standard",
-        "text",
-        "The timely-access standard the deadline comes from.",
-        " | ".join(STANDARDS),
-    ),
-    Column(
-        "days_waited",
-        "",
-        "integer",
-        "Days from the date reported to the date care was restored, or to the export date while the case is open. "
-        "Empty for a case closed without care restored.",
-    ),
-    Column(
-        "deadline_outcome",
-        "",
-        "text",
-        "met: a new appointment (reported at a check-in, offered at filing, or care restored) on or before the "
-        "legal deadline; missed: the deadline has passed without one; pending: the deadline has not passed yet; "
-        "unknown: no deadline was recorded.",
-        "met | missed | pending | unknown",
-    ),
-    Column(
-        "status",
-        "c.status",
-        "text",
-        "The case's status. A case whose member erased their data with /delete is not exported at all "
-        "(it is closed as withdrawn and counted only in the report's anonymous totals).",
-        "open | closed",
-    ),
-    Column("care_restored_on", "c.restored_on", "date", "The day the member confirmed they were seen again."),
-    Column(
-        "checkins",
-        "(SELECT count(*) FROM followups fu WHERE fu.case_id = c.id AND fu.status IN ('sent', 'answered'))",
-        "integer",
-        "Check-in messages sent to the member for this case (sent or answered).",
-    ),
-    Column(
-        "escalated",
-        "(es.case_id IS NOT NULL)",
-        "boolean",
-        "The case was escalated to the volunteer desk at least once.",
-        "true | false",
-    ),
-    Column("complaint_sent_on", "c.complaint_sent_on", "date", "The day the member said they sent the complaint."),
-    Column("language", "c.lang", "text", "The language the member used.", "en | es"),
-)
+def answer_column(name: str, allowed: str | None = None) -> Column:
+    """The export column of the report's answer `name`, as knowledge/report_fields.py declares it (its export name,
+    meaning, type, and its options as the allowed values unless `allowed` says otherwise)."""
+    f = report_fields.field(name)
+    if not f.export:
+        raise ValueError(f"report field {name!r} is not exported (knowledge/report_fields.py gives it no export name)")
+    return Column(f.export, f"c.{f.column}", f.stored_as, f.meaning, " | ".join(f.options) if allowed is None else allowed)
+
+
+def columns() -> tuple[Column, ...]:
+    """The export's columns, in order: the report's exported answers come from their declarations (one declared
+    but not placed here comes last), the rest are the export's own. The data dictionary is generated from them."""
+    placed = _placed()
+    names = {c.name for c in placed}
+    return placed + tuple(answer_column(f.name) for f in report_fields.fields() if f.export and f.export not in names)
+
+
+def _placed() -> tuple[Column, ...]:
+    return (
+        Column("reference", "c.ref", "text", "The case reference the member was given (pseudonymous).", "e.g. KP-7F3K2"),
+        Column(
+            "facility",
+            "fac.name",
+            "text",
+            "The clinic, by the campaign's name for it. Empty when the member named a clinic not on the list "
+            "(what they typed is free text and never exported).",
+        ),
+        answer_column("facility", "a facility id from the campaign file, or empty"),
+        answer_column("kind"),
+        answer_column("appt_date"),
+        Column(
+            "date_reported",
+            f"{LOCAL_DATE_FUNCTION}(c.filed_at)",
+            "date",
+            "The day the member filed the report with carebot, in the campaign's time zone.",
+        ),
+        answer_column("notified"),
+        answer_column("offered"),
+        answer_column("offered_date"),
+        Column(
+            "out_of_network_offered",
+            "(c.offered = 'out_of_network' OR c.oon_offered_on IS NOT NULL)",
+            "boolean",
+            "Out-of-network care was offered, at filing or at a later check-in.",
+            "true | false",
+        ),
+        answer_column("urgency"),
+        Column(
+            "legal_deadline",
+            "c.deadline_date",
+            "date",
+            "The date by which the plan must offer a new appointment under the timely-access standard.",
+        ),
+        Column(
+            "deadline_standard",
+            "c.deadline_standard",
+            "text",
+            "The timely-access standard the deadline comes from.",
+            " | ".join(STANDARDS),
+        ),
+        Column(
+            "days_waited",
+            "",
+            "integer",
+            "Days from the date reported to the date care was restored, or to the export date while the case is open. "
+            "Empty for a case closed without care restored.",
+        ),
+        Column(
+            "deadline_outcome",
+            "",
+            "text",
+            "met: a new appointment (reported at a check-in, offered at filing, or care restored) on or before the "
+            "legal deadline; missed: the deadline has passed without one; pending: the deadline has not passed yet; "
+            "unknown: no deadline was recorded.",
+            "met | missed | pending | unknown",
+        ),
+        Column(
+            "status",
+            "c.status",
+            "text",
+            "The case's status. A case whose member erased their data with /delete is not exported at all "
+            "(it is closed as withdrawn and counted only in the report's anonymous totals).",
+            "open | closed",
+        ),
+        Column("care_restored_on", "c.restored_on", "date", "The day the member confirmed they were seen again."),
+        Column(
+            "checkins",
+            "(SELECT count(*) FROM followups fu WHERE fu.case_id = c.id AND fu.status IN ('sent', 'answered'))",
+            "integer",
+            "Check-in messages sent to the member for this case (sent or answered).",
+        ),
+        Column(
+            "escalated",
+            "(es.case_id IS NOT NULL)",
+            "boolean",
+            "The case was escalated to the volunteer desk at least once.",
+            "true | false",
+        ),
+        Column("complaint_sent_on", "c.complaint_sent_on", "date", "The day the member said they sent the complaint."),
+        Column("language", "c.lang", "text", "The language the member used.", "en | es"),
+    )
+
+
+COLUMNS: tuple[Column, ...] = columns()  # as declared when the module loaded; an export reads columns() when it runs
 CONTACT = Column(
     "contact",
     "CASE WHEN m.contact_ok = 1 THEN m.username END",
@@ -319,7 +334,7 @@ def export_cases(
     include_contact: bool = False,
     today: date,
 ) -> ExportResult:
-    """The shared, filed cases as CSV, JSON or XLSX, with their data dictionary (see COLUMNS)."""
+    """The shared, filed cases as CSV, JSON or XLSX, with their data dictionary (see columns())."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     facility_id = None
@@ -330,12 +345,12 @@ def export_cases(
         facility_id = found.id
     if status is not None and status not in FILED_STATUSES:
         raise ExportError(f"unknown status {status!r}: use one of {', '.join(FILED_STATUSES)}")
-    columns = COLUMNS + ((CONTACT,) if include_contact else ())
-    names = tuple(c.name for c in columns)
+    chosen = columns() + ((CONTACT,) if include_contact else ())
+    names = tuple(c.name for c in chosen)
     register_local_date(db, campaign.tz)
     sql, params = _query(
         campaign,
-        columns,
+        chosen,
         fmt,
         since=since,
         until=until,
@@ -349,17 +364,17 @@ def export_cases(
         content, rows = _write_csv(cursor, names)
         media = "text/csv"
     elif fmt == "json":
-        content, rows = _write_json(cursor, columns)
+        content, rows = _write_json(cursor, chosen)
         media = "application/json"
     else:
-        content, rows = _write_xlsx(cursor, columns)
+        content, rows = _write_xlsx(cursor, chosen)
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     stem = f"carebot-cases-{campaign.id}-{today.isoformat()}"
     return ExportResult(
         content=content,
         filename=f"{stem}.{fmt}",
         rows=rows,
-        dictionary=data_dictionary(columns),
+        dictionary=data_dictionary(chosen),
         dictionary_filename=f"{stem}.dictionary.csv",
         columns=names,
         media_type=media,
@@ -379,7 +394,7 @@ def _write_csv(cursor, names) -> tuple[bytes, int]:
 def _write_json(cursor, columns) -> tuple[bytes, int]:
     names = [c.name for c in columns]
     bools = [i for i, c in enumerate(columns) if c.type == "boolean"]
-    records = []
+    records: list[dict] = []
     append = records.append
     for row in cursor:
         record = dict(zip(names, row))
@@ -397,7 +412,7 @@ _WIDE = {"facility": 28, "reference": 12, "deadline_standard": 20, "appointment_
 
 def _write_xlsx(cursor, columns) -> tuple[bytes, int]:
     """Streamed straight from the cursor (storage/xlsx.py): a few seconds for a campaign's 111,803 cases."""
-    widths = [max(_WIDE.get(c.name, _WIDTHS[c.type]), len(c.name) + 2) for c in columns]
+    widths: list[float] = [max(_WIDE.get(c.name, _WIDTHS[c.type]), len(c.name) + 2) for c in columns]
     return write_xlsx(cursor, [c.name for c in columns], [c.type for c in columns], widths)
 
 
@@ -409,8 +424,9 @@ _FORMATS = {
 }
 
 
-def data_dictionary(columns: tuple[Column, ...] = COLUMNS) -> bytes:
-    """The companion data dictionary as CSV (UTF-8 with BOM): one row per exported column."""
+def data_dictionary(columns: tuple[Column, ...] | None = None) -> bytes:
+    """The companion data dictionary as CSV (UTF-8 with BOM): one row per exported column (by default, columns())."""
+    columns = _columns_now() if columns is None else columns
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(["column", "meaning", "type", "format", "allowed values"])
@@ -429,3 +445,6 @@ def data_dictionary(columns: tuple[Column, ...] = COLUMNS) -> bytes:
         ]
     )
     return buf.getvalue().encode("utf-8-sig")
+
+
+_columns_now = columns  # data_dictionary's own parameter is called `columns`

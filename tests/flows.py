@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from typing import Mapping
 
 from bot.standin import FakeUser, Sent
+from dialogs.catalog import Catalog
+from dialogs.engine import Dialog
+from dialogs.report_steps import REPORT
+from knowledge.campaign import load_campaign
 
 REF = re.compile(r"\b([A-Z]{2}-[2-9A-HJ-NP-Z]{5})\b")
 
@@ -27,6 +33,70 @@ async def consent(member: FakeUser, lang: str = "en", start_args: str = "") -> N
     await member.settle()
     await member.tap("English" if lang == "en" else "Español")
     await member.tap("I agree" if lang == "en" else "Acepto")
+
+
+# A report's answers by step name, as the engine keeps them (a choice by its option, a date in ISO, a clinic by its id).
+ANSWERS = {
+    "kind": "individual",
+    "appt_date": "2026-11-23",
+    "facility": "fontana",
+    "notified": "call",
+    "offered": "nothing",
+    "urgency": "soon",
+    "note": None,
+    "share": "yes",
+    "contact": "no",
+}
+
+
+async def answer_report(
+    member, core, answers: Mapping = ANSWERS, *, lang: str = "en", dialog: Dialog | None = None, from_step: str | None = None
+) -> Sent:
+    """Answer whatever step of the report comes next, by its kind, up to the summary (which it returns).
+
+    `answers` are by step name (missing ones come from ANSWERS): a choice is tapped by its option's label, a date
+    typed in ISO, a clinic typed by its name (None: "I'm not sure"; with `facility_text`: typed, then "not listed"),
+    a text typed (None: Skip). The steps are the ones `dialog.path(answers)` walks (REPORT by default), so a step
+    added to the table is answered too, once it has an answer here; `from_step` starts the walk there (the
+    member answered the ones before). `core` gives the words and the clinics (None: the shipped ones, as a bot
+    running in another process has them)."""
+    dialog = dialog or REPORT
+    answers = {**ANSWERS, **answers}
+    catalog, campaign = (core.catalog, core.campaign) if core is not None else _shipped_words_and_clinics()
+    path = dialog.path(answers)
+    if from_step is not None:
+        path = path[[s.name for s in path].index(from_step) :]
+    for step in path:
+        if step.kind == "summary":
+            break
+        if step.name not in answers:
+            raise LookupError(f"no answer given for the report's step {step.name!r}")
+        value = answers[step.name]
+        if step.kind == "choice":
+            await member.tap(catalog.t(lang, f"choice.{step.name}.{value}"))
+        elif step.kind == "date":
+            await member.ask(value.isoformat() if isinstance(value, date) else value)
+        elif step.kind == "facility":
+            if value is not None:
+                await member.ask(campaign.facility(value).name)
+            elif answers.get("facility_text"):
+                await member.ask(answers["facility_text"])
+                await member.tap(catalog.t(lang, "facility.button_not_listed"))
+            else:
+                await member.tap(catalog.t(lang, "facility.button_unsure"))
+        elif step.kind == "text":
+            if value is None:
+                await member.tap(catalog.t(lang, "button.skip"))
+            else:
+                await member.ask(value)
+        else:
+            raise ValueError(f"answer_report can't answer a {step.kind} step ({step.name})")
+    return member.last
+
+
+def _shipped_words_and_clinics():
+    campaign = load_campaign()
+    return Catalog.load(defaults={"plan": campaign.plan_short, "plan_name": campaign.plan_name}), campaign
 
 
 async def report_in_english(member: FakeUser, *, note: str = "They canceled with no new date.") -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flows import consent
+from dialogs.report_steps import REPORT
+from tests.flows import answer_report, consent
 
 # The question each step asks, and the answer that moves past it.
 STEPS = [
@@ -56,6 +57,13 @@ EMOJI = {
 def running_bot(core_bot):
     """These tests are about the dialogs: they run on the core in-process (tests/core_chat.py)."""
     return core_bot
+
+
+def test_the_bad_input_walk_covers_every_step_of_the_report():
+    walked = [name for name, _, _ in STEPS]
+    report = [step.name for step in REPORT.path({"offered": "new_appt"})]
+    missing = [name for name in report if name not in walked]
+    assert walked == report, f"STEPS (tests/test_bad_input.py) lacks the report's steps {missing}, or has them out of order"
 
 
 async def move_on(member, how):
@@ -116,10 +124,9 @@ async def test_button_from_a_finished_report_is_recognised_as_old(running_bot):
     await consent(member)
     await member.tap("Group therapy")
     date_question = member.last
-    await member.ask("yesterday")  # typed, so the question keeps its buttons
-    await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it", "No, thanks", "Confirm and file"):
-        await member.tap(label)
+    # Every answer after the kind typed or tapped on later questions, so the date question keeps its buttons.
+    await answer_report(member, running_bot.core, {"kind": "group", "urgency": "can_wait"}, from_step="appt_date")
+    await member.tap("Confirm and file")
     assert date_question.labels()  # still on screen
     reply = await member.tap("Today", message=date_question)
     assert "That button is from an earlier conversation" in reply.text

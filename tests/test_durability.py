@@ -6,7 +6,7 @@ import asyncio
 import sqlite3
 
 
-from tests.flows import consent
+from tests.flows import answer_report, consent
 
 from tests.durability_helpers import kill_9, process_idle, start_bot_process
 
@@ -84,9 +84,7 @@ async def test_redelivered_update_files_no_second_case(running_bot):
     await member.tap("Group therapy")
     typed = await member.send("today")
     await member.settle()
-    await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "It can wait a few weeks", "Skip", "Yes, share it", "No, thanks"):
-        await member.tap(label)
+    await answer_report(member, running_bot.core, {"kind": "group", "urgency": "can_wait"}, from_step="facility")
     confirm = await member.press("Confirm and file")
     await member.settle()
     seen = len(member.messages)

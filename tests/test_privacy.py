@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.cli import configure_logging
 from tests.fault_helpers import wait_until
-from tests.flows import consent
+from tests.flows import answer_report, consent
 
 NOTE = "zebra-secret-note-4242 my therapist Dr Quillfeather"
 CLINIC_TYPED = "Clinica Xyzzyplex Norte"
@@ -23,17 +23,9 @@ def running_bot(core_bot):
     return core_bot
 
 
-async def file_a_case_with_free_text(member) -> None:
+async def file_a_case_with_free_text(member, core=None) -> None:
     await consent(member)
-    await member.tap("Individual therapy")
-    await member.ask("yesterday")
-    await member.ask(CLINIC_TYPED)
-    await member.tap("It's not listed")
-    for label in ("Phone call", "Nothing", "I need to be seen soon"):
-        await member.tap(label)
-    await member.ask(NOTE)
-    await member.tap("Yes, share it")
-    await member.tap("No, thanks")
+    await answer_report(member, core, {"appt_date": "2026-11-23", "facility": None, "facility_text": CLINIC_TYPED, "note": NOTE})
     await member.tap("Confirm and file")
 
 
@@ -63,7 +55,7 @@ def leftovers(
 
 async def test_delete_leaves_no_name_note_chat_id_or_free_text_in_the_database_file(telegram_bot):
     member = telegram_bot.standin.user(CHAT_ID, FIRST_NAME, "en")
-    await file_a_case_with_free_text(member)
+    await file_a_case_with_free_text(member, telegram_bot.core)
     # A second report in progress: its draft must go too.
     await member.ask("/report")
     await member.tap("Group therapy")
@@ -92,7 +84,7 @@ async def test_delete_leaves_no_name_note_chat_id_or_free_text_in_the_database_f
 
 async def test_deleted_member_starts_fresh_and_sees_no_old_cases(running_bot):
     member = running_bot.standin.user(4002)
-    await file_a_case_with_free_text(member)
+    await file_a_case_with_free_text(member, running_bot.core)
     await member.ask("/delete")
     await member.tap("Yes, erase my data")
     again = await member.ask("/mycases")
@@ -106,7 +98,7 @@ async def test_deleted_member_starts_fresh_and_sees_no_old_cases(running_bot):
 
 async def test_delete_asks_first_and_no_keeps_everything(running_bot):
     member = running_bot.standin.user(4003)
-    await file_a_case_with_free_text(member)
+    await file_a_case_with_free_text(member, running_bot.core)
     ask = await member.ask("/delete")
     assert "Are you sure?" in ask.text
     kept = await member.tap("No, keep it")
@@ -119,7 +111,7 @@ async def test_logs_never_hold_member_text_names_or_the_token(telegram_bot, capl
     caplog.set_level(logging.DEBUG)
     try:
         member = telegram_bot.standin.user(4004, FIRST_NAME, "en")
-        await file_a_case_with_free_text(member)
+        await file_a_case_with_free_text(member, telegram_bot.core)
         await member.sticker()
         await member.settle()
         await member.ask("/delete")
