@@ -198,7 +198,7 @@ class Checkins:
             self._old_button(turn)
             return
         if case.status != "open":
-            turn.replies.append(Reply(self.t(turn, "checkin.closed_case", ref=case.ref)))
+            turn.replies.append(Reply(turn.t("checkin.closed_case", ref=case.ref)))
             if turn.ev.message_id:
                 turn.replies.insert(0, ClearButtons(turn.ev.message_id))
             return
@@ -218,11 +218,11 @@ class Checkins:
         elif action in ("seen", "yes"):
             turn.replies.append(
                 Reply(
-                    self.t(turn, "checkin.confirm_close", ref=case.ref),
+                    turn.t("checkin.confirm_close", ref=case.ref),
                     (
                         (
-                            Button(self.t(turn, "checkin.close_yes"), f"f:{f.id}:close"),
-                            Button(self.t(turn, "checkin.close_no"), f"f:{f.id}:keep"),
+                            Button(turn.t("checkin.close_yes"), f"f:{f.id}:close"),
+                            Button(turn.t("checkin.close_no"), f"f:{f.id}:keep"),
                         ),
                     ),
                 )
@@ -232,14 +232,14 @@ class Checkins:
             followups.cancel_for_case(self.db, case.id)
             if mid:
                 turn.replies.append(ClearButtons(mid))
-            turn.replies.append(Reply(self.t(turn, "checkin.closed", ref=case.ref)))
+            turn.replies.append(Reply(turn.t("checkin.closed", ref=case.ref)))
         elif action == "keep":
             if mid:
                 turn.replies.append(ClearButtons(mid))
-            turn.replies.append(Reply(self.t(turn, "checkin.kept_open", ref=case.ref)))
+            turn.replies.append(Reply(turn.t("checkin.kept_open", ref=case.ref)))
         elif action == "no":
             self._schedule_next_checkin(case, after=now)
-            turn.replies.append(Reply(self.t(turn, "checkin.not_seen")))
+            turn.replies.append(Reply(turn.t("checkin.not_seen")))
         elif action == "wait":
             self._still_waiting(turn, case)
         elif action == "new":
@@ -249,7 +249,7 @@ class Checkins:
                 self._start_short_dialog(turn, NEW_APPT, case)
         elif action == "oon":
             cases.update_fields(self.db, case.id, now, oon_offered_on=self.today(now))
-            turn.replies.append(Reply(self.t(turn, "checkin.oon_explained")))
+            turn.replies.append(Reply(turn.t("checkin.oon_explained")))
             self._start_short_dialog(turn, OON_APPT, case)
 
     def _start_short_dialog(self, turn, dialog: Dialog, case: Case) -> None:
@@ -269,13 +269,13 @@ class Checkins:
             self._new_appointment(turn, case, day)
         elif effect.dialog == "oon_appt":
             if day is None:
-                turn.replies.append(Reply(self.t(turn, "checkin.oon_no_date")))
+                turn.replies.append(Reply(turn.t("checkin.oon_no_date")))
                 return
             cases.update_fields(self.db, case.id, turn.now, new_appt_date=day)
             followups.cancel_for_case(self.db, case.id, ("checkin", "seen", "oon_seen"))
             followups.schedule(self.db, case.id, "oon_seen", self.schedule.day_after(day), turn.now)
             turn.replies.append(
-                Reply(self.t(turn, "checkin.oon_saved", date=format_date(day, turn.state.lang, today=self.today(turn.now))))
+                Reply(turn.t("checkin.oon_saved", date=format_date(day, turn.state.lang, today=self.today(turn.now))))
             )
         if self._dialog(turn):
             self._resume(turn, "commands.still_here")
@@ -285,10 +285,10 @@ class Checkins:
         followups.cancel_for_case(self.db, case.id, ("checkin", "seen", "oon_seen"))
         followups.schedule(self.db, case.id, "seen", self.schedule.day_after(day), turn.now)
         today = self.today(turn.now)
-        text = self.t(turn, "checkin.new_appt_saved", date=format_date(day, turn.state.lang, today=today))
+        text = turn.t("checkin.new_appt_saved", date=format_date(day, turn.state.lang, today=today))
         if case.deadline_date and day > case.deadline_date:
-            text += "\n\n" + self.t(
-                turn, "checkin.after_deadline", deadline=format_date(case.deadline_date, turn.state.lang, today=today)
+            text += "\n\n" + turn.t(
+                "checkin.after_deadline", deadline=format_date(case.deadline_date, turn.state.lang, today=today)
             )
         turn.replies.append(Reply(text))
 
@@ -302,8 +302,7 @@ class Checkins:
             when = format_date(nxt[0].due_at.astimezone(self.campaign.tz).date(), lang, today=today) if nxt else ""
             turn.replies.append(
                 Reply(
-                    self.t(
-                        turn,
+                    turn.t(
                         "checkin.waiting_before",
                         deadline=format_date(deadline, lang, today=today) if deadline else "",
                         next=when,
@@ -313,7 +312,7 @@ class Checkins:
             self._ask_how_they_are(turn, case)
             return
         self.raise_escalation(member_id=turn.member.id, case_id=case.id, reason="past_deadline", now=turn.now)
-        turn.replies.append(Reply(self.t(turn, "checkin.waiting_after", deadline=format_date(deadline, lang, today=today))))
+        turn.replies.append(Reply(turn.t("checkin.waiting_after", deadline=format_date(deadline, lang, today=today))))
         complaint = self._complaint_for(case, lang, late_on=today)
         turn.replies.append(Reply(html.escape(f"{complaint.subject}\n\n{complaint.body}"[:3900])))
         self._ask_how_they_are(turn, case)
@@ -322,10 +321,10 @@ class Checkins:
         """Waiting costs something: one tap tells us if it is getting harder (harm from missed care)."""
         turn.replies.append(
             Reply(
-                self.t(turn, "checkin.how_are_you"),
+                turn.t("checkin.how_are_you"),
                 (
-                    (Button(self.t(turn, "checkin.managing"), f"hw:{case.id}:ok"),),
-                    (Button(self.t(turn, "checkin.harder"), f"hw:{case.id}:harder"),),
+                    (Button(turn.t("checkin.managing"), f"hw:{case.id}:ok"),),
+                    (Button(turn.t("checkin.harder"), f"hw:{case.id}:harder"),),
                 ),
             )
         )
@@ -339,13 +338,11 @@ class Checkins:
         cases.log_event(self.db, case.id, "wellbeing", parts[2], turn.now)
         mid = turn.ev.message_id
         if parts[2] == "ok":
-            text = self.t(turn, "checkin.managing_noted")
+            text = turn.t("checkin.managing_noted")
             turn.replies.append(Edit(mid, text) if mid else Reply(text))
             return
         if mid:
-            turn.replies.append(
-                Edit(mid, self.t(turn, "checkin.how_are_you") + "\n\n✓ <b>" + self.t(turn, "checkin.harder") + "</b>")
-            )
+            turn.replies.append(Edit(mid, turn.t("checkin.how_are_you") + "\n\n✓ <b>" + turn.t("checkin.harder") + "</b>"))
         self._harm(turn, case_id=case.id, always_say=True)
 
     def _checkin_text(self, turn) -> bool:
@@ -383,7 +380,7 @@ class Checkins:
             if self._answer_question(turn, text, confident_only=True) or turn.heard_hardship:
                 return True  # (hard news was answered already: no "I didn't get that")
             reply = self._checkin_message(case, turn.member, f.kind, f.id)
-            turn.replies.append(Reply(self.t(turn, "checkin.not_understood", ref=case.ref), reply.buttons))
+            turn.replies.append(Reply(turn.t("checkin.not_understood", ref=case.ref), reply.buttons))
             return True
         if f.kind in ("seen", "oon_seen"):
             action = {"seen": "yes", "wait": "no", "new": "no"}.get(action, action)
@@ -402,18 +399,17 @@ class Checkins:
 
     def _pause_command(self, turn) -> None:
         if not cases.open_for_member(self.db, turn.member.id):
-            self._say(turn, self.t(turn, "pause.no_cases"))
+            turn.say(turn.t("pause.no_cases"))
             return
         days = turn.ev.args.strip().split()[0] if turn.ev.args.strip() else ""
         if days.isdigit() and 1 <= int(days) <= MAX_PAUSE_DAYS:  # "/pause 10": ten days, no question
             self._pause(turn, int(days))
             return
-        self._say(
-            turn,
-            self.t(turn, "pause.ask"),
+        turn.say(
+            turn.t("pause.ask"),
             (
-                (Button(self.t(turn, "pause.days_3"), "p:3"), Button(self.t(turn, "pause.days_7"), "p:7")),
-                (Button(self.t(turn, "pause.days_14"), "p:14"), Button(self.t(turn, "pause.until_resume"), "p:0")),
+                (Button(turn.t("pause.days_3"), "p:3"), Button(turn.t("pause.days_7"), "p:7")),
+                (Button(turn.t("pause.days_14"), "p:14"), Button(turn.t("pause.until_resume"), "p:0")),
             ),
         )
 
@@ -434,10 +430,9 @@ class Checkins:
                 if f.due_at < until:
                     followups.postpone(self.db, f.id, until)
         text = (
-            self.t(turn, "pause.done_forever")
+            turn.t("pause.done_forever")
             if days is None
-            else self.t(
-                turn,
+            else turn.t(
                 "pause.done",
                 date=format_date((until.astimezone(self.campaign.tz)).date(), turn.state.lang, today=self.today(turn.now)),
             )
@@ -446,7 +441,7 @@ class Checkins:
 
     def _resume_command(self, turn) -> None:
         if turn.member.paused_until is None:
-            self._say(turn, self.t(turn, "pause.not_paused"))
+            turn.say(turn.t("pause.not_paused"))
             return
         members.set_paused(self.db, turn.member.id, None)
         soonest = None
@@ -476,7 +471,7 @@ class Checkins:
             if soonest
             else "-"
         )
-        self._say(turn, self.t(turn, "pause.resumed", date=when))
+        turn.say(turn.t("pause.resumed", date=when))
 
     def _next_checkin_line(self, turn, case: Case, due: datetime | None) -> str:
         if case.status != "open":
@@ -485,16 +480,15 @@ class Checkins:
         today = self.today(turn.now)
         if member.paused_until and member.paused_until > turn.now:
             if member.paused_until >= FOREVER:
-                return self.t(turn, "checkin.paused_forever")
-            return self.t(
-                turn,
+                return turn.t("checkin.paused_forever")
+            return turn.t(
                 "checkin.paused_line",
                 date=format_date(member.paused_until.astimezone(self.campaign.tz).date(), turn.state.lang, today=today),
             )
         if due is None:
             return ""
-        return self.t(
-            turn, "checkin.next_checkin", date=format_date(due.astimezone(self.campaign.tz).date(), turn.state.lang, today=today)
+        return turn.t(
+            "checkin.next_checkin", date=format_date(due.astimezone(self.campaign.tz).date(), turn.state.lang, today=today)
         )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import logging
 import secrets
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
 
@@ -29,23 +28,23 @@ from dialogs.organizers import ORGANIZER_COMMANDS, Organizers
 from dialogs.commands import COMMAND_NAMES
 from dialogs.engine import Answered, Completed, Ctx, DiscardCase, FileCase
 from dialogs.model import Button, ClearButtons, Copy, Document, Edit, Event, Outcome, Reply, keyboard_json
-from dialogs.parsing import parse_date
+from dialogs.services import Services, campaign_catalog
+from dialogs.turn import Turn
 from dialogs.report_steps import REPORT, answer_column, case_fields
 from dialogs.state import State
 from knowledge.campaign import Campaign
 from knowledge.complaint import complaint_document, complaint_text, rights_brief, rights_headline, rights_summary
 from knowledge.dates import format_date
 from knowledge.deadlines import CaseFacts, compute_deadline
-from knowledge.facilities import match_choice, match_facility
 from knowledge.harm import screen_harm
-from knowledge.kb import KnowledgeBase, load_knowledge_base
+from knowledge.kb import KnowledgeBase
 from knowledge.kbeval import answer_text
 from knowledge.language import OTHER, detect_language
 from knowledge.retrieval import Answer, Retriever
 from knowledge.screening import CATEGORIES, Assessment, assess
 from knowledge.text import guess_language, normalize, other_language
 from storage import cases, conversations, escalations, followups, members, outbox, updates
-from storage.models import Member, OutboxItem
+from storage.models import OutboxItem
 
 logger = logging.getLogger(__name__)
 
@@ -89,22 +88,6 @@ def hint_language(code: str | None) -> str:
     return "es" if (code or "").lower().startswith("es") else "en"
 
 
-@dataclass
-class Turn:
-    """One event being handled: who, where they are, and what we will say."""
-
-    ev: Event
-    now: datetime
-    member: Member | None
-    state: State
-    replies: list = field(default_factory=list)
-    toast: str = ""
-    alert: bool = False
-    save: bool = True
-    jobs: list = field(default_factory=list)
-    heard_hardship: bool = False  # the harm screen answered already: a statement, not a question
-
-
 class Core(Checkins, Desk, Organizers):
     """The conversations' core: pure dialogs plus the storage they need. No Telegram."""
 
@@ -118,38 +101,68 @@ class Core(Checkins, Desk, Organizers):
         token: Callable[[], str] = lambda: secrets.token_hex(2),
         screen: Callable[[str], Assessment] = assess,
     ):
-        self.db = db
-        self.campaign = campaign
-        self.catalog = catalog or Catalog.load(
-            defaults={
-                "plan": campaign.plan_short,
-                "plan_name": campaign.plan_name,
-                "region": campaign.region,
-                "portal": campaign.portal_name,
-            }
+        self.services = Services(
+            db=db, campaign=campaign, catalog=catalog or campaign_catalog(campaign), clock=clock, token=token, screen=screen
         )
-        self.clock = clock
-        self.token = token
-        self.screen = screen  # the safety screen: every text and caption passes it first
-        self.kb: KnowledgeBase = load_knowledge_base()
-        self.retriever = Retriever(self.kb)
-        self.schedule = Schedule(campaign)
+
+    # What the collaborators share (tests swap the clock and the screen on a running core).
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.services.campaign
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.services.catalog
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.services.kb
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.services.retriever
+
+    @property
+    def schedule(self) -> Schedule:
+        return self.services.schedule
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.services.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], datetime]) -> None:
+        self.services.clock = clock
+
+    @property
+    def token(self) -> Callable[[], str]:
+        return self.services.token
+
+    @token.setter
+    def token(self, token: Callable[[], str]) -> None:
+        self.services.token = token
+
+    @property
+    def screen(self) -> Callable[[str], Assessment]:
+        return self.services.screen
+
+    @screen.setter
+    def screen(self, screen: Callable[[str], Assessment]) -> None:
+        self.services.screen = screen
 
     # ------------------------------------------------------------ entry points
 
     def today(self, now: datetime | None = None) -> date:
         """Today's date where the campaign is."""
-        return (now or self.clock()).astimezone(self.campaign.tz).date()
+        return self.services.today(now)
 
     def ctx(self, now: datetime) -> Ctx:
-        return Ctx(
-            today=self.today(now),
-            campaign=self.campaign,
-            catalog=self.catalog,
-            parse_date=parse_date,
-            match_facility=match_facility,
-            match_choice=match_choice,
-        )
+        return self.services.ctx(now)
 
     def record_update(self, update_id: int, payload: dict) -> bool:
         """Remember an incoming update before it is confirmed to Telegram; False if seen before."""
@@ -179,7 +192,7 @@ class Core(Checkins, Desk, Organizers):
                 updates.record_received(self.db, ev.update_id, {}, now)
             if ev.chat_type != "private":
                 # Groups: only the volunteer desk talks to the bot.
-                turn = Turn(ev=ev, now=now, member=None, state=State(lang="en"), save=False)
+                turn = Turn(ev=ev, now=now, member=None, state=State(lang="en"), catalog=self.catalog, save=False)
                 if ev.kind == "command" and ev.command in ORGANIZER_COMMANDS:
                     self._organizer_command(turn)
                 elif self.desk is not None and ev.chat_id == self.desk.chat_id:
@@ -188,7 +201,7 @@ class Core(Checkins, Desk, Organizers):
                 member = members.by_chat(self.db, ev.chat_id)
                 lang = member.lang if member else hint_language(ev.lang_hint)
                 state = State.from_json(conversations.load(self.db, member.id), lang=lang) if member else State(lang=lang)
-                turn = Turn(ev=ev, now=now, member=member, state=state)
+                turn = Turn(ev=ev, now=now, member=member, state=state, catalog=self.catalog)
                 # /report is a member's "report a canceled appointment" unless an organizer asks for the monitoring report.
                 staff_command = (
                     ev.kind == "command"
@@ -331,9 +344,6 @@ class Core(Checkins, Desk, Organizers):
 
     # ------------------------------------------------------------ routing
 
-    def t(self, turn: Turn, key: str, **params) -> str:
-        return self.catalog.t(turn.state.lang, key, **params)
-
     def _route(self, turn: Turn) -> None:
         ev = turn.ev
         # Crisis first: every free text and caption, whoever sends it and whatever step they are on.
@@ -365,19 +375,16 @@ class Core(Checkins, Desk, Organizers):
         elif ev.kind == "text":
             self._text(turn)
         elif ev.kind == "edited":
-            self._say(turn, self.t(turn, "invalid.edited"))
+            turn.say(turn.t("invalid.edited"))
             self._resume(turn)
         else:  # unsupported media
             dialog = self._dialog(turn)
             if dialog:
                 self._apply(turn, engine.on_unsupported(dialog, turn.state, ev.media or "other", self.ctx(turn.now)))
             else:
-                media = self.t(turn, f"media.{ev.media or 'other'}")
-                self._say(turn, self.t(turn, "invalid.media", media=media))
+                media = turn.t(f"media.{ev.media or 'other'}")
+                turn.say(turn.t("invalid.media", media=media))
                 self._menu(turn)
-
-    def _say(self, turn: Turn, text: str, buttons=()) -> None:
-        turn.replies.append(Reply(text, buttons))
 
     def _dialog(self, turn: Turn):
         return self._dialog_for(turn.state)
@@ -393,17 +400,16 @@ class Core(Checkins, Desk, Organizers):
             self._menu(turn)
             return
         question = engine.prompt(dialog, turn.state, self.ctx(turn.now))
-        text = question.text if intro_key is None else self.t(turn, intro_key) + "\n\n" + question.text
+        text = question.text if intro_key is None else turn.t(intro_key) + "\n\n" + question.text
         turn.replies.append(Reply(text, question.buttons))
 
     def _menu(self, turn: Turn, intro: str | None = None) -> None:
-        self._say(
-            turn,
-            intro or self.t(turn, "menu.intro"),
+        turn.say(
+            intro or turn.t("menu.intro"),
             (
-                (Button(self.t(turn, "menu.report"), "m:report"),),
-                (Button(self.t(turn, "menu.rights"), "m:rights"), Button(self.t(turn, "menu.mycases"), "m:mycases")),
-                (Button(self.t(turn, "menu.volunteer"), "m:volunteer"), Button(self.t(turn, "menu.crisis"), "m:crisis")),
+                (Button(turn.t("menu.report"), "m:report"),),
+                (Button(turn.t("menu.rights"), "m:rights"), Button(turn.t("menu.mycases"), "m:mycases")),
+                (Button(turn.t("menu.volunteer"), "m:volunteer"), Button(turn.t("menu.crisis"), "m:crisis")),
             ),
         )
 
@@ -417,10 +423,10 @@ class Core(Checkins, Desk, Organizers):
             payload = ev.args.split()[0] if ev.command == "start" and ev.args.strip() else ""
             if payload:
                 self._prefill_from_payload(payload, turn.now, count_start=True)  # counted, nothing personal kept
-            self._say(turn, self.t(turn, "onboarding.choose_language"), _language_buttons(payload))
+            turn.say(turn.t("onboarding.choose_language"), _language_buttons(payload))
             return
         if ev.kind == "command" and ev.command in ("help", "privacy"):
-            self._say(turn, self.t(turn, f"{ev.command}.text"))
+            turn.say(turn.t(f"{ev.command}.text"))
             return
         if ev.kind == "button" and ev.data.startswith("on:"):
             self._onboarding_button(turn)
@@ -435,18 +441,17 @@ class Core(Checkins, Desk, Organizers):
         if typed_lang:
             # "English" or "espanol" typed instead of tapped: the same as the button.
             turn.state = turn.state.with_(lang=typed_lang)
-            self._say(turn, self.t(turn, "onboarding.welcome"), self._consent_buttons(turn, typed_lang, ""))
+            turn.say(turn.t("onboarding.welcome"), self._consent_buttons(turn, typed_lang, ""))
             return
         if ev.kind == "text" and guess_language(ev.text):
             # Someone who hasn't picked a language yet is answered in the one they wrote in.
             turn.state = turn.state.with_(lang=guess_language(ev.text))
         looks_like_a_question = ev.kind == "text" and len(ev.text.split()) >= 3
         if looks_like_a_question and self._answer_question(turn, ev.text, confident_only=len(ev.text) > QUESTION_MAX_CHARS):
-            self._say(turn, self.t(turn, "kb.stranger_hint"))
+            turn.say(turn.t("kb.stranger_hint"))
             return
-        self._say(
-            turn,
-            self.t(turn, "onboarding.start_first") + "\n\n" + self.t(turn, "onboarding.choose_language"),
+        turn.say(
+            turn.t("onboarding.start_first") + "\n\n" + turn.t("onboarding.choose_language"),
             _language_buttons(""),
         )
 
@@ -463,8 +468,8 @@ class Core(Checkins, Desk, Organizers):
 
     def _consent_buttons(self, turn: Turn, lang: str, payload: str):
         return (
-            (Button(self.t(turn, "onboarding.agree"), f"on:yes:{lang}:{payload}"),),
-            (Button(self.t(turn, "onboarding.decline"), f"on:no:{lang}"),),
+            (Button(turn.t("onboarding.agree"), f"on:yes:{lang}:{payload}"),),
+            (Button(turn.t("onboarding.decline"), f"on:no:{lang}"),),
         )
 
     def _onboarding_button(self, turn: Turn) -> None:
@@ -475,12 +480,10 @@ class Core(Checkins, Desk, Organizers):
         turn.state = turn.state.with_(lang=lang)
         mid = turn.ev.message_id
         if action == "lang":
-            text, buttons = self.t(turn, "onboarding.welcome"), self._consent_buttons(turn, lang, payload)
+            text, buttons = turn.t("onboarding.welcome"), self._consent_buttons(turn, lang, payload)
             turn.replies.append(Edit(mid, text, buttons) if mid else Reply(text, buttons))
         elif action == "no":
-            turn.replies.append(
-                Edit(mid, self.t(turn, "onboarding.declined")) if mid else Reply(self.t(turn, "onboarding.declined"))
-            )
+            turn.replies.append(Edit(mid, turn.t("onboarding.declined")) if mid else Reply(turn.t("onboarding.declined")))
         elif action == "yes":
             prefill = self._prefill_from_payload(payload, turn.now, count_start=False) if payload else {}
             turn.member = members.create(self.db, chat_id=turn.ev.chat_id, lang=lang, source=prefill.get("source"), now=turn.now)
@@ -489,12 +492,10 @@ class Core(Checkins, Desk, Organizers):
             logger.info("member %s consented (%s)", turn.member.id, lang)
             turn.save = True
             if mid:
-                turn.replies.append(
-                    Edit(mid, self.t(turn, "onboarding.welcome") + "\n\n✓ <b>" + self.t(turn, "onboarding.agreed") + "</b>")
-                )
+                turn.replies.append(Edit(mid, turn.t("onboarding.welcome") + "\n\n✓ <b>" + turn.t("onboarding.agreed") + "</b>"))
             self._start_report(turn, prefill, intro_key="onboarding.consented")
         else:
-            self._say(turn, self.t(turn, "onboarding.choose_language"), _language_buttons(""))
+            turn.say(turn.t("onboarding.choose_language"), _language_buttons(""))
 
     # ------------------------------------------------------------ members
 
@@ -502,14 +503,14 @@ class Core(Checkins, Desk, Organizers):
         result = engine.start(REPORT, turn.state, self.ctx(turn.now), run=self.token(), prefill=prefill)
         turn.state = result.state
         first = result.replies[0]
-        text = first.text if intro_key is None else self.t(turn, intro_key) + "\n\n" + first.text
+        text = first.text if intro_key is None else turn.t(intro_key) + "\n\n" + first.text
         turn.replies.append(Reply(text, first.buttons))
 
     def _command(self, turn: Turn) -> None:
         ev, dialog = turn.ev, self._dialog(turn)
         name = ev.command
         if name not in COMMAND_NAMES:
-            self._say(turn, self.t(turn, "commands.unknown"))
+            turn.say(turn.t("commands.unknown"))
             if dialog:
                 self._resume(turn, "commands.still_here")
             return
@@ -520,7 +521,7 @@ class Core(Checkins, Desk, Organizers):
             elif prefill.get("facility"):
                 self._start_report(turn, prefill)
             else:
-                self._menu(turn, self.t(turn, "menu.welcome_back") + " " + self.t(turn, "menu.intro"))
+                self._menu(turn, turn.t("menu.welcome_back") + " " + turn.t("menu.intro"))
         elif name == "report":
             if dialog:
                 self._resume(turn, "commands.already_reporting")
@@ -529,26 +530,26 @@ class Core(Checkins, Desk, Organizers):
         elif name == "cancel":
             if turn.state.pending:
                 turn.state = turn.state.with_(pending=None, pending_token="")
-                self._say(turn, self.t(turn, "delete.kept"))
+                turn.say(turn.t("delete.kept"))
                 if dialog:
                     self._resume(turn, "commands.still_here")
             elif dialog and dialog.name in SHORT_DIALOGS:
                 turn.state = turn.state.left_dialog()
-                self._say(turn, self.t(turn, "commands.canceled_short"))
+                turn.say(turn.t("commands.canceled_short"))
                 if self._dialog(turn):
                     self._resume(turn, "commands.still_here")
             elif dialog:
                 self._discard(turn)
                 turn.state = turn.state.left_dialog()
-                self._menu(turn, self.t(turn, "commands.canceled"))
+                self._menu(turn, turn.t("commands.canceled"))
             else:
-                self._say(turn, self.t(turn, "commands.nothing_to_cancel"))
+                turn.say(turn.t("commands.nothing_to_cancel"))
         elif name == "mycases":
-            self._say(turn, self._mycases_text(turn))
+            turn.say(self._mycases_text(turn))
             if dialog:
                 self._resume(turn, "commands.still_here")
         elif name in ("help", "privacy"):
-            self._say(turn, self.t(turn, f"{name}.text"))
+            turn.say(turn.t(f"{name}.text"))
             if dialog:
                 self._resume(turn, "commands.still_here")
         elif name == "endchat":
@@ -564,16 +565,15 @@ class Core(Checkins, Desk, Organizers):
         elif name == "volunteer":
             self._ask_for_volunteer(turn)
         elif name == "language":
-            self._say(turn, self.t(turn, "language.choose"), ((Button("English", "lang:en"), Button("Español", "lang:es")),))
+            turn.say(turn.t("language.choose"), ((Button("English", "lang:en"), Button("Español", "lang:es")),))
         elif name == "delete":
             token = self.token()
             turn.state = turn.state.with_(pending="delete", pending_token=token)
-            self._say(
-                turn,
-                self.t(turn, "delete.confirm"),
+            turn.say(
+                turn.t("delete.confirm"),
                 (
-                    (Button(self.t(turn, "delete.yes"), f"del:{token}:yes"),),
-                    (Button(self.t(turn, "delete.no"), f"del:{token}:no"),),
+                    (Button(turn.t("delete.yes"), f"del:{token}:yes"),),
+                    (Button(turn.t("delete.no"), f"del:{token}:no"),),
                 ),
             )
 
@@ -594,16 +594,16 @@ class Core(Checkins, Desk, Organizers):
                 return
             members.set_language(self.db, turn.member.id, lang)
             turn.state = turn.state.with_(lang=lang)
-            turn.replies.append(Edit(mid, self.t(turn, "language.set")) if mid else Reply(self.t(turn, "language.set")))
+            turn.replies.append(Edit(mid, turn.t("language.set")) if mid else Reply(turn.t("language.set")))
             self._resume(turn)
         elif ns == "m":
             action = data[2:]
             if action == "report":
-                self._command(turn_with_command(turn, "report"))
+                self._command(turn.as_command("report"))
             elif action == "mycases":
-                self._command(turn_with_command(turn, "mycases"))
+                self._command(turn.as_command("mycases"))
             elif action in ("help", "rights", "volunteer"):
-                self._command(turn_with_command(turn, action))
+                self._command(turn.as_command(action))
             elif action == "resume":
                 self._resume(turn)
             elif action == "crisis":
@@ -614,7 +614,7 @@ class Core(Checkins, Desk, Organizers):
                 if action == "harm":
                     self._harm(turn, always_say=True)
                 else:
-                    self._say(turn, self.t(turn, "harm.offer_declined"))
+                    turn.say(turn.t("harm.offer_declined"))
             else:
                 self._old_button(turn)
         elif ns == "kb":
@@ -643,11 +643,11 @@ class Core(Checkins, Desk, Organizers):
                 turn.replies.append(Edit(mid, text) if mid else Reply(text))
             else:
                 turn.state = turn.state.with_(pending=None, pending_token="")
-                turn.replies.append(Edit(mid, self.t(turn, "delete.kept")) if mid else Reply(self.t(turn, "delete.kept")))
+                turn.replies.append(Edit(mid, turn.t("delete.kept")) if mid else Reply(turn.t("delete.kept")))
                 if self._dialog(turn):
                     self._resume(turn, "commands.still_here")
         elif ns == "on":
-            self._say(turn, self.t(turn, "onboarding.already"))
+            turn.say(turn.t("onboarding.already"))
             self._resume(turn)
         else:
             self._old_button(turn)
@@ -667,14 +667,14 @@ class Core(Checkins, Desk, Organizers):
         if self._dialog(turn):
             self._resume(turn, "old_button.in_dialog")
         else:
-            self._menu(turn, self.t(turn, "old_button.idle") + " " + self.t(turn, "menu.intro"))
+            self._menu(turn, turn.t("old_button.idle") + " " + turn.t("menu.intro"))
 
     def _smalltalk(self, turn: Turn, dialog) -> bool:
         """Outside a question, a greeting ("hola", "hi") gets a greeting and the menu, a thank-you a kind word,
         and emoji alone a kind line and the menu (inside one, the step's own re-prompt answers). True when answered."""
         text = turn.ev.text.strip()
         if dialog is None and not any(ch.isalnum() for ch in text) and any(ord(ch) > 0x2000 for ch in text):
-            self._say(turn, self.t(turn, "smalltalk.emoji"))
+            turn.say(turn.t("smalltalk.emoji"))
             self._resume(turn)
             return True
         said = normalize(text.strip("!¡.?¿ "))
@@ -688,7 +688,7 @@ class Core(Checkins, Desk, Organizers):
                 for g in self.catalog.raw(lang, "smalltalk.greetings")
             )
         ):
-            self._menu(turn, self.t(turn, "smalltalk.greeting") + "\n\n" + self.t(turn, "menu.intro"))
+            self._menu(turn, turn.t("smalltalk.greeting") + "\n\n" + turn.t("menu.intro"))
             return True
         if (
             dialog is None
@@ -700,7 +700,7 @@ class Core(Checkins, Desk, Organizers):
                 for w in self.catalog.raw(lang, "smalltalk.thanks")
             )
         ):
-            self._say(turn, self.t(turn, "smalltalk.thanks_reply"))  # a thank-you is not a question to answer
+            turn.say(turn.t("smalltalk.thanks_reply"))  # a thank-you is not a question to answer
             return True
         return False
 
@@ -824,25 +824,24 @@ class Core(Checkins, Desk, Organizers):
         if esc is not None and esc.case_id == case.id:
             self._desk_refresh(esc)  # raised mid-report (a crisis, harm): its card and topic now carry the reference
         headline = html.escape(rights_headline(facts, deadline, self.campaign, lang))
-        self._say(turn, self.t(turn, "filed.done", ref=case.ref) + "\n\n" + headline)
+        turn.say(turn.t("filed.done", ref=case.ref) + "\n\n" + headline)
         brief = html.escape(rights_brief(facts, deadline, self.campaign, lang))
-        self._say(
-            turn,
-            self.t(turn, "filed.rights_title") + "\n" + brief,
-            ((Button(self.t(turn, "filed.rights_full_button"), f"rt:full:{case.id}"),),),
+        turn.say(
+            turn.t("filed.rights_title") + "\n" + brief,
+            ((Button(turn.t("filed.rights_full_button"), f"rt:full:{case.id}"),),),
         )
         complaint = complaint_text(facts, deadline, self.campaign, lang, case.ref)
-        buttons = [(Button(self.t(turn, "filed.complaint_text_button"), f"rt:text:{case.id}"),)]
+        buttons = [(Button(turn.t("filed.complaint_text_button"), f"rt:text:{case.id}"),)]
         if lang != "en":
-            buttons.append((Button(self.t(turn, "filed.complaint_english_button"), f"rt:en:{case.id}"),))
-        buttons.append((Button(self.t(turn, "filed.how_to_send_button"), f"rt:send:{case.id}"),))
-        buttons.append((Button(self.t(turn, "filed.complaint_sent_button"), f"cs:{case.id}"),))
-        self._say(turn, self.t(turn, "filed.complaint_intro") + "\n" + html.escape(complaint.send_brief), tuple(buttons))
+            buttons.append((Button(turn.t("filed.complaint_english_button"), f"rt:en:{case.id}"),))
+        buttons.append((Button(turn.t("filed.how_to_send_button"), f"rt:send:{case.id}"),))
+        buttons.append((Button(turn.t("filed.complaint_sent_button"), f"cs:{case.id}"),))
+        turn.say(turn.t("filed.complaint_intro") + "\n" + html.escape(complaint.send_brief), tuple(buttons))
         caption_key = "filed.document_caption" if lang == "en" else "filed.document_caption_with_english"
         turn.replies.append(
-            Document(f"complaint-{case.ref}.txt", complaint_document(complaint), self.t(turn, caption_key, ref=case.ref))
+            Document(f"complaint-{case.ref}.txt", complaint_document(complaint), turn.t(caption_key, ref=case.ref))
         )
-        self._menu(turn, self.t(turn, "filed.next"))
+        self._menu(turn, turn.t("filed.next"))
 
     def _rights_button(self, turn: Turn) -> None:
         """rt:<what>:<case id>, under the filing messages: the full rights, the complaint text to copy (in the
@@ -862,7 +861,7 @@ class Core(Checkins, Desk, Organizers):
         if parts[1] == "full":
             facts = self._case_facts(case, reported_at=case.filed_at)
             rights = rights_summary(facts, compute_deadline(facts, self.campaign), self.campaign, lang)
-            self._say(turn, self.t(turn, "filed.rights_title") + "\n" + html.escape(rights))
+            turn.say(turn.t("filed.rights_title") + "\n" + html.escape(rights))
         else:
             complaint = self._complaint_for(case, lang)
             text = {
@@ -870,7 +869,7 @@ class Core(Checkins, Desk, Organizers):
                 "en": f"{complaint.subject_en}\n\n{complaint.body_en}",
                 "send": complaint.how_to_send,
             }[parts[1]]
-            self._say(turn, html.escape(text[:3900]))
+            turn.say(html.escape(text[:3900]))
         if self._dialog(turn):
             self._resume(turn, "commands.still_here")
 
@@ -914,7 +913,7 @@ class Core(Checkins, Desk, Organizers):
         letters = self.campaign.phone("mental_health_24_7_letters")
         line = f"{letters} ({phone})" if letters and phone else (phone or letters)
         key = CRISIS_TEXT.get(kind, f"crisis.category.{kind}.reply")
-        text = self.t(turn, key if self.catalog.has(turn.state.lang, key) else "crisis.message", line=line)
+        text = turn.t(key if self.catalog.has(turn.state.lang, key) else "crisis.message", line=line)
         buttons = []
         self._forget_safety_question(turn)
         if turn.member is not None and kind != "resource_request":
@@ -927,11 +926,11 @@ class Core(Checkins, Desk, Organizers):
                 category=kind if kind in CATEGORIES else None,
             )
             logger.info("member %s: %s escalation (%s)", turn.member.id, reason, kind)
-            text += "\n\n" + self.t(turn, "crisis.flagged")
+            text += "\n\n" + turn.t("crisis.flagged")
         if kind in OTHER_DANGERS and self.kb.get(OTHER_EMERGENCIES):
-            buttons.append((Button(self.t(turn, "crisis.more"), f"kb:{OTHER_EMERGENCIES}"),))
+            buttons.append((Button(turn.t("crisis.more"), f"kb:{OTHER_EMERGENCIES}"),))
         if self._dialog(turn):
-            buttons.append((Button(self.t(turn, "crisis.continue"), "m:resume"),))
+            buttons.append((Button(turn.t("crisis.continue"), "m:resume"),))
         turn.replies.append(Reply(text, tuple(buttons)))
 
     # The uncertain middle: the lines first, then one direct question (asking does not raise risk).
@@ -944,22 +943,16 @@ class Core(Checkins, Desk, Organizers):
             # A typed "yes"/"no" answers it; anything else moves on (see _safety_typed_answer).
             turn.state = turn.state.with_(pending=f"ask:{category}", pending_token=token)
         self._safety_record(turn, category, "asked")
-        text = (
-            self.t(turn, f"crisis.category.{category}.ask")
-            + "\n\n<b>"
-            + self.t(turn, f"crisis.category.{category}.question")
-            + "</b>"
-        )
+        text = turn.t(f"crisis.category.{category}.ask") + "\n\n<b>" + turn.t(f"crisis.category.{category}.question") + "</b>"
         data = f"sa:{token}:{category}"
-        self._say(
-            turn,
+        turn.say(
             text,
             (
                 (
-                    Button(self.t(turn, "crisis.ask.yes"), f"{data}:yes"),
-                    Button(self.t(turn, f"crisis.category.{category}.no"), f"{data}:no"),
+                    Button(turn.t("crisis.ask.yes"), f"{data}:yes"),
+                    Button(turn.t(f"crisis.category.{category}.no"), f"{data}:no"),
                 ),
-                (Button(self.t(turn, "crisis.ask.person"), f"{data}:person"),),
+                (Button(turn.t("crisis.ask.person"), f"{data}:person"),),
             ),
         )
 
@@ -977,7 +970,7 @@ class Core(Checkins, Desk, Organizers):
         self._safety_record(turn, category, "other_language")
         text = "\n\n".join(self.catalog.t(lang, "crisis.foreign.text") for lang in LANGS)
         label = " / ".join(self.catalog.t(lang, "crisis.foreign.person") for lang in LANGS)
-        self._say(turn, text, ((Button(label, f"sa:{self.token()}:{category}:person"),),))
+        turn.say(text, ((Button(label, f"sa:{self.token()}:{category}:person"),),))
 
     def _safety_button(self, turn: Turn) -> None:
         """Yes / No / Talk to a person under the question; old messages and restarts count the same."""
@@ -1012,14 +1005,14 @@ class Core(Checkins, Desk, Organizers):
         if answer != "no":
             self._crisis(turn, category)  # the full lines, and an escalation for the desk
             if turn.member is None and answer == "person":
-                self._say(turn, self.t(turn, "crisis.ask.stranger_person"))
+                turn.say(turn.t("crisis.ask.stranger_person"))
             return
         if self._dialog(turn):
             self._resume(turn, "crisis.ask.carry_on")  # exactly where they were: the step, asked again
         elif turn.member is not None:
-            self._menu(turn, self.t(turn, "crisis.ask.carry_on") + "\n\n" + self.t(turn, "menu.intro"))
+            self._menu(turn, turn.t("crisis.ask.carry_on") + "\n\n" + turn.t("menu.intro"))
         else:
-            self._say(turn, self.t(turn, "crisis.ask.carry_on"))
+            turn.say(turn.t("crisis.ask.carry_on"))
 
     def _forget_safety_question(self, turn: Turn) -> None:
         if turn.member is not None and (turn.state.pending or "").startswith("ask:"):
@@ -1047,9 +1040,9 @@ class Core(Checkins, Desk, Organizers):
         )
         logger.info("member %s: harm escalation", turn.member.id)
         if always_say or before is None or before.priority > esc.priority:
-            self._say(turn, self.t(turn, "harm.flagged"))
+            turn.say(turn.t("harm.flagged"))
         else:
-            self._say(turn, self.t(turn, "harm.already"))
+            turn.say(turn.t("harm.already"))
 
     def _offer_a_volunteer(self, turn: Turn) -> bool:
         """Hard feelings said in passing: offer a person (once a day, and not when one is already coming)."""
@@ -1057,13 +1050,12 @@ class Core(Checkins, Desk, Organizers):
         if turn.state.harm_offered_on == today or escalations.open_for_member(self.db, turn.member.id) is not None:
             return False
         turn.state = turn.state.with_(harm_offered_on=today)
-        text = self.t(turn, "harm.offer")
+        text = turn.t("harm.offer")
         if self._sounds_distressed(turn.ev.text):
-            text += "\n\n" + self.t(turn, "crisis.distress_line")  # hard feelings in distress words: 988 too
-        self._say(
-            turn,
+            text += "\n\n" + turn.t("crisis.distress_line")  # hard feelings in distress words: 988 too
+        turn.say(
             text,
-            ((Button(self.t(turn, "harm.offer_yes"), "m:harm"),), (Button(self.t(turn, "harm.offer_no"), "m:harm_no"),)),
+            ((Button(turn.t("harm.offer_yes"), "m:harm"),), (Button(turn.t("harm.offer_no"), "m:harm_no"),)),
         )
         return True
 
@@ -1078,7 +1070,7 @@ class Core(Checkins, Desk, Organizers):
             member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn), reason="volunteer", now=turn.now
         )
         logger.info("member %s asked for a volunteer", turn.member.id)
-        self._say(turn, self.t(turn, "volunteer.already" if existing else "volunteer.requested"))
+        turn.say(turn.t("volunteer.already" if existing else "volunteer.requested"))
         if self._dialog(turn):
             self._resume(turn, "commands.still_here")
 
@@ -1160,15 +1152,14 @@ class Core(Checkins, Desk, Organizers):
     def _third_language(self, turn: Turn) -> None:
         """A message in neither English nor Spanish: both languages offered, and a person."""
         if turn.member is None:
-            self._say(turn, self.t(turn, "langoffer.other"), _language_buttons(""))
+            turn.say(turn.t("langoffer.other"), _language_buttons(""))
             return
         turn.state = turn.state.with_(lang_offered=True)
-        self._say(
-            turn,
-            self.t(turn, "langoffer.other"),
+        turn.say(
+            turn.t("langoffer.other"),
             (
                 (Button("English", "lang:en"), Button("Español", "lang:es")),
-                (Button(self.t(turn, "kb.ask_volunteer"), "m:volunteer"),),
+                (Button(turn.t("kb.ask_volunteer"), "m:volunteer"),),
             ),
         )
 
@@ -1180,8 +1171,8 @@ class Core(Checkins, Desk, Organizers):
         ids = self.kb.ids if all_topics else tuple(a for a in RIGHTS_MENU if self.kb.get(a))
         buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}"),) for a in ids]
         if not all_topics:
-            buttons.append((Button(self.t(turn, "kb.all_topics"), "kb:all"),))
-        text = self.t(turn, "kb.menu_intro")
+            buttons.append((Button(turn.t("kb.all_topics"), "kb:all"),))
+        text = turn.t("kb.menu_intro")
         turn.replies.append(Edit(message_id, text, tuple(buttons)) if message_id else Reply(text, tuple(buttons)))
 
     def _kb_button(self, turn: Turn) -> None:
@@ -1208,42 +1199,26 @@ class Core(Checkins, Desk, Organizers):
     def _mycases_text(self, turn: Turn) -> str:
         mine = cases.for_member(self.db, turn.member.id)
         if not mine:
-            return self.t(turn, "mycases.none")
-        lines = [self.t(turn, "mycases.intro")]
+            return turn.t("mycases.none")
+        lines = [turn.t("mycases.intro")]
         today = self.today(turn.now)
         due = followups.next_due_for_cases(self.db, [c.id for c in mine])
         for c in mine:
             facility = self.campaign.facility(c.facility_id)
             lines.append(
-                self.t(
-                    turn,
+                turn.t(
                     "mycases.line",
                     ref=c.ref,
-                    kind=self.t(turn, f"choice.kind.{c.kind}") if c.kind else "",
-                    date=format_date(c.appt_date, turn.state.lang, today=today)
-                    if c.appt_date
-                    else self.t(turn, "mycases.no_date"),
-                    facility=facility.name if facility else (c.facility_text or self.t(turn, "facility.unknown")),
-                    status=self.t(turn, f"status.{c.status}"),
+                    kind=turn.t(f"choice.kind.{c.kind}") if c.kind else "",
+                    date=format_date(c.appt_date, turn.state.lang, today=today) if c.appt_date else turn.t("mycases.no_date"),
+                    facility=facility.name if facility else (c.facility_text or turn.t("facility.unknown")),
+                    status=turn.t(f"status.{c.status}"),
                 )
             )
             nxt = self._next_checkin_line(turn, c, due.get(c.id))
             if nxt:
                 lines[-1] += f" · {nxt}"
         return "\n".join(lines)
-
-
-def turn_with_command(turn: Turn, command: str) -> Turn:
-    """The same turn, as if the member had typed /<command> (menu buttons)."""
-    turn.ev = Event(
-        update_id=turn.ev.update_id,
-        chat_id=turn.ev.chat_id,
-        kind="command",
-        command=command,
-        message_id=turn.ev.message_id,
-        lang_hint=turn.ev.lang_hint,
-    )
-    return turn
 
 
 def _language_buttons(payload: str):

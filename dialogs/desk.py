@@ -476,7 +476,7 @@ class Desk:
             return
         if ev.kind == "unsupported":
             self._desk_relay_line(esc, self._dt("desk.member_sent_other", media=self._dt("desk.media.other")))
-            self._say(turn, self.t(turn, "desk.member_text_only"))
+            turn.say(turn.t("desk.member_text_only"))
             return
         key = "desk.from_member_edited" if ev.kind == "edited" else "desk.from_member"
         for text in self._split_relay(DESK_LANG, key, ev.text):
@@ -529,14 +529,14 @@ class Desk:
     def _endchat(self, turn) -> None:
         esc = self._in_chat(turn)
         if esc is None:
-            self._say(turn, self.t(turn, "desk.not_in_chat"))
+            turn.say(turn.t("desk.not_in_chat"))
             return
         escalations.resolve(self.db, esc.id, "member_ended", turn.now)
         self._audit(None, "member_ended_chat", case_ref=self._ref(esc))
         esc = escalations.get(self.db, esc.id)
         self._desk_say(esc, self._dt("desk.member_left", ref=self._ref(esc)))
         self._desk_refresh(esc)
-        self._say(turn, self.t(turn, "desk.chat_ended_by_member"))
+        turn.say(turn.t("desk.chat_ended_by_member"))
         self._resume(turn, "commands.still_here") if self._dialog(turn) else None
 
     # ------------------------------------------------------------ the desk's side

@@ -78,7 +78,7 @@ class Organizers:
 
     def _mute_command(self, turn, muted: bool) -> None:
         members.set_muted(self.db, turn.member.id, muted)
-        self._say(turn, self.t(turn, "announce.muted" if muted else "announce.unmuted"))
+        turn.say(turn.t("announce.muted" if muted else "announce.unmuted"))
 
     def _complaint_sent_button(self, turn) -> None:
         parts = turn.ev.data.split(":")
@@ -91,11 +91,8 @@ class Organizers:
             cases.update_fields(self.db, case.id, turn.now, complaint_sent_on=today)
         if turn.ev.message_id:
             turn.replies.append(ClearButtons(turn.ev.message_id))
-        self._say(
-            turn,
-            self.t(
-                turn, "filed.complaint_noted", date=format_date(case.complaint_sent_on or today, turn.state.lang, today=today)
-            ),
+        turn.say(
+            turn.t("filed.complaint_noted", date=format_date(case.complaint_sent_on or today, turn.state.lang, today=today)),
         )
 
     # ------------------------------------------------------------ organizers
