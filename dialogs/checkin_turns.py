@@ -13,7 +13,8 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 from dialogs import engine
-from dialogs.engine import Dialog, Step
+from dialogs.checkin_dialogs import NEW_APPT, OON_APPT, SHORT_DIALOGS  # noqa: F401  (re-exported)
+from dialogs.engine import Dialog
 from dialogs.model import Button, ClearButtons, Edit, Reply, keyboard_json
 from knowledge.dates import format_date
 from knowledge.text import normalize
@@ -23,17 +24,6 @@ from storage.outbox import PRIORITY_FOLLOWUP
 
 logger = logging.getLogger(__name__)
 URGENT_WATCH_EVERY = timedelta(minutes=1)
-
-# Short dialogs a check-in may open (each one date question, then done).
-NEW_APPT = Dialog(
-    "new_appt",
-    (Step("new_appt_date", "date", quick=("today", "tomorrow", "coming", "pick"), next=None, past_days=60, future_days=365),),
-)
-OON_APPT = Dialog(
-    "oon_appt",
-    (Step("oon_date", "date", quick=("tomorrow", "coming", "pick"), optional=True, next=None, past_days=60, future_days=365),),
-)
-SHORT_DIALOGS = {d.name: d for d in (NEW_APPT, OON_APPT)}
 
 # Button actions on a check-in ("f:<followup id>:<action>").
 CHECKIN_ACTIONS = ("new", "oon", "wait", "seen", "help")

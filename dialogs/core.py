@@ -14,6 +14,7 @@ import html
 import logging
 import secrets
 from datetime import date, datetime
+from collections.abc import Iterable
 from typing import Callable
 
 from sqlite_utils import Database
@@ -23,13 +24,19 @@ from dialogs.catalog import Catalog
 from dialogs.checkin_turns import SHORT_DIALOGS, Checkins
 from dialogs.followup_schedule import Schedule
 from dialogs.clock import utcnow
-from dialogs.desk import Desk
-from dialogs.organizers import ORGANIZER_COMMANDS, Organizers
+from dialogs.desk import Desk, DeskConfig
+from storage.escalations import Escalation
+from dialogs.conversation import Conversation, dialog_for
+from dialogs.engine import Dialog
+from dialogs.deeplink import prefill_from_payload
+from dialogs.organizers import ORGANIZER_COMMANDS, Job, Organizers
+from dialogs.staff import Staff
 from dialogs.commands import COMMAND_NAMES
 from dialogs.engine import Answered, Completed, Ctx, DiscardCase, FileCase
 from dialogs.model import Button, ClearButtons, Copy, Document, Edit, Event, Outcome, Reply, keyboard_json
 from dialogs.services import Services, campaign_catalog
 from dialogs.turn import Turn
+from dialogs.router import Handler, Router
 from dialogs.report_steps import REPORT, answer_column, case_fields
 from dialogs.state import State
 from knowledge.campaign import Campaign
@@ -48,7 +55,6 @@ from storage.models import OutboxItem
 
 logger = logging.getLogger(__name__)
 
-DIALOGS = {REPORT.name: REPORT, **SHORT_DIALOGS}
 
 # Text longer than this at a button step is not taken as a question to the knowledge base.
 QUESTION_MAX_CHARS = 300
@@ -88,7 +94,7 @@ def hint_language(code: str | None) -> str:
     return "es" if (code or "").lower().startswith("es") else "en"
 
 
-class Core(Checkins, Desk, Organizers):
+class Core(Checkins):
     """The conversations' core: pure dialogs plus the storage they need. No Telegram."""
 
     def __init__(
@@ -104,6 +110,11 @@ class Core(Checkins, Desk, Organizers):
         self.services = Services(
             db=db, campaign=campaign, catalog=catalog or campaign_catalog(campaign), clock=clock, token=token, screen=screen
         )
+        self.conversation = Conversation(self.services)
+        self.staff = Staff(self.services)
+        self.organizers = Organizers(self.services, self.staff)
+        self.desk = Desk(self.services, self.staff, self.conversation)
+        self._router = self._member_router()
 
     # What the collaborators share (tests swap the clock and the screen on a running core).
 
@@ -187,16 +198,16 @@ class Core(Checkins, Desk, Organizers):
         with self.db.atomic():
             seen = updates.status(self.db, ev.update_id)
             if seen in ("done", "failed"):
-                return Outcome(duplicate=True)
+                return Outcome()
             if seen is None:
                 updates.record_received(self.db, ev.update_id, {}, now)
             if ev.chat_type != "private":
                 # Groups: only the volunteer desk talks to the bot.
                 turn = Turn(ev=ev, now=now, member=None, state=State(lang="en"), catalog=self.catalog, save=False)
                 if ev.kind == "command" and ev.command in ORGANIZER_COMMANDS:
-                    self._organizer_command(turn)
-                elif self.desk is not None and ev.chat_id == self.desk.chat_id:
-                    self._handle_desk(turn)
+                    self.organizers.command(turn)
+                elif self.desk.config is not None and ev.chat_id == self.desk.config.chat_id:
+                    self.desk.handle_group(turn)
             else:
                 member = members.by_chat(self.db, ev.chat_id)
                 lang = member.lang if member else hint_language(ev.lang_hint)
@@ -206,13 +217,13 @@ class Core(Checkins, Desk, Organizers):
                 staff_command = (
                     ev.kind == "command"
                     and ev.command in ORGANIZER_COMMANDS
-                    and (ev.command != "report" or self.is_organizer(ev.user_id))
+                    and (ev.command != "report" or self.staff.is_organizer(ev.user_id))
                 )
                 if staff_command:
-                    self._organizer_command(turn)  # staff work: the member's own conversation is untouched
+                    self.organizers.command(turn)  # staff work: the member's own conversation is untouched
                 elif ev.kind == "button" and ev.data.startswith("an:"):
-                    self._announce_button(turn)
-                elif not self._announcement_text(turn):
+                    self.organizers.announce_button(turn)
+                elif not self.organizers.announcement_text(turn):
                     self._route(turn)
             member_id = turn.member.id if turn.member else None
             if turn.member is not None and turn.save:
@@ -231,7 +242,6 @@ class Core(Checkins, Desk, Organizers):
             "y" if len(items) == 1 else "ies",
         )
         return Outcome(
-            replies=tuple(turn.replies),
             toast=turn.toast,
             alert=turn.alert,
             outbox_ids=tuple(i.id for i in items),
@@ -243,7 +253,7 @@ class Core(Checkins, Desk, Organizers):
         now = self.clock()
         with self.db.atomic():
             if updates.status(self.db, ev.update_id) in ("done", "failed"):
-                return Outcome(duplicate=True)
+                return Outcome()
             updates.record_received(self.db, ev.update_id, {}, now)
             if ev.chat_type != "private":
                 updates.mark_done(self.db, ev.update_id, now, status="failed")
@@ -253,7 +263,7 @@ class Core(Checkins, Desk, Organizers):
             reply = Reply(self.catalog.t(lang, "error.generic"))
             item = self._enqueue(ev.chat_id, member.id if member else None, reply, now)
             updates.mark_done(self.db, ev.update_id, now, status="failed")
-        return Outcome(replies=(reply,), outbox_ids=(item.id,))
+        return Outcome(outbox_ids=(item.id,))
 
     # ------------------------------------------------------------ outbox
 
@@ -290,15 +300,6 @@ class Core(Checkins, Desk, Organizers):
             self.db, chat_id=target, member_id=member_id, action=action, payload=payload, now=now, thread_id=thread_id
         )
 
-    def outbox_items(self, ids) -> list[OutboxItem]:
-        """The queued items with these ids that are still pending, in order."""
-        items = [outbox.get(self.db, i) for i in ids]
-        return [i for i in items if i is not None and i.status == "pending"]
-
-    def pending_outbox(self, limit: int = 500) -> list[OutboxItem]:
-        """Everything still waiting to be sent (after a crash, or after a failed send)."""
-        return outbox.pending(self.db, self.clock(), limit)
-
     def claim(self, item_id: int) -> OutboxItem | None:
         """Take one queued item for sending (None if it is taken or gone)."""
         with self.db.atomic():
@@ -326,7 +327,7 @@ class Core(Checkins, Desk, Organizers):
             if item is not None and item.ref_kind == "followup" and item.ref_id:
                 self._followup_delivered(item.ref_id, now)
             elif item is not None and item.ref_kind and item.ref_kind.startswith("esc_") and item.ref_id:
-                self._desk_delivered(item, message_id)
+                self.desk.delivered(item, message_id)
 
     def mark_failed(self, item_id: int) -> None:
         with self.db.atomic():
@@ -342,12 +343,82 @@ class Core(Checkins, Desk, Organizers):
     def next_morning(self, now: datetime | None = None) -> datetime:
         return self.schedule.out_of_quiet_hours(now or self.clock())
 
+    # ------------------------------------------------------------ staff and organizers (see dialogs/organizers.py)
+
+    def configure_staff(
+        self, *, admins: Iterable[int] = frozenset(), organizers: Iterable[int] = frozenset(), organizers_chat: int | None = None
+    ) -> None:
+        """Admins and standing organizers from the settings, and the organizers' chat."""
+        self.staff.configure(admins=admins, organizers=organizers, organizers_chat=organizers_chat)
+
+    def has_role(self, user_id: int | None, role: str) -> bool:
+        return self.staff.has_role(user_id, role)
+
+    def is_organizer(self, user_id: int | None) -> bool:
+        return self.staff.is_organizer(user_id)
+
+    def record_job(self, job: Job) -> int:
+        return self.organizers.record_job(job)
+
+    def unfinished_jobs(self) -> list[tuple[int, Job]]:
+        return self.organizers.unfinished_jobs()
+
+    def job_started(self, job_id: int) -> None:
+        self.organizers.job_started(job_id)
+
+    def job_delivered(self, job_id: int, job: Job) -> None:
+        self.organizers.job_delivered(job_id, job)
+
+    def refuse_button(self, user_id: int | None, reason: str) -> None:
+        self.organizers.refuse_button(user_id, reason)
+
+    def enqueue_files(
+        self,
+        chat_id: int,
+        *,
+        texts: Iterable[str] = (),
+        documents: Iterable[tuple[str, bytes, str]] = (),
+        photos: Iterable[tuple[str, bytes, str]] = (),
+    ) -> list[int]:
+        return self.organizers.enqueue_files(chat_id, texts=texts, documents=documents, photos=photos)
+
+    def announcements_progress(self) -> int:
+        return self.organizers.announcements_progress()
+
+    # ------------------------------------------------------------ the volunteer desk (see dialogs/desk.py)
+
+    def configure_desk(self, config: DeskConfig | None) -> None:
+        self.desk.configure_desk(config)
+
+    def raise_escalation(
+        self, *, member_id: str, case_id: int | None, reason: str, now: datetime, category: str | None = None
+    ) -> Escalation:
+        return self.desk.raise_escalation(member_id=member_id, case_id=case_id, reason=reason, now=now, category=category)
+
+    def materialize_desk(self) -> int:
+        return self.desk.materialize_desk()
+
+    def desk_place_lost(self, item: OutboxItem) -> None:
+        self.desk.desk_place_lost(item)
+
+    def desk_not_a_forum(self) -> None:
+        self.desk.desk_not_a_forum()
+
+    def desk_without_topics(self, why: str) -> None:
+        self.desk.desk_without_topics(why)
+
+    def desk_timers(self) -> int:
+        return self.desk.desk_timers()
+
+    def desk_follow_cases(self) -> int:
+        return self.desk.desk_follow_cases()
+
     # ------------------------------------------------------------ routing
 
     def _route(self, turn: Turn) -> None:
         ev = turn.ev
         # Crisis first: every free text and caption, whoever sends it and whatever step they are on.
-        in_chat = self._in_chat(turn)
+        in_chat = self.desk.in_chat(turn)
         if self._screen(turn, in_chat):
             return
         if ev.kind == "button" and ev.data.startswith("sa:"):
@@ -358,7 +429,7 @@ class Core(Checkins, Desk, Organizers):
         if turn.member is not None:
             self._welcome_back_if_unreachable(turn)
         if in_chat is not None and ev.kind in ("text", "unsupported", "edited"):
-            self._relay_to_desk(turn, in_chat)
+            self.desk.relay_to_desk(turn, in_chat)
             return
         harm = screen_harm(ev.text) if turn.member is not None and ev.kind == "text" else None
         if harm == "harm":
@@ -386,32 +457,20 @@ class Core(Checkins, Desk, Organizers):
                 turn.say(turn.t("invalid.media", media=media))
                 self._menu(turn)
 
-    def _dialog(self, turn: Turn):
-        return self._dialog_for(turn.state)
+    # Where the conversation stands (see dialogs/conversation.py), for the parts not yet collaborators.
+
+    def _dialog(self, turn: Turn) -> Dialog | None:
+        return self.conversation.dialog(turn)
 
     @staticmethod
-    def _dialog_for(state: State):
-        return DIALOGS.get(state.dialog) if state.dialog and state.step else None
+    def _dialog_for(state: State) -> Dialog | None:
+        return dialog_for(state)
 
     def _resume(self, turn: Turn, intro_key: str | None = None) -> None:
-        """Ask the current question again, or show the menu when no dialog is open."""
-        dialog = self._dialog(turn)
-        if dialog is None:
-            self._menu(turn)
-            return
-        question = engine.prompt(dialog, turn.state, self.ctx(turn.now))
-        text = question.text if intro_key is None else turn.t(intro_key) + "\n\n" + question.text
-        turn.replies.append(Reply(text, question.buttons))
+        self.conversation.resume(turn, intro_key)
 
     def _menu(self, turn: Turn, intro: str | None = None) -> None:
-        turn.say(
-            intro or turn.t("menu.intro"),
-            (
-                (Button(turn.t("menu.report"), "m:report"),),
-                (Button(turn.t("menu.rights"), "m:rights"), Button(turn.t("menu.mycases"), "m:mycases")),
-                (Button(turn.t("menu.volunteer"), "m:volunteer"), Button(turn.t("menu.crisis"), "m:crisis")),
-            ),
-        )
+        self.conversation.menu(turn, intro)
 
     # ------------------------------------------------------------ before consent
 
@@ -422,7 +481,7 @@ class Core(Checkins, Desk, Organizers):
         if ev.kind == "command" and ev.command in ("start", "language"):
             payload = ev.args.split()[0] if ev.command == "start" and ev.args.strip() else ""
             if payload:
-                self._prefill_from_payload(payload, turn.now, count_start=True)  # counted, nothing personal kept
+                self._prefill(payload, turn.now, count_start=True)  # counted, nothing personal kept
             turn.say(turn.t("onboarding.choose_language"), _language_buttons(payload))
             return
         if ev.kind == "command" and ev.command in ("help", "privacy"):
@@ -485,7 +544,7 @@ class Core(Checkins, Desk, Organizers):
         elif action == "no":
             turn.replies.append(Edit(mid, turn.t("onboarding.declined")) if mid else Reply(turn.t("onboarding.declined")))
         elif action == "yes":
-            prefill = self._prefill_from_payload(payload, turn.now, count_start=False) if payload else {}
+            prefill = self._prefill(payload, turn.now, count_start=False) if payload else {}
             turn.member = members.create(self.db, chat_id=turn.ev.chat_id, lang=lang, source=prefill.get("source"), now=turn.now)
             if prefill.get("link"):
                 members.set_link(self.db, turn.member.id, prefill["link"])
@@ -497,6 +556,30 @@ class Core(Checkins, Desk, Organizers):
         else:
             turn.say(turn.t("onboarding.choose_language"), _language_buttons(""))
 
+    # ------------------------------------------------------------ members: deep links, /mute, "I sent it"
+
+    def _prefill(self, payload: str, now: datetime, *, count_start: bool) -> dict:
+        return prefill_from_payload(self.db, self.campaign, payload, now, count_start=count_start)
+
+    def _mute_command(self, turn: Turn, muted: bool) -> None:
+        members.set_muted(self.db, turn.member_id, muted)
+        turn.say(turn.t("announce.muted" if muted else "announce.unmuted"))
+
+    def _complaint_sent_button(self, turn: Turn) -> None:
+        parts = turn.ev.data.split(":")
+        case = cases.get(self.db, int(parts[1])) if len(parts) == 2 and parts[1].isdigit() else None
+        if case is None or case.member_id != turn.member_id:  # callback data is not trusted
+            self._old_button(turn)
+            return
+        today = self.today(turn.now)
+        if case.complaint_sent_on is None:
+            cases.update_fields(self.db, case.id, turn.now, complaint_sent_on=today)
+        if turn.ev.message_id:
+            turn.replies.append(ClearButtons(turn.ev.message_id))
+        turn.say(
+            turn.t("filed.complaint_noted", date=format_date(case.complaint_sent_on or today, turn.state.lang, today=today)),
+        )
+
     # ------------------------------------------------------------ members
 
     def _start_report(self, turn: Turn, prefill: dict | None = None, intro_key: str | None = None) -> None:
@@ -506,151 +589,174 @@ class Core(Checkins, Desk, Organizers):
         text = first.text if intro_key is None else turn.t(intro_key) + "\n\n" + first.text
         turn.replies.append(Reply(text, first.buttons))
 
+    # ------------------------------------------------------------ commands and buttons, by table
+
+    def _member_router(self) -> Router:
+        """Every member command (dialogs/commands.py) and every button namespace, and who answers it."""
+        commands: dict[str, Handler] = {
+            "start": self._start_command,
+            "report": self._report_command_for_member,
+            "cancel": self._cancel_command,
+            "mycases": self._mycases_command,
+            "help": self._info_command,
+            "privacy": self._info_command,
+            "endchat": self.desk.endchat,
+            "mute": lambda turn: self._mute_command(turn, True),
+            "unmute": lambda turn: self._mute_command(turn, False),
+            "pause": self._pause_command,
+            "resume": self._resume_command,
+            "rights": lambda turn: self._rights_menu(turn),
+            "volunteer": self._ask_for_volunteer,
+            "language": self._language_command,
+            "delete": self._delete_command,
+        }
+        assert set(commands) == COMMAND_NAMES, "every command in dialogs/commands.py has a handler"
+        buttons: dict[str, Handler] = {
+            engine.NS: self._dialog_button,
+            "lang": self._language_button,
+            "m": self._menu_button,
+            "kb": self._kb_button,
+            "f": self._checkin_button,
+            "hw": self._how_they_are_button,
+            "cs": self._complaint_sent_button,
+            "rt": self._rights_button,
+            "p": self._pause_button,
+            "del": self._delete_button,
+            "on": self._onboarding_again,
+        }
+        return Router(commands=commands, buttons=buttons, unknown_command=self._unknown_command, unknown_button=self._old_button)
+
     def _command(self, turn: Turn) -> None:
-        ev, dialog = turn.ev, self._dialog(turn)
-        name = ev.command
-        if name not in COMMAND_NAMES:
-            turn.say(turn.t("commands.unknown"))
-            if dialog:
-                self._resume(turn, "commands.still_here")
-            return
-        if name == "start":
-            prefill = self._prefill_from_payload(ev.args.split()[0], turn.now, count_start=True) if ev.args.strip() else {}
-            if dialog:
-                self._resume(turn, "commands.already_reporting")
-            elif prefill.get("facility"):
-                self._start_report(turn, prefill)
-            else:
-                self._menu(turn, turn.t("menu.welcome_back") + " " + turn.t("menu.intro"))
-        elif name == "report":
-            if dialog:
-                self._resume(turn, "commands.already_reporting")
-            else:
-                self._start_report(turn)
-        elif name == "cancel":
-            if turn.state.pending:
-                turn.state = turn.state.with_(pending=None, pending_token="")
-                turn.say(turn.t("delete.kept"))
-                if dialog:
-                    self._resume(turn, "commands.still_here")
-            elif dialog and dialog.name in SHORT_DIALOGS:
-                turn.state = turn.state.left_dialog()
-                turn.say(turn.t("commands.canceled_short"))
-                if self._dialog(turn):
-                    self._resume(turn, "commands.still_here")
-            elif dialog:
-                self._discard(turn)
-                turn.state = turn.state.left_dialog()
-                self._menu(turn, turn.t("commands.canceled"))
-            else:
-                turn.say(turn.t("commands.nothing_to_cancel"))
-        elif name == "mycases":
-            turn.say(self._mycases_text(turn))
-            if dialog:
-                self._resume(turn, "commands.still_here")
-        elif name in ("help", "privacy"):
-            turn.say(turn.t(f"{name}.text"))
-            if dialog:
-                self._resume(turn, "commands.still_here")
-        elif name == "endchat":
-            self._endchat(turn)
-        elif name in ("mute", "unmute"):
-            self._mute_command(turn, name == "mute")
-        elif name == "pause":
-            self._pause_command(turn)
-        elif name == "resume":
-            self._resume_command(turn)
-        elif name == "rights":
-            self._rights_menu(turn)
-        elif name == "volunteer":
-            self._ask_for_volunteer(turn)
-        elif name == "language":
-            turn.say(turn.t("language.choose"), ((Button("English", "lang:en"), Button("Español", "lang:es")),))
-        elif name == "delete":
-            token = self.token()
-            turn.state = turn.state.with_(pending="delete", pending_token=token)
-            turn.say(
-                turn.t("delete.confirm"),
-                (
-                    (Button(turn.t("delete.yes"), f"del:{token}:yes"),),
-                    (Button(turn.t("delete.no"), f"del:{token}:no"),),
-                ),
-            )
+        self._router.command(turn)
 
     def _button(self, turn: Turn) -> None:
+        self._router.button(turn)
+
+    def _unknown_command(self, turn: Turn) -> None:
+        turn.say(turn.t("commands.unknown"))
+        if self._dialog(turn):
+            self._resume(turn, "commands.still_here")
+
+    def _start_command(self, turn: Turn) -> None:
+        ev = turn.ev
+        prefill = self._prefill(ev.args.split()[0], turn.now, count_start=True) if ev.args.strip() else {}
+        if self._dialog(turn):
+            self._resume(turn, "commands.already_reporting")
+        elif prefill.get("facility"):
+            self._start_report(turn, prefill)
+        else:
+            self._menu(turn, turn.t("menu.welcome_back") + " " + turn.t("menu.intro"))
+
+    def _report_command_for_member(self, turn: Turn) -> None:
+        if self._dialog(turn):
+            self._resume(turn, "commands.already_reporting")
+        else:
+            self._start_report(turn)
+
+    def _cancel_command(self, turn: Turn) -> None:
+        dialog = self._dialog(turn)
+        if turn.state.pending:
+            turn.state = turn.state.with_(pending=None, pending_token="")
+            turn.say(turn.t("delete.kept"))
+            if dialog:
+                self._resume(turn, "commands.still_here")
+        elif dialog and dialog.name in SHORT_DIALOGS:
+            turn.state = turn.state.left_dialog()
+            turn.say(turn.t("commands.canceled_short"))
+            if self._dialog(turn):
+                self._resume(turn, "commands.still_here")
+        elif dialog:
+            self._discard(turn)
+            turn.state = turn.state.left_dialog()
+            self._menu(turn, turn.t("commands.canceled"))
+        else:
+            turn.say(turn.t("commands.nothing_to_cancel"))
+
+    def _mycases_command(self, turn: Turn) -> None:
+        turn.say(self._mycases_text(turn))
+        if self._dialog(turn):
+            self._resume(turn, "commands.still_here")
+
+    def _info_command(self, turn: Turn) -> None:
+        """/help and /privacy: their text, then the open question again."""
+        turn.say(turn.t(f"{turn.ev.command}.text"))
+        if self._dialog(turn):
+            self._resume(turn, "commands.still_here")
+
+    def _language_command(self, turn: Turn) -> None:
+        turn.say(turn.t("language.choose"), ((Button("English", "lang:en"), Button("Español", "lang:es")),))
+
+    def _delete_command(self, turn: Turn) -> None:
+        token = self.token()
+        turn.state = turn.state.with_(pending="delete", pending_token=token)
+        turn.say(
+            turn.t("delete.confirm"),
+            (
+                (Button(turn.t("delete.yes"), f"del:{token}:yes"),),
+                (Button(turn.t("delete.no"), f"del:{token}:no"),),
+            ),
+        )
+
+    def _dialog_button(self, turn: Turn) -> None:
+        dialog = self._dialog(turn)
+        result = engine.on_button(dialog, turn.state, turn.ev.data, turn.ev.message_id, self.ctx(turn.now)) if dialog else None
+        if result is None:
+            self._old_button(turn)
+        else:
+            self._apply(turn, result)
+
+    def _language_button(self, turn: Turn) -> None:
         data, mid = turn.ev.data, turn.ev.message_id
-        ns = data.split(":", 1)[0]
-        if ns == engine.NS:
-            dialog = self._dialog(turn)
-            result = engine.on_button(dialog, turn.state, data, mid, self.ctx(turn.now)) if dialog else None
-            if result is None:
-                self._old_button(turn)
-            else:
-                self._apply(turn, result)
-        elif ns == "lang":
-            lang = data.split(":")[1] if data.count(":") == 1 else ""
-            if lang not in LANGS:
-                self._old_button(turn)
-                return
-            members.set_language(self.db, turn.member.id, lang)
-            turn.state = turn.state.with_(lang=lang)
-            turn.replies.append(Edit(mid, turn.t("language.set")) if mid else Reply(turn.t("language.set")))
+        lang = data.split(":")[1] if data.count(":") == 1 else ""
+        if lang not in LANGS:
+            self._old_button(turn)
+            return
+        members.set_language(self.db, turn.member_id, lang)
+        turn.state = turn.state.with_(lang=lang)
+        turn.replies.append(Edit(mid, turn.t("language.set")) if mid else Reply(turn.t("language.set")))
+        self._resume(turn)
+
+    def _menu_button(self, turn: Turn) -> None:
+        """m:<action>: the menu's buttons (the same as their commands), "carry on", 🆘 and the offer of a person."""
+        action, mid = turn.ev.data[2:], turn.ev.message_id
+        if action in ("report", "mycases", "help", "rights", "volunteer"):
+            self._command(turn.as_command(action))
+        elif action == "resume":
             self._resume(turn)
-        elif ns == "m":
-            action = data[2:]
-            if action == "report":
-                self._command(turn.as_command("report"))
-            elif action == "mycases":
-                self._command(turn.as_command("mycases"))
-            elif action in ("help", "rights", "volunteer"):
-                self._command(turn.as_command(action))
-            elif action == "resume":
-                self._resume(turn)
-            elif action == "crisis":
-                self._crisis(turn, "help_now")
-            elif action in ("harm", "harm_no"):
-                if mid:
-                    turn.replies.append(ClearButtons(mid))
-                if action == "harm":
-                    self._harm(turn, always_say=True)
-                else:
-                    turn.say(turn.t("harm.offer_declined"))
+        elif action == "crisis":
+            self._crisis(turn, "help_now")
+        elif action in ("harm", "harm_no"):
+            if mid:
+                turn.replies.append(ClearButtons(mid))
+            if action == "harm":
+                self._harm(turn, always_say=True)
             else:
-                self._old_button(turn)
-        elif ns == "kb":
-            self._kb_button(turn)
-        elif ns == "f":
-            self._checkin_button(turn)
-        elif ns == "hw":
-            self._how_they_are_button(turn)
-        elif ns == "cs":
-            self._complaint_sent_button(turn)
-        elif ns == "rt":
-            self._rights_button(turn)
-        elif ns == "p":
-            self._pause_button(turn)
-        elif ns == "del":
-            parts = data.split(":")
-            if turn.state.pending != "delete" or len(parts) != 3 or parts[1] != turn.state.pending_token:
-                self._old_button(turn)
-            elif parts[2] == "yes":
-                lang = turn.state.lang
-                self._withdraw_before_erase(turn)
-                kept = members.erase(self.db, turn.member.id)
-                logger.info("member %s erased their data; %d case(s) kept as anonymous records", turn.member.id, kept)
-                turn.member, turn.save = None, False
-                text = self.catalog.t(lang, "delete.done")
-                turn.replies.append(Edit(mid, text) if mid else Reply(text))
-            else:
-                turn.state = turn.state.with_(pending=None, pending_token="")
-                turn.replies.append(Edit(mid, turn.t("delete.kept")) if mid else Reply(turn.t("delete.kept")))
-                if self._dialog(turn):
-                    self._resume(turn, "commands.still_here")
-        elif ns == "on":
-            turn.say(turn.t("onboarding.already"))
-            self._resume(turn)
+                turn.say(turn.t("harm.offer_declined"))
         else:
             self._old_button(turn)
+
+    def _delete_button(self, turn: Turn) -> None:
+        parts, mid = turn.ev.data.split(":"), turn.ev.message_id
+        if turn.state.pending != "delete" or len(parts) != 3 or parts[1] != turn.state.pending_token:
+            self._old_button(turn)
+        elif parts[2] == "yes":
+            lang = turn.state.lang
+            self._withdraw_before_erase(turn)
+            kept = members.erase(self.db, turn.member_id)
+            logger.info("member %s erased their data; %d case(s) kept as anonymous records", turn.member_id, kept)
+            turn.member, turn.save = None, False
+            text = self.catalog.t(lang, "delete.done")
+            turn.replies.append(Edit(mid, text) if mid else Reply(text))
+        else:
+            turn.state = turn.state.with_(pending=None, pending_token="")
+            turn.replies.append(Edit(mid, turn.t("delete.kept")) if mid else Reply(turn.t("delete.kept")))
+            if self._dialog(turn):
+                self._resume(turn, "commands.still_here")
+
+    def _onboarding_again(self, turn: Turn) -> None:
+        """A consent button pressed again by someone who is already a member."""
+        turn.say(turn.t("onboarding.already"))
+        self._resume(turn)
 
     def _withdraw_before_erase(self, turn: Turn) -> None:
         """/delete means it: open cases close as withdrawn, their check-ins stop, the desk hears the member withdrew."""
@@ -658,16 +764,11 @@ class Core(Checkins, Desk, Organizers):
         followups.cancel_for_member(self.db, turn.member.id)
         esc = escalations.open_for_member(self.db, turn.member.id)
         if esc is not None:
-            self.desk_member_closed(esc, "deleted")
+            self.desk.desk_member_closed(esc, "deleted")
         logger.info("member %s withdrew %d open case(s) before erasing", turn.member.id, len(closed))
 
     def _old_button(self, turn: Turn) -> None:
-        if turn.ev.message_id:
-            turn.replies.append(ClearButtons(turn.ev.message_id))
-        if self._dialog(turn):
-            self._resume(turn, "old_button.in_dialog")
-        else:
-            self._menu(turn, turn.t("old_button.idle") + " " + turn.t("menu.intro"))
+        self.conversation.old_button(turn)
 
     def _smalltalk(self, turn: Turn, dialog) -> bool:
         """Outside a question, a greeting ("hola", "hi") gets a greeting and the menu, a thank-you a kind word,
@@ -822,7 +923,7 @@ class Core(Checkins, Desk, Organizers):
         self._schedule_next_checkin(case, after=turn.now)  # an urgent one still waiting at 48 hours: see watch_urgent_cases
         esc = escalations.open_for_member(self.db, turn.member.id)
         if esc is not None and esc.case_id == case.id:
-            self._desk_refresh(esc)  # raised mid-report (a crisis, harm): its card and topic now carry the reference
+            self.desk.refresh(esc)  # raised mid-report (a crisis, harm): its card and topic now carry the reference
         headline = html.escape(rights_headline(facts, deadline, self.campaign, lang))
         turn.say(turn.t("filed.done", ref=case.ref) + "\n\n" + headline)
         brief = html.escape(rights_brief(facts, deadline, self.campaign, lang))
@@ -900,7 +1001,7 @@ class Core(Checkins, Desk, Organizers):
         else:
             self._safety_ask(turn, category)
         if in_chat is not None and ev.kind in ("text", "unsupported"):
-            self._relay_to_desk(turn, in_chat)  # the volunteer sees it too (a photo as a copy)
+            self.desk.relay_to_desk(turn, in_chat)  # the volunteer sees it too (a photo as a copy)
         return True
 
     def _crisis(self, turn: Turn, kind: str | None) -> None:
@@ -1022,7 +1123,7 @@ class Core(Checkins, Desk, Organizers):
         """The question and its answer, as an event without text or member: category and answer only."""
         case_id = turn.state.case_id or self._latest_case_id(turn)
         case = cases.get(self.db, case_id) if case_id else None
-        self._audit(None, "safety_question", case_ref=case.ref if case else None, detail=f"{category}:{what}")
+        self.desk.audit(None, "safety_question", case_ref=case.ref if case else None, detail=f"{category}:{what}")
 
     def _sounds_distressed(self, text: str) -> bool:
         """Words of distress (the catalogs' crisis.distress lists, both languages) in a message."""
