@@ -170,8 +170,8 @@ class Checkins:
         """A member who had blocked the bot wrote again: check-ins start again."""
         if turn.member is None or turn.member.unreachable_at is None:
             return
-        members.set_unreachable(self.db, turn.member.id, None)
-        for case in cases.open_for_member(self.db, turn.member.id):
+        members.set_unreachable(self.db, turn.member_id, None)
+        for case in cases.open_for_member(self.db, turn.member_id):
             self._schedule_next_checkin(case, after=turn.now)
 
     # ------------------------------------------------------------ answers
@@ -184,7 +184,7 @@ class Checkins:
         f = followups.get(self.db, int(parts[1]))
         case = cases.get(self.db, f.case_id) if f else None
         # Callback data is not trusted: the check-in must be about one of this member's own cases.
-        if case is None or case.member_id != turn.member.id:
+        if case is None or case.member_id != turn.member_id:
             self._old_button(turn)
             return
         if case.status != "open":
@@ -204,7 +204,7 @@ class Checkins:
         cases.log_event(self.db, case.id, "checkin_answer", f"{f.kind}:{action}", now)
         logger.info("case %s: check-in answered (%s)", case.ref, action)
         if action == "help":
-            self._crisis(turn, "help_now")
+            self.safety.crisis(turn, "help_now")
         elif action in ("seen", "yes"):
             turn.replies.append(
                 Reply(
@@ -251,7 +251,7 @@ class Checkins:
     def _short_dialog_done(self, turn, effect: engine.Completed, case_id: int | None) -> None:
         """A check-in's date question was answered."""
         case = cases.get(self.db, case_id) if case_id else None
-        if case is None or case.member_id != turn.member.id or case.status != "open":
+        if case is None or case.member_id != turn.member_id or case.status != "open":
             return
         value = effect.answers.get("new_appt_date") or effect.answers.get("oon_date")
         day = datetime.fromisoformat(value).date() if value else None
@@ -301,7 +301,7 @@ class Checkins:
             )
             self._ask_how_they_are(turn, case)
             return
-        self.raise_escalation(member_id=turn.member.id, case_id=case.id, reason="past_deadline", now=turn.now)
+        self.raise_escalation(member_id=turn.member_id, case_id=case.id, reason="past_deadline", now=turn.now)
         turn.replies.append(Reply(turn.t("checkin.waiting_after", deadline=format_date(deadline, lang, today=today))))
         complaint = self._complaint_for(case, lang, late_on=today)
         turn.replies.append(Reply(html.escape(f"{complaint.subject}\n\n{complaint.body}"[:3900])))
@@ -322,7 +322,7 @@ class Checkins:
     def _how_they_are_button(self, turn) -> None:
         parts = turn.ev.data.split(":")
         case = cases.get(self.db, int(parts[1])) if len(parts) == 3 and parts[1].isdigit() else None
-        if case is None or case.member_id != turn.member.id or parts[2] not in ("ok", "harder"):  # callback data is not trusted
+        if case is None or case.member_id != turn.member_id or parts[2] not in ("ok", "harder"):  # callback data is not trusted
             self._old_button(turn)
             return
         cases.log_event(self.db, case.id, "wellbeing", parts[2], turn.now)
@@ -333,11 +333,11 @@ class Checkins:
             return
         if mid:
             turn.replies.append(Edit(mid, turn.t("checkin.how_are_you") + "\n\n✓ <b>" + turn.t("checkin.harder") + "</b>"))
-        self._harm(turn, case_id=case.id, always_say=True)
+        self.safety.harm(turn, case_id=case.id, always_say=True)
 
     def _checkin_text(self, turn) -> bool:
         """A typed answer to the latest check-in ("still nothing", "ya me dieron cita para el 12")."""
-        f = followups.current_checkin(self.db, turn.member.id, since=turn.now - CHECKIN_REPLY_WINDOW)
+        f = followups.current_checkin(self.db, turn.member_id, since=turn.now - CHECKIN_REPLY_WINDOW)
         if f is None:
             return False
         case = cases.get(self.db, f.case_id)
@@ -367,7 +367,7 @@ class Checkins:
             if typed is not None and typed >= self.today(turn.now):  # a date to come: their new appointment
                 action = "new"
         if action is None:
-            if self._answer_question(turn, text, confident_only=True) or turn.heard_hardship:
+            if self.answers.answer_question(turn, text, confident_only=True) or turn.heard_hardship:
                 return True  # (hard news was answered already: no "I didn't get that")
             reply = self._checkin_message(case, turn.member, f.kind, f.id)
             turn.replies.append(Reply(turn.t("checkin.not_understood", ref=case.ref), reply.buttons))
@@ -388,7 +388,7 @@ class Checkins:
     # ------------------------------------------------------------ pause
 
     def _pause_command(self, turn) -> None:
-        if not cases.open_for_member(self.db, turn.member.id):
+        if not cases.open_for_member(self.db, turn.member_id):
             turn.say(turn.t("pause.no_cases"))
             return
         days = turn.ev.args.strip().split()[0] if turn.ev.args.strip() else ""
@@ -413,8 +413,8 @@ class Checkins:
     def _pause(self, turn, days: int | None, *, message_id: int | None = None) -> None:
         """Hold the member's check-ins for `days` (None: until they resume)."""
         until = FOREVER if days is None else turn.now + timedelta(days=days)
-        members.set_paused(self.db, turn.member.id, until)
-        for case in cases.open_for_member(self.db, turn.member.id):
+        members.set_paused(self.db, turn.member_id, until)
+        for case in cases.open_for_member(self.db, turn.member_id):
             followups.unqueue(self.db, case.id, until)  # one waiting in the outbox (a backlog, the morning) waits too
             for f in followups.pending_for_case(self.db, case.id):
                 if f.due_at < until:
@@ -433,9 +433,9 @@ class Checkins:
         if turn.member.paused_until is None:
             turn.say(turn.t("pause.not_paused"))
             return
-        members.set_paused(self.db, turn.member.id, None)
+        members.set_paused(self.db, turn.member_id, None)
         soonest = None
-        for case in cases.open_for_member(self.db, turn.member.id):
+        for case in cases.open_for_member(self.db, turn.member_id):
             due = self.schedule.next_checkin(
                 filed_at=case.filed_at,
                 deadline_date=case.deadline_date,

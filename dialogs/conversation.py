@@ -13,6 +13,7 @@ from dialogs.state import State
 from dialogs.turn import Turn
 
 DIALOGS = {REPORT.name: REPORT, **SHORT_DIALOGS}
+LANGS = ("en", "es")  # the languages carebot speaks
 
 
 def dialog_for(state: State) -> Dialog | None:

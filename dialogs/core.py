@@ -15,7 +15,7 @@ import logging
 import secrets
 from datetime import date, datetime
 from collections.abc import Iterable
-from typing import Callable
+from typing import Any, Callable
 
 from sqlite_utils import Database
 
@@ -26,7 +26,9 @@ from dialogs.followup_schedule import Schedule
 from dialogs.clock import utcnow
 from dialogs.desk import Desk, DeskConfig
 from storage.escalations import Escalation
-from dialogs.conversation import Conversation, dialog_for
+from dialogs.conversation import LANGS, Conversation, dialog_for
+from dialogs.rights_answers import RightsAnswers, language_buttons
+from dialogs.safety import Safety
 from dialogs.engine import Dialog
 from dialogs.deeplink import prefill_from_payload
 from dialogs.organizers import ORGANIZER_COMMANDS, Job, Organizers
@@ -45,11 +47,9 @@ from knowledge.dates import format_date
 from knowledge.deadlines import CaseFacts, compute_deadline
 from knowledge.harm import screen_harm
 from knowledge.kb import KnowledgeBase
-from knowledge.kbeval import answer_text
-from knowledge.language import OTHER, detect_language
-from knowledge.retrieval import Answer, Retriever
-from knowledge.screening import CATEGORIES, Assessment, assess
-from knowledge.text import guess_language, normalize, other_language
+from knowledge.retrieval import Retriever
+from knowledge.screening import Assessment, assess
+from knowledge.text import guess_language, normalize
 from storage import cases, conversations, escalations, followups, members, outbox, updates
 from storage.models import OutboxItem
 
@@ -58,35 +58,6 @@ logger = logging.getLogger(__name__)
 
 # Text longer than this at a button step is not taken as a question to the knowledge base.
 QUESTION_MAX_CHARS = 300
-
-# The topics /rights shows first (the rest are one tap away).
-RIGHTS_MENU = (
-    "timely-access",
-    "canceled-appointment",
-    "out-of-network",
-    "out-of-network-request",
-    "file-grievance",
-    "dmhc-complaint",
-    "urgent-appointments",
-    "crisis-help",
-    "free-help",
-)
-LANGS = ("en", "es")
-
-# The safety screen's kinds of danger (knowledge/screening.py) that get a direct question in the
-# uncertain middle, and the answers its buttons carry.
-ASKED_CATEGORIES = tuple(c for c in CATEGORIES if c != "resource_request")
-SAFETY_ANSWERS = ("yes", "no", "person")
-# Full resources per kind of danger: these catalog keys, else crisis.category.<kind>.reply.
-CRISIS_TEXT = {
-    "self_harm": "crisis.message",
-    "someone_else": "crisis.other",
-    "resource_request": "crisis.other",
-    "help_now": "crisis.help_now",
-}
-# The cited article behind the other emergencies' lines (911, the DV hotline, Childhelp), and who gets it.
-OTHER_EMERGENCIES = "other-emergencies"
-OTHER_DANGERS = ("someone_else", "harm_others", "domestic_violence", "child_danger")
 
 
 def hint_language(code: str | None) -> str:
@@ -114,6 +85,8 @@ class Core(Checkins):
         self.staff = Staff(self.services)
         self.organizers = Organizers(self.services, self.staff)
         self.desk = Desk(self.services, self.staff, self.conversation)
+        self.answers = RightsAnswers(self.services, self.conversation)
+        self.safety = Safety(self.services, self.conversation, self.desk)
         self._router = self._member_router()
 
     # What the collaborators share (tests swap the clock and the screen on a running core).
@@ -225,9 +198,9 @@ class Core(Checkins):
                     self.organizers.announce_button(turn)
                 elif not self.organizers.announcement_text(turn):
                     self._route(turn)
-            member_id = turn.member.id if turn.member else None
+            member_id = turn.member_id if turn.member else None
             if turn.member is not None and turn.save:
-                conversations.save(self.db, turn.member.id, turn.state.to_json(), now)
+                conversations.save(self.db, turn.member_id, turn.state.to_json(), now)
             items = [self._enqueue(ev.chat_id, member_id, r, now) for r in turn.replies]
             updates.mark_done(self.db, ev.update_id, now)
         # Ids and step names only: never what the member wrote.
@@ -272,6 +245,7 @@ class Core(Checkins):
         if target != chat_id:
             member_id = getattr(reply, "member_id", None)
         thread_id = None
+        payload: dict[str, Any]
         if isinstance(reply, Reply):
             action, payload = "send", {"text": reply.text, "buttons": keyboard_json(reply.buttons)}
             thread_id = reply.thread_id
@@ -419,12 +393,12 @@ class Core(Checkins):
         ev = turn.ev
         # Crisis first: every free text and caption, whoever sends it and whatever step they are on.
         in_chat = self.desk.in_chat(turn)
-        if self._screen(turn, in_chat):
+        if self.safety.screen(turn, in_chat):
             return
         if ev.kind == "button" and ev.data.startswith("sa:"):
-            self._safety_button(turn)
+            self.safety.safety_button(turn)
             return
-        if self._safety_typed_answer(turn):
+        if self.safety.typed_answer(turn):
             return
         if turn.member is not None:
             self._welcome_back_if_unreachable(turn)
@@ -433,10 +407,10 @@ class Core(Checkins):
             return
         harm = screen_harm(ev.text) if turn.member is not None and ev.kind == "text" else None
         if harm == "harm":
-            self._harm(turn)  # a volunteer will reach out; the message is then handled as usual
+            self.safety.harm(turn)  # a volunteer will reach out; the message is then handled as usual
             turn.heard_hardship = True
         elif harm == "maybe":
-            turn.heard_hardship = self._offer_a_volunteer(turn)
+            turn.heard_hardship = self.safety.offer_a_volunteer(turn)
         if turn.member is None:
             self._stranger(turn)
         elif ev.kind == "command":
@@ -482,7 +456,7 @@ class Core(Checkins):
             payload = ev.args.split()[0] if ev.command == "start" and ev.args.strip() else ""
             if payload:
                 self._prefill(payload, turn.now, count_start=True)  # counted, nothing personal kept
-            turn.say(turn.t("onboarding.choose_language"), _language_buttons(payload))
+            turn.say(turn.t("onboarding.choose_language"), language_buttons(payload))
             return
         if ev.kind == "command" and ev.command in ("help", "privacy"):
             turn.say(turn.t(f"{ev.command}.text"))
@@ -491,10 +465,10 @@ class Core(Checkins):
             self._onboarding_button(turn)
             return
         if ev.kind == "command" and ev.command == "rights":
-            self._rights_menu(turn)
+            self.answers.rights_menu(turn)
             return
         if ev.kind == "button" and ev.data.startswith("kb:"):
-            self._kb_button(turn)
+            self.answers.kb_button(turn)
             return
         typed_lang = self._typed_language(ev.text) if ev.kind == "text" else None
         if typed_lang:
@@ -506,12 +480,14 @@ class Core(Checkins):
             # Someone who hasn't picked a language yet is answered in the one they wrote in.
             turn.state = turn.state.with_(lang=guess_language(ev.text))
         looks_like_a_question = ev.kind == "text" and len(ev.text.split()) >= 3
-        if looks_like_a_question and self._answer_question(turn, ev.text, confident_only=len(ev.text) > QUESTION_MAX_CHARS):
+        if looks_like_a_question and self.answers.answer_question(
+            turn, ev.text, confident_only=len(ev.text) > QUESTION_MAX_CHARS
+        ):
             turn.say(turn.t("kb.stranger_hint"))
             return
         turn.say(
             turn.t("onboarding.start_first") + "\n\n" + turn.t("onboarding.choose_language"),
-            _language_buttons(""),
+            language_buttons(""),
         )
 
     def _typed_language(self, text: str) -> str | None:
@@ -547,14 +523,14 @@ class Core(Checkins):
             prefill = self._prefill(payload, turn.now, count_start=False) if payload else {}
             turn.member = members.create(self.db, chat_id=turn.ev.chat_id, lang=lang, source=prefill.get("source"), now=turn.now)
             if prefill.get("link"):
-                members.set_link(self.db, turn.member.id, prefill["link"])
-            logger.info("member %s consented (%s)", turn.member.id, lang)
+                members.set_link(self.db, turn.member_id, prefill["link"])
+            logger.info("member %s consented (%s)", turn.member_id, lang)
             turn.save = True
             if mid:
                 turn.replies.append(Edit(mid, turn.t("onboarding.welcome") + "\n\n✓ <b>" + turn.t("onboarding.agreed") + "</b>"))
             self._start_report(turn, prefill, intro_key="onboarding.consented")
         else:
-            turn.say(turn.t("onboarding.choose_language"), _language_buttons(""))
+            turn.say(turn.t("onboarding.choose_language"), language_buttons(""))
 
     # ------------------------------------------------------------ members: deep links, /mute, "I sent it"
 
@@ -605,8 +581,8 @@ class Core(Checkins):
             "unmute": lambda turn: self._mute_command(turn, False),
             "pause": self._pause_command,
             "resume": self._resume_command,
-            "rights": lambda turn: self._rights_menu(turn),
-            "volunteer": self._ask_for_volunteer,
+            "rights": lambda turn: self.answers.rights_menu(turn),
+            "volunteer": self.safety.ask_for_volunteer,
             "language": self._language_command,
             "delete": self._delete_command,
         }
@@ -615,7 +591,7 @@ class Core(Checkins):
             engine.NS: self._dialog_button,
             "lang": self._language_button,
             "m": self._menu_button,
-            "kb": self._kb_button,
+            "kb": self.answers.kb_button,
             "f": self._checkin_button,
             "hw": self._how_they_are_button,
             "cs": self._complaint_sent_button,
@@ -724,12 +700,12 @@ class Core(Checkins):
         elif action == "resume":
             self._resume(turn)
         elif action == "crisis":
-            self._crisis(turn, "help_now")
+            self.safety.crisis(turn, "help_now")
         elif action in ("harm", "harm_no"):
             if mid:
                 turn.replies.append(ClearButtons(mid))
             if action == "harm":
-                self._harm(turn, always_say=True)
+                self.safety.harm(turn, always_say=True)
             else:
                 turn.say(turn.t("harm.offer_declined"))
         else:
@@ -760,12 +736,12 @@ class Core(Checkins):
 
     def _withdraw_before_erase(self, turn: Turn) -> None:
         """/delete means it: open cases close as withdrawn, their check-ins stop, the desk hears the member withdrew."""
-        closed = cases.withdraw_for_member(self.db, turn.member.id, turn.now)
-        followups.cancel_for_member(self.db, turn.member.id)
-        esc = escalations.open_for_member(self.db, turn.member.id)
+        closed = cases.withdraw_for_member(self.db, turn.member_id, turn.now)
+        followups.cancel_for_member(self.db, turn.member_id)
+        esc = escalations.open_for_member(self.db, turn.member_id)
         if esc is not None:
             self.desk.desk_member_closed(esc, "deleted")
-        logger.info("member %s withdrew %d open case(s) before erasing", turn.member.id, len(closed))
+        logger.info("member %s withdrew %d open case(s) before erasing", turn.member_id, len(closed))
 
     def _old_button(self, turn: Turn) -> None:
         self.conversation.old_button(turn)
@@ -812,17 +788,17 @@ class Core(Checkins):
         if dialog is None:
             if not self._checkin_text(turn):
                 # Hard news already answered: only a confident answer, no "I'm not sure I understood".
-                self._answer_question(turn, turn.ev.text, confident_only=turn.heard_hardship)
+                self.answers.answer_question(turn, turn.ev.text, confident_only=turn.heard_hardship)
             return
         result = engine.on_text(dialog, turn.state, turn.ev.text, self.ctx(turn.now))
-        step = dialog.step(turn.state.step)
+        step = dialog.step(turn.state.step or "")  # a dialog is open: it has a step
         not_an_answer = not result.effects and result.state == turn.state
         looks_like_a_question = len(turn.ev.text) <= QUESTION_MAX_CHARS
         if (
             not_an_answer
             and looks_like_a_question
             and step.kind in ("choice", "summary")
-            and self._answer_question(turn, turn.ev.text, confident_only=True)
+            and self.answers.answer_question(turn, turn.ev.text, confident_only=True)
         ):
             # A question asked in the middle of a step: answer it, then ask the step again.
             self._resume(turn, "commands.still_here")
@@ -849,10 +825,10 @@ class Core(Checkins):
                 if case_id is None:
                     draft = cases.create_draft(
                         self.db,
-                        member_id=turn.member.id,
+                        member_id=turn.member_id,
                         campaign_id=self.campaign.id,
                         lang=state.lang,
-                        source=state.prefill.get("source") or turn.member.source,
+                        source=state.prefill.get("source") or turn.known_member.source,
                         now=turn.now,
                     )
                     case_id = draft.id
@@ -865,22 +841,22 @@ class Core(Checkins):
                 if case_id is None:
                     draft = cases.create_draft(
                         self.db,
-                        member_id=turn.member.id,
+                        member_id=turn.member_id,
                         campaign_id=self.campaign.id,
                         lang=state.lang,
-                        source=turn.member.source,
+                        source=turn.known_member.source,
                         now=turn.now,
                     )
                     case_id = draft.id
                 case = cases.file(
                     self.db, case_id, case_fields(effect.answers), prefix=self.campaign.reference_prefix, now=turn.now
                 )
-                logger.info("case %s filed by member %s", case.ref, turn.member.id)
-                link = (turn.state.prefill or {}).get("link") or turn.member.link_code
+                logger.info("case %s filed by member %s", case.ref, turn.member_id)
+                link = (turn.state.prefill or {}).get("link") or turn.known_member.link_code
                 if link:
                     cases.set_link(self.db, case.id, link)
                 if effect.answers.get("contact") is not None:
-                    members.set_contact(self.db, turn.member.id, ok=effect.answers["contact"] == "yes", username=turn.ev.username)
+                    members.set_contact(self.db, turn.member_id, ok=effect.answers["contact"] == "yes", username=turn.ev.username)
                 turn.state = state
                 self._filed(turn, cases.get(self.db, case.id))
             elif isinstance(effect, DiscardCase):
@@ -921,7 +897,7 @@ class Core(Checkins):
         cases.set_deadline(self.db, case.id, standard=deadline.standard, due_date=deadline.due_date, due_at=deadline.due_at)
         case = cases.get(self.db, case.id)
         self._schedule_next_checkin(case, after=turn.now)  # an urgent one still waiting at 48 hours: see watch_urgent_cases
-        esc = escalations.open_for_member(self.db, turn.member.id)
+        esc = escalations.open_for_member(self.db, turn.member_id)
         if esc is not None and esc.case_id == case.id:
             self.desk.refresh(esc)  # raised mid-report (a crisis, harm): its card and topic now carry the reference
         headline = html.escape(rights_headline(facts, deadline, self.campaign, lang))
@@ -952,7 +928,7 @@ class Core(Checkins):
         if (
             case is None
             or turn.member is None
-            or case.member_id != turn.member.id  # callback data is not trusted
+            or case.member_id != turn.member_id  # callback data is not trusted
             or case.filed_at is None
             or parts[1] not in ("full", "text", "en", "send")
         ):
@@ -974,331 +950,10 @@ class Core(Checkins):
         if self._dialog(turn):
             self._resume(turn, "commands.still_here")
 
-    # ------------------------------------------------------------ safety and people
-
-    def _screen(self, turn: Turn, in_chat) -> bool:
-        """Screen the message or caption; True when the safety reply is all this turn says."""
-        ev = turn.ev
-        if ev.kind not in ("text", "edited", "command", "unsupported") or not ev.text:
-            return False
-        found = self.screen(ev.text)
-        if not found.needs_help:
-            return False
-        category = found.category if found.category in CATEGORIES else "self_harm"
-        # Ids, level and category only: never what the member wrote.
-        logger.info(
-            "update %s: screen %s/%s (%s), member %s",
-            ev.update_id,
-            found.level,
-            category,
-            found.source or "-",
-            turn.member.id if turn.member else "-",
-        )
-        if category != "resource_request" and other_language(ev.text):
-            self._safety_in_both_languages(turn, found.level, category)
-        elif found.level == "crisis" or category == "resource_request":
-            self._crisis(turn, category)
-        else:
-            self._safety_ask(turn, category)
-        if in_chat is not None and ev.kind in ("text", "unsupported"):
-            self.desk.relay_to_desk(turn, in_chat)  # the volunteer sees it too (a photo as a copy)
-        return True
-
-    def _crisis(self, turn: Turn, kind: str | None) -> None:
-        """Crisis resources at once, the right ones for the kind of danger; an escalation; then carry on where they were.
-
-        `kind` is a screen category (knowledge/screening.py) or "help_now" (the 🆘 button: the member said nothing yet).
-        """
-        kind = {"third_party_risk": "someone_else", None: "self_harm"}.get(kind, kind)
-        phone = self.campaign.phone("mental_health_24_7")
-        letters = self.campaign.phone("mental_health_24_7_letters")
-        line = f"{letters} ({phone})" if letters and phone else (phone or letters)
-        key = CRISIS_TEXT.get(kind, f"crisis.category.{kind}.reply")
-        text = turn.t(key if self.catalog.has(turn.state.lang, key) else "crisis.message", line=line)
-        buttons = []
-        self._forget_safety_question(turn)
-        if turn.member is not None and kind != "resource_request":
-            reason = "help_now" if kind in ("someone_else", "help_now") else "crisis"
-            self.raise_escalation(
-                member_id=turn.member.id,
-                case_id=turn.state.case_id or self._latest_case_id(turn),
-                reason=reason,
-                now=turn.now,
-                category=kind if kind in CATEGORIES else None,
-            )
-            logger.info("member %s: %s escalation (%s)", turn.member.id, reason, kind)
-            text += "\n\n" + turn.t("crisis.flagged")
-        if kind in OTHER_DANGERS and self.kb.get(OTHER_EMERGENCIES):
-            buttons.append((Button(turn.t("crisis.more"), f"kb:{OTHER_EMERGENCIES}"),))
-        if self._dialog(turn):
-            buttons.append((Button(turn.t("crisis.continue"), "m:resume"),))
-        turn.replies.append(Reply(text, tuple(buttons)))
-
-    # The uncertain middle: the lines first, then one direct question (asking does not raise risk).
-
-    def _safety_ask(self, turn: Turn, category: str) -> None:
-        """A caring message that already carries 988 (and 911), and a direct question with buttons."""
-        category = category if category in ASKED_CATEGORIES else "self_harm"
-        token = self.token()
-        if turn.member is not None:
-            # A typed "yes"/"no" answers it; anything else moves on (see _safety_typed_answer).
-            turn.state = turn.state.with_(pending=f"ask:{category}", pending_token=token)
-        self._safety_record(turn, category, "asked")
-        text = turn.t(f"crisis.category.{category}.ask") + "\n\n<b>" + turn.t(f"crisis.category.{category}.question") + "</b>"
-        data = f"sa:{token}:{category}"
-        turn.say(
-            text,
-            (
-                (
-                    Button(turn.t("crisis.ask.yes"), f"{data}:yes"),
-                    Button(turn.t(f"crisis.category.{category}.no"), f"{data}:no"),
-                ),
-                (Button(turn.t("crisis.ask.person"), f"{data}:person"),),
-            ),
-        )
-
-    def _safety_in_both_languages(self, turn: Turn, level: str, category: str) -> None:
-        """A message in a language carebot doesn't speak: 911 and 988 (which interprets) in English and Spanish, and a person."""
-        if level == "crisis" and turn.member is not None:
-            self.raise_escalation(
-                member_id=turn.member.id,
-                case_id=turn.state.case_id or self._latest_case_id(turn),
-                reason="help_now" if category == "someone_else" else "crisis",
-                now=turn.now,
-                category=category,
-            )
-            logger.info("member %s: crisis escalation (%s, another language)", turn.member.id, category)
-        self._safety_record(turn, category, "other_language")
-        text = "\n\n".join(self.catalog.t(lang, "crisis.foreign.text") for lang in LANGS)
-        label = " / ".join(self.catalog.t(lang, "crisis.foreign.person") for lang in LANGS)
-        turn.say(text, ((Button(label, f"sa:{self.token()}:{category}:person"),),))
-
-    def _safety_button(self, turn: Turn) -> None:
-        """Yes / No / Talk to a person under the question; old messages and restarts count the same."""
-        parts = turn.ev.data.split(":")
-        if len(parts) != 4 or parts[2] not in ASKED_CATEGORIES or parts[3] not in SAFETY_ANSWERS:
-            self._old_button(turn)
-            return
-        if turn.ev.message_id:
-            turn.replies.append(ClearButtons(turn.ev.message_id))  # the lines stay in the message
-        self._safety_answered(turn, parts[2], parts[3])
-
-    def _safety_typed_answer(self, turn: Turn) -> bool:
-        """A typed "yes", "si", "no" or "a person" right after the question answers it; anything else moves on."""
-        pending = turn.state.pending or ""
-        if turn.member is None or not pending.startswith("ask:"):
-            return False
-        category = pending.split(":", 1)[1]
-        self._forget_safety_question(turn)
-        if turn.ev.kind != "text" or category not in ASKED_CATEGORIES:
-            return False
-        said = normalize(turn.ev.text)
-        for answer in ("person", "no", "yes"):
-            if any(said in (normalize(w) for w in self.catalog.raw(lang, f"crisis.ask.typed.{answer}")) for lang in LANGS):
-                self._safety_answered(turn, category, answer)
-                return True
-        return False
-
-    def _safety_answered(self, turn: Turn, category: str, answer: str) -> None:
-        self._forget_safety_question(turn)
-        self._safety_record(turn, category, answer)
-        logger.info("member %s: safety question (%s) answered %s", turn.member.id if turn.member else "-", category, answer)
-        if answer != "no":
-            self._crisis(turn, category)  # the full lines, and an escalation for the desk
-            if turn.member is None and answer == "person":
-                turn.say(turn.t("crisis.ask.stranger_person"))
-            return
-        if self._dialog(turn):
-            self._resume(turn, "crisis.ask.carry_on")  # exactly where they were: the step, asked again
-        elif turn.member is not None:
-            self._menu(turn, turn.t("crisis.ask.carry_on") + "\n\n" + turn.t("menu.intro"))
-        else:
-            turn.say(turn.t("crisis.ask.carry_on"))
-
-    def _forget_safety_question(self, turn: Turn) -> None:
-        if turn.member is not None and (turn.state.pending or "").startswith("ask:"):
-            turn.state = turn.state.with_(pending=None, pending_token="")
-
-    def _safety_record(self, turn: Turn, category: str, what: str) -> None:
-        """The question and its answer, as an event without text or member: category and answer only."""
-        case_id = turn.state.case_id or self._latest_case_id(turn)
-        case = cases.get(self.db, case_id) if case_id else None
-        self.desk.audit(None, "safety_question", case_ref=case.ref if case else None, detail=f"{category}:{what}")
-
-    def _sounds_distressed(self, text: str) -> bool:
-        """Words of distress (the catalogs' crisis.distress lists, both languages) in a message."""
-        said = f" {normalize(text)} "
-        return any(f" {normalize(w)} " in said for lang in LANGS for w in self.catalog.raw(lang, "crisis.distress.words"))
-
-    def _harm(self, turn: Turn, *, case_id: int | None = None, always_say: bool = False) -> None:
-        """A member telling of harm from missed care: an escalation, and they are told a person will write."""
-        before = escalations.open_for_member(self.db, turn.member.id)
-        esc = self.raise_escalation(
-            member_id=turn.member.id,
-            case_id=case_id or turn.state.case_id or self._latest_case_id(turn),
-            reason="harm",
-            now=turn.now,
-        )
-        logger.info("member %s: harm escalation", turn.member.id)
-        if always_say or before is None or before.priority > esc.priority:
-            turn.say(turn.t("harm.flagged"))
-        else:
-            turn.say(turn.t("harm.already"))
-
-    def _offer_a_volunteer(self, turn: Turn) -> bool:
-        """Hard feelings said in passing: offer a person (once a day, and not when one is already coming)."""
-        today = self.today(turn.now).isoformat()
-        if turn.state.harm_offered_on == today or escalations.open_for_member(self.db, turn.member.id) is not None:
-            return False
-        turn.state = turn.state.with_(harm_offered_on=today)
-        text = turn.t("harm.offer")
-        if self._sounds_distressed(turn.ev.text):
-            text += "\n\n" + turn.t("crisis.distress_line")  # hard feelings in distress words: 988 too
-        turn.say(
-            text,
-            ((Button(turn.t("harm.offer_yes"), "m:harm"),), (Button(turn.t("harm.offer_no"), "m:harm_no"),)),
-        )
-        return True
-
-    def _latest_case_id(self, turn: Turn) -> int | None:
-        mine = cases.for_member(self.db, turn.member.id) if turn.member else []
-        open_ = [c for c in mine if c.status == "open"]
-        return open_[0].id if open_ else None
-
-    def _ask_for_volunteer(self, turn: Turn) -> None:
-        existing = escalations.open_for_member(self.db, turn.member.id)
-        self.raise_escalation(
-            member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn), reason="volunteer", now=turn.now
-        )
-        logger.info("member %s asked for a volunteer", turn.member.id)
-        turn.say(turn.t("volunteer.already" if existing else "volunteer.requested"))
-        if self._dialog(turn):
-            self._resume(turn, "commands.still_here")
-
-    # ------------------------------------------------------------ knowledge base
-
-    def _article_text(self, lang: str, article_id: str, *, detail: bool = False, answer: Answer | None = None) -> str:
-        a = self.kb.render(article_id, lang, self.campaign)
-        body = a.detail if detail else a.answer
-        if answer is not None and not detail:
-            # The fact that answers the question leads; the rest of the short answer follows.
-            body = answer_text(self.kb, self.campaign, answer, a.lang)[1]
-        lines = [f"<b>{html.escape(a.title)}</b>", "", html.escape(body)]
-        # The short answer names its main source; the detail lists them all.
-        footer = " · ".join(x for x in (a.source_line if detail else a.source_line_short, a.reviewed_line) if x)
-        if footer:
-            lines += ["", f"<i>{html.escape(footer)}</i>"]
-        return "\n".join(lines)
-
-    def _article_reply(
-        self, turn: Turn, article_id: str, *, detail: bool = False, lang: str | None = None, answer: Answer | None = None
-    ) -> Reply:
-        lang = lang or turn.state.lang
-        rendered = self.kb.render(article_id, lang, self.campaign)
-        # Buttons carry the reply's language when it is not the chat's, so "More detail" stays in it.
-        suffix = f":{lang}" if lang != turn.state.lang else ""
-        buttons = []
-        if rendered.detail and not detail:
-            buttons.append((Button(self.catalog.t(lang, "kb.more"), f"kb:more:{article_id}{suffix}"),))
-        buttons.append((Button(self.catalog.t(lang, "kb.other_topics"), "kb:menu"),))
-        return Reply(self._article_text(lang, article_id, detail=detail, answer=answer), tuple(buttons))
-
-    def _answer_question(self, turn: Turn, text: str, *, confident_only: bool = False) -> bool:
-        """Answer a typed question from the knowledge base, in the language it was written in.
-
-        When unsure: "I don't have a reliable answer", the closest topics and a person.
-        A question in a third language gets the language offer and a person.
-        """
-        written = detect_language(text, self.retriever.vocabulary)
-        if written == OTHER:
-            if confident_only:
-                return False
-            self._third_language(turn)
-            return True
-        lang = written if written in LANGS else turn.state.lang
-        found = self.retriever.answer(text, lang)
-        if found.article_id is not None:
-            turn.replies.append(self._article_reply(turn, found.article_id, lang=lang, answer=found))
-            self._offer_language(turn, lang)
-            return True
-        if confident_only:
-            return False
-        suffix = f":{lang}" if lang != turn.state.lang else ""
-        buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}{suffix}"),) for a in found.alternatives[:3]]
-        if turn.member is not None:
-            buttons.append((Button(self.catalog.t(lang, "kb.ask_volunteer"), "m:volunteer"),))
-            buttons.append((Button(self.catalog.t(lang, "menu.report"), "m:report"),))
-        unsure = self.catalog.t(lang, "kb.unsure")
-        if self._sounds_distressed(text):
-            unsure += "\n\n" + self.catalog.t(lang, "crisis.distress_line")  # not understood, but not left without 988
-        turn.replies.append(Reply(unsure, tuple(buttons)))
-        self._offer_language(turn, lang)
-        return True
-
-    def _offer_language(self, turn: Turn, lang: str) -> None:
-        """A member who wrote in the other language is offered, once, to switch the chat to it."""
-        if turn.member is None or lang == turn.state.lang or turn.state.lang_offered or lang not in LANGS:
-            return
-        turn.state = turn.state.with_(lang_offered=True)
-        self._say_in(
-            turn,
-            lang,
-            "langoffer.ask",
-            (
-                (Button(self.catalog.t(lang, "langoffer.switch"), f"lang:{lang}"),),
-                (Button(self.catalog.t(lang, "langoffer.keep"), f"lang:{turn.state.lang}"),),
-            ),
-        )
-
-    def _third_language(self, turn: Turn) -> None:
-        """A message in neither English nor Spanish: both languages offered, and a person."""
-        if turn.member is None:
-            turn.say(turn.t("langoffer.other"), _language_buttons(""))
-            return
-        turn.state = turn.state.with_(lang_offered=True)
-        turn.say(
-            turn.t("langoffer.other"),
-            (
-                (Button("English", "lang:en"), Button("Español", "lang:es")),
-                (Button(turn.t("kb.ask_volunteer"), "m:volunteer"),),
-            ),
-        )
-
-    def _say_in(self, turn: Turn, lang: str, key: str, buttons=()) -> None:
-        turn.replies.append(Reply(self.catalog.t(lang, key), buttons))
-
-    def _rights_menu(self, turn: Turn, *, all_topics: bool = False, message_id: int | None = None) -> None:
-        lang = turn.state.lang
-        ids = self.kb.ids if all_topics else tuple(a for a in RIGHTS_MENU if self.kb.get(a))
-        buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}"),) for a in ids]
-        if not all_topics:
-            buttons.append((Button(turn.t("kb.all_topics"), "kb:all"),))
-        text = turn.t("kb.menu_intro")
-        turn.replies.append(Edit(message_id, text, tuple(buttons)) if message_id else Reply(text, tuple(buttons)))
-
-    def _kb_button(self, turn: Turn) -> None:
-        parts = turn.ev.data.split(":")
-        # kb:<id>[:<lang>] and kb:more:<id>[:<lang>]: the language when a reply was not in the chat's own.
-        more = len(parts) in (3, 4) and parts[1] == "more"
-        article_id = parts[2] if more else (parts[1] if len(parts) in (2, 3) else "")
-        lang_part = parts[3] if more and len(parts) == 4 else (parts[2] if not more and len(parts) == 3 else None)
-        lang = lang_part if lang_part in LANGS else turn.state.lang
-        if parts == ["kb", "menu"]:
-            self._rights_menu(turn)
-        elif parts == ["kb", "all"]:
-            self._rights_menu(turn, all_topics=True, message_id=turn.ev.message_id)
-        elif article_id and self.kb.get(article_id) and (lang_part is None or lang_part in LANGS):
-            turn.replies.append(self._article_reply(turn, article_id, detail=more, lang=lang))
-        else:
-            self._old_button(turn)
-            return
-        if self._dialog(turn):
-            self._resume(turn, "commands.still_here")
-
     # ------------------------------------------------------------ views
 
     def _mycases_text(self, turn: Turn) -> str:
-        mine = cases.for_member(self.db, turn.member.id)
+        mine = cases.for_member(self.db, turn.member_id)
         if not mine:
             return turn.t("mycases.none")
         lines = [turn.t("mycases.intro")]
@@ -1320,7 +975,3 @@ class Core(Checkins):
             if nxt:
                 lines[-1] += f" · {nxt}"
         return "\n".join(lines)
-
-
-def _language_buttons(payload: str):
-    return ((Button("English", f"on:lang:en:{payload}"), Button("Español", f"on:lang:es:{payload}")),)

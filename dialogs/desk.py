@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from dialogs import engine
 from dialogs.conversation import Conversation, dialog_for
-from dialogs.model import Button, Edit, Reply, keyboard_json
+from dialogs.model import Button, Edit, Event, Keyboard, Reply, keyboard_json
 from dialogs.services import Services
 from dialogs.staff import Staff
 from dialogs.turn import Turn
@@ -74,6 +74,18 @@ class Desk:
 
     def configure_desk(self, config: DeskConfig | None) -> None:
         self.config = config
+
+    @property
+    def _cfg(self) -> DeskConfig:
+        """The desk's settings, where only a configured desk gets this far."""
+        assert self.config is not None, "no desk configured"
+        return self.config
+
+    def _reload(self, esc: Escalation) -> Escalation:
+        """The escalation as it is now in the database (just changed: it is there)."""
+        found = escalations.get(self.services.db, esc.id)
+        assert found is not None, "an escalation just changed is gone"
+        return found
 
     # ------------------------------------------------------------ roles and audit
 
@@ -171,7 +183,7 @@ class Desk:
             offered = self.services.catalog.t(DESK_LANG, f"choice.offered.{case.offered}") if case.offered else "-"
             lines.append(self._dt("desk.card.offered", offered=offered))
             last = followups.last_sent_for_case(self.services.db, case.id)
-            if last is not None and last.answer:
+            if last is not None and last.answer and last.answered_at is not None:
                 lines.append(
                     self._dt(
                         "desk.card.last_checkin",
@@ -194,6 +206,7 @@ class Desk:
                 self._dt("desk.card.resolved", resolution=self._dt("desk.resolution." + (esc.resolution or "no_action")))
             )
             return Reply("\n".join(lines), ((Button(self._dt("desk.resolved_topic.reopen"), f"d:{esc.id}:reopen"),),))
+        buttons: Keyboard
         if esc.status == "open":
             buttons = (
                 (
@@ -229,7 +242,7 @@ class Desk:
             payload["force_reply"] = True
         return outbox.enqueue(
             self.services.db,
-            chat_id=self.config.chat_id,
+            chat_id=self._cfg.chat_id,
             action=action,
             payload=payload,
             now=self.services.clock(),
@@ -244,12 +257,12 @@ class Desk:
         """Show the escalation's new state on its card and in its topic's name."""
         if self.config is None:
             return
-        esc = escalations.get(self.services.db, esc.id)
+        esc = self._reload(esc)
         if esc.card_message_id:
             card = self._card(esc)
             outbox.enqueue(
                 self.services.db,
-                chat_id=self.config.chat_id,
+                chat_id=self._cfg.chat_id,
                 action="edit",
                 now=self.services.clock(),
                 kind="desk",
@@ -261,7 +274,7 @@ class Desk:
         if esc.topic_id:
             outbox.enqueue(
                 self.services.db,
-                chat_id=self.config.chat_id,
+                chat_id=self._cfg.chat_id,
                 action="edit_topic",
                 now=self.services.clock(),
                 kind="desk",
@@ -287,10 +300,10 @@ class Desk:
             for esc in escalations.unposted(self.services.db):
                 if outbox.in_progress(self.services.db, ("esc_topic", "esc_card"), esc.id):
                     continue
-                if self.config.is_forum and not esc.topic_id:
+                if self._cfg.is_forum and not esc.topic_id:
                     outbox.enqueue(
                         self.services.db,
-                        chat_id=self.config.chat_id,
+                        chat_id=self._cfg.chat_id,
                         action="create_topic",
                         now=self.services.clock(),
                         kind="desk",
@@ -317,7 +330,7 @@ class Desk:
             return
         if item.ref_kind == "esc_topic" and message_id:
             escalations.set_posted(self.services.db, esc.id, topic_id=message_id)
-            esc = escalations.get(self.services.db, esc.id)
+            esc = self._reload(esc)
             self._desk_row(
                 self._card(esc),
                 ref_kind="esc_card",
@@ -342,7 +355,7 @@ class Desk:
         with self.services.db.atomic():
             esc = escalations.get(self.services.db, item.ref_id) if item.ref_id else None
             if esc is not None and esc.status in ("open", "claimed"):
-                if self.config is not None and self.config.is_forum and self._place_lost_again(esc.id):
+                if self.config is not None and self._cfg.is_forum and self._place_lost_again(esc.id):
                     self.desk_without_topics("topics_unreliable")
                 escalations.forget_desk_place(self.services.db, esc.id)
                 logger.warning("escalation %s lost its place in the desk; it will be posted again", esc.id)
@@ -360,7 +373,7 @@ class Desk:
         vanishing): plain cards with reply-threads from now on, and the admins are told once, in the desk."""
         if self.config is None:
             return
-        if self.config.is_forum:
+        if self._cfg.is_forum:
             self.config = replace(self.config, is_forum=False)
             logger.warning("desk topics unavailable (%s): posting cards with reply-threads", why)
         told = self._desk_told
@@ -370,7 +383,7 @@ class Desk:
         with self.services.db.atomic():
             outbox.enqueue(
                 self.services.db,
-                chat_id=self.config.chat_id,
+                chat_id=self._cfg.chat_id,
                 action="send",
                 now=self.services.clock(),
                 kind="desk",
@@ -415,13 +428,11 @@ class Desk:
                         )
                         escalations.mark_announced(self.services.db, esc.id, now)
                         acted += 1
-                elif (
-                    esc.status == "claimed" and esc.last_volunteer_at and now - esc.last_volunteer_at >= self.config.idle_release
-                ):
+                elif esc.status == "claimed" and esc.last_volunteer_at and now - esc.last_volunteer_at >= self._cfg.idle_release:
                     escalations.release(self.services.db, esc.id, now)
                     self.audit(None, "auto_release", case_ref=self._ref(esc), detail="no volunteer message")
-                    esc = escalations.get(self.services.db, esc.id)
-                    hours = round(self.config.idle_release.total_seconds() / 3600, 1)
+                    esc = self._reload(esc)
+                    hours = round(self._cfg.idle_release.total_seconds() / 3600, 1)
                     said = (
                         counted(self.services.catalog, DESK_LANG, "hours", int(hours)) if hours == int(hours) else f"{hours:g} h"
                     )
@@ -456,7 +467,7 @@ class Desk:
         )
         self.audit(None, "member_closed", case_ref=self._ref(esc), detail=because)
         escalations.end_note_modes_for(self.services.db, esc.id)
-        esc = escalations.get(self.services.db, esc.id)
+        esc = self._reload(esc)
         if self.config is None:
             return
         if esc.card_message_id or esc.topic_id:
@@ -486,7 +497,7 @@ class Desk:
         """The member's escalation a volunteer has claimed: what they write goes to that volunteer."""
         if turn.member is None or self.config is None:
             return None
-        esc = escalations.open_for_member(self.services.db, turn.member.id)
+        esc = escalations.open_for_member(self.services.db, turn.member_id)
         return esc if esc is not None and esc.status == "claimed" else None
 
     def relay_to_desk(self, turn: Turn, esc: Escalation) -> None:
@@ -495,7 +506,7 @@ class Desk:
         if ev.kind == "unsupported" and ev.media in ("photo", "document") and ev.source_message_id:
             # The line first, then the copy: both queued for the desk, so they arrive in that order.
             self._desk_relay_line(esc, self._dt("desk.member_sent_file", media=self._dt("desk.media." + ev.media)))
-            self._desk_relay_copy(esc, ev.chat_id, ev.source_message_id, member_id=turn.member.id)
+            self._desk_relay_copy(esc, ev.chat_id, ev.source_message_id, member_id=turn.member_id)
             self.audit(None, "relay_to_desk", case_ref=self._ref(esc), detail=ev.media)
             return
         if ev.kind == "unsupported":
@@ -504,7 +515,7 @@ class Desk:
             return
         key = "desk.from_member_edited" if ev.kind == "edited" else "desk.from_member"
         for text in self._split_relay(DESK_LANG, key, ev.text):
-            self._desk_relay_line(esc, text, member_id=turn.member.id)
+            self._desk_relay_line(esc, text, member_id=turn.member_id)
         self.audit(None, "relay_to_desk", case_ref=self._ref(esc))
 
     def _split_relay(self, lang: str, key: str, text: str) -> list[str]:
@@ -527,7 +538,7 @@ class Desk:
     def _desk_relay_copy(self, esc: Escalation, from_chat_id: int, message_id: int, member_id: str | None) -> None:
         item = outbox.enqueue(
             self.services.db,
-            chat_id=self.config.chat_id,
+            chat_id=self._cfg.chat_id,
             action="copy",
             now=self.services.clock(),
             kind="desk",
@@ -539,7 +550,7 @@ class Desk:
         )
         if member_id:
             outbox.set_member(self.services.db, item.id, member_id)
-        if not (esc.topic_id if self.config.is_forum else esc.card_message_id):
+        if not (esc.topic_id if self._cfg.is_forum else esc.card_message_id):
             outbox.hold(self.services.db, item.id)
 
     def _desk_relay_line(self, esc: Escalation, text: str, member_id: str | None = None) -> None:
@@ -549,7 +560,7 @@ class Desk:
         )
         if member_id:
             outbox.set_member(self.services.db, item.id, member_id)
-        if not (esc.topic_id if self.config.is_forum else esc.card_message_id):
+        if not (esc.topic_id if self._cfg.is_forum else esc.card_message_id):
             outbox.hold(self.services.db, item.id)  # its place is being made again: it follows the new card
 
     def endchat(self, turn: Turn) -> None:
@@ -559,7 +570,7 @@ class Desk:
             return
         escalations.resolve(self.services.db, esc.id, "member_ended", turn.now)
         self.audit(None, "member_ended_chat", case_ref=self._ref(esc))
-        esc = escalations.get(self.services.db, esc.id)
+        esc = self._reload(esc)
         self._desk_say(esc, self._dt("desk.member_left", ref=self._ref(esc)))
         self.refresh(esc)
         turn.say(turn.t("desk.chat_ended_by_member"))
@@ -584,7 +595,7 @@ class Desk:
             turn.toast, turn.alert = self._dt(key), True
         else:
             turn.replies.append(
-                Reply(self._dt(key), chat_id=self.config.chat_id, thread_id=turn.ev.thread_id, reply_to=turn.ev.message_id)
+                Reply(self._dt(key), chat_id=self._cfg.chat_id, thread_id=turn.ev.thread_id, reply_to=turn.ev.message_id)
             )
 
     def _desk_button(self, turn: Turn) -> None:
@@ -604,12 +615,12 @@ class Desk:
             return
         mine = esc.claimed_by == ev.user_id or self.has_role(ev.user_id, "admin")
         if action == "claim":
-            if not escalations.claim(self.services.db, esc.id, ev.user_id, turn.now, ev.user_name):
+            if not escalations.claim(self.services.db, esc.id, _actor(ev), turn.now, ev.user_name):
                 self.audit(ev.user_id, "claim", case_ref=ref, detail=f"already {esc.status}")
                 turn.toast, turn.alert = self._dt("desk.already_claimed", name=esc.claimed_by_name or "?"), True
                 return
             self.audit(ev.user_id, "claim", case_ref=ref)
-            esc = escalations.get(self.services.db, esc.id)
+            esc = self._reload(esc)
             self.refresh(esc)
             self._desk_say(esc, self._dt("desk.claimed", name=ev.user_name or "?", ref=ref))
             self._tell_member(esc, "desk.member_joined")
@@ -621,17 +632,17 @@ class Desk:
         elif action == "release":
             escalations.release(self.services.db, esc.id, turn.now)
             self.audit(ev.user_id, "release", case_ref=ref)
-            esc = escalations.get(self.services.db, esc.id)
+            esc = self._reload(esc)
             self.refresh(esc)
             self._tell_member(esc, "desk.member_released")
         elif action == "resolve":
             reasons = tuple((Button(self._dt("desk.resolution." + r), f"d:{esc.id}:r_{r}"),) for r in RESOLUTIONS)
             turn.replies.append(
                 Edit(
-                    ev.message_id,
+                    _pressed(ev),
                     self._card(esc).text + "\n\n" + self._dt("desk.pick_resolution"),
                     reasons + ((Button(self._dt("desk.button.back"), f"d:{esc.id}:back"),),),
-                    chat_id=self.config.chat_id,
+                    chat_id=self._cfg.chat_id,
                 )
             )
         elif action.startswith("r_") and action[2:] in RESOLUTIONS:
@@ -642,13 +653,13 @@ class Desk:
                 return
             escalations.resolve(self.services.db, esc.id, action[2:], turn.now)
             self.audit(ev.user_id, "resolve", case_ref=ref, detail=action[2:])
-            esc = escalations.get(self.services.db, esc.id)
+            esc = self._reload(esc)
             self.refresh(esc)
             if was_claimed:  # someone was talking with them: the member hears it ended
                 self._tell_member_chat_over(esc)
         elif action == "back":
             card = self._card(esc)
-            turn.replies.append(Edit(ev.message_id, card.text, card.buttons, chat_id=self.config.chat_id))
+            turn.replies.append(Edit(_pressed(ev), card.text, card.buttons, chat_id=self._cfg.chat_id))
         elif action == "note":
             self._start_note_mode(turn, esc)
         elif action.startswith("nc"):
@@ -663,7 +674,7 @@ class Desk:
     def _start_note_mode(self, turn: Turn, esc: Escalation) -> None:
         """The volunteer's next message in this thread is a private note, reply or not; a Cancel button ends it."""
         ev = turn.ev
-        escalations.start_note_mode(self.services.db, ev.user_id, esc.id, turn.now)
+        escalations.start_note_mode(self.services.db, _actor(ev), esc.id, turn.now)
         self.audit(ev.user_id, "note_mode", case_ref=self._ref(esc))
         reply = Reply(
             self._dt("desk.notemode.on", name=ev.user_name or "?", ref=self._ref(esc)),
@@ -679,10 +690,10 @@ class Desk:
             turn.toast, turn.alert = self._dt("desk.notemode.not_yours"), True
             return
         if escalations.note_mode(self.services.db, ev.user_id) == esc.id:
-            escalations.end_note_mode(self.services.db, ev.user_id)
+            escalations.end_note_mode(self.services.db, _actor(ev))
         self.audit(ev.user_id, "note_mode_cancel", case_ref=self._ref(esc))
         turn.replies.append(
-            Edit(ev.message_id, self._dt("desk.notemode.cancelled", ref=self._ref(esc)), (), chat_id=self.config.chat_id)
+            Edit(_pressed(ev), self._dt("desk.notemode.cancelled", ref=self._ref(esc)), (), chat_id=self._cfg.chat_id)
         )
 
     def _note_mode_for(self, ev, esc: Escalation | None) -> Escalation | None:
@@ -692,20 +703,20 @@ class Desk:
             return None
         if esc is not None:
             return esc if esc.id == mode else None
-        if not self.config.is_forum and not ev.reply_to and not ev.thread_id:
+        if not self._cfg.is_forum and not ev.reply_to and not ev.thread_id:
             # Plain cards: a message that replies to nothing, typed right after "Add note", is that note.
             return escalations.get(self.services.db, mode)
         return None
 
     def _save_note(self, turn: Turn, esc: Escalation, text: str) -> None:
         ev = turn.ev
-        escalations.add_note(self.services.db, esc.id, ev.user_id, text[:2000], turn.now)
+        escalations.add_note(self.services.db, esc.id, _actor(ev), text[:2000], turn.now)
         self.audit(ev.user_id, "note", case_ref=self._ref(esc))
-        prompt = escalations.end_note_mode(self.services.db, ev.user_id)
+        prompt = escalations.end_note_mode(self.services.db, _actor(ev))
         if prompt:
-            turn.replies.append(Edit(prompt, self._dt("desk.notemode.done", ref=self._ref(esc)), (), chat_id=self.config.chat_id))
+            turn.replies.append(Edit(prompt, self._dt("desk.notemode.done", ref=self._ref(esc)), (), chat_id=self._cfg.chat_id))
         turn.replies.append(
-            Reply(self._dt("desk.note_saved"), chat_id=self.config.chat_id, thread_id=ev.thread_id, reply_to=ev.message_id)
+            Reply(self._dt("desk.note_saved"), chat_id=self._cfg.chat_id, thread_id=ev.thread_id, reply_to=ev.message_id)
         )
 
     def _reopen(self, turn: Turn, esc: Escalation) -> None:
@@ -715,7 +726,7 @@ class Desk:
             return
         escalations.reopen(self.services.db, esc.id, turn.now)
         self.audit(ev.user_id, "reopen", case_ref=self._ref(esc))
-        esc = escalations.get(self.services.db, esc.id)
+        esc = self._reload(esc)
         self.refresh(esc)
         self._desk_say(esc, self._dt("desk.resolved_topic.reopened", name=ev.user_name or "?", ref=self._ref(esc)))
         turn.toast = self._dt("desk.resolved_topic.reopened_toast", ref=self._ref(esc))
@@ -723,7 +734,7 @@ class Desk:
     def _tell_member_chat_over(self, esc: Escalation) -> None:
         """The volunteer resolved it: the member hears the conversation ended, and their dialog comes back."""
         member = members.get(self.services.db, esc.member_id) if esc.member_id else None
-        if member is None:
+        if member is None or member.chat_id is None:
             return
         text = self.services.catalog.t(member.lang, "desk.member_ended")
         state = conversations.load(self.services.db, member.id)
@@ -731,7 +742,7 @@ class Desk:
 
         st = State.from_json(state, lang=member.lang)
         dialog = dialog_for(st)
-        buttons = ()
+        buttons: Keyboard = ()
         if dialog is not None:
             question = engine.prompt(dialog, st, self.services.ctx(self.services.clock()))
             text += "\n\n" + self.services.catalog.t(member.lang, "commands.still_here") + "\n\n" + question.text
@@ -749,7 +760,7 @@ class Desk:
 
     def _escalation_for_message(self, ev) -> Escalation | None:
         """Which escalation a desk message is about: its topic, or the desk message it replies to."""
-        if ev.thread_id and self.config.is_forum:
+        if ev.thread_id and self._cfg.is_forum:
             esc = escalations.by_topic(self.services.db, ev.thread_id)
             if esc is not None:
                 return esc
@@ -757,7 +768,7 @@ class Desk:
             esc = escalations.by_card(self.services.db, ev.reply_to)
             if esc is not None:
                 return esc
-            row = outbox.by_message(self.services.db, self.config.chat_id, ev.reply_to)
+            row = outbox.by_message(self.services.db, self._cfg.chat_id, ev.reply_to)
             if row is not None and row.ref_kind and row.ref_kind.startswith("esc_") and row.ref_id:
                 return escalations.get(self.services.db, row.ref_id)
         return None
@@ -779,7 +790,7 @@ class Desk:
         if not self.has_role(ev.user_id, "volunteer"):
             self._refuse(turn, "desk_relay", "desk.volunteers_only", case_ref=ref)
             return
-        prompt_row = outbox.by_message(self.services.db, self.config.chat_id, ev.reply_to) if ev.reply_to else None
+        prompt_row = outbox.by_message(self.services.db, self._cfg.chat_id, ev.reply_to) if ev.reply_to else None
         is_note = ev.text.strip().lower().startswith(NOTE_MARKER) or (
             prompt_row is not None and prompt_row.ref_kind == "esc_note_prompt"
         )
@@ -797,7 +808,7 @@ class Desk:
                     Reply(
                         self._dt("desk.resolved_topic.text", ref=ref),
                         ((Button(self._dt("desk.resolved_topic.reopen"), f"d:{esc.id}:reopen"),),),
-                        chat_id=self.config.chat_id,
+                        chat_id=self._cfg.chat_id,
                         thread_id=ev.thread_id,
                         reply_to=ev.message_id,
                     )
@@ -810,7 +821,7 @@ class Desk:
                             ref=ref,
                             why=self._dt("desk.closed_by_member." + (esc.closed_because or "deleted")),
                         ),
-                        chat_id=self.config.chat_id,
+                        chat_id=self._cfg.chat_id,
                         thread_id=ev.thread_id,
                         reply_to=ev.message_id,
                     )
@@ -821,7 +832,7 @@ class Desk:
             return
         member = members.get(self.services.db, esc.member_id) if esc.member_id else None
         if member is None or member.chat_id is None:
-            turn.replies.append(Reply(self._dt("desk.member_gone"), chat_id=self.config.chat_id, thread_id=ev.thread_id))
+            turn.replies.append(Reply(self._dt("desk.member_gone"), chat_id=self._cfg.chat_id, thread_id=ev.thread_id))
             return
         escalations.touch_volunteer(self.services.db, esc.id, turn.now)
         self.audit(ev.user_id, "relay_to_member", case_ref=ref)
@@ -849,13 +860,13 @@ class Desk:
                 case_ref=args[0].upper() if name in ("case", "note") and args else None,
             )
             return
-        say = lambda text: turn.replies.append(Reply(text, chat_id=self.config.chat_id, thread_id=ev.thread_id))  # noqa: E731
+        say = lambda text: turn.replies.append(Reply(text, chat_id=self._cfg.chat_id, thread_id=ev.thread_id))  # noqa: E731
         if name == "queue":
             self.audit(ev.user_id, "queue")
             say(self._queue_text(escalations.open_escalations(self.services.db)) or self._dt("desk.queue_empty"))
         elif name == "mine":
             self.audit(ev.user_id, "mine")
-            say(self._queue_text(escalations.claimed_by_user(self.services.db, ev.user_id)) or self._dt("desk.mine_empty"))
+            say(self._queue_text(escalations.claimed_by_user(self.services.db, _actor(ev))) or self._dt("desk.mine_empty"))
         elif name == "case":
             # Only cases that came to the desk: a member's other cases stay theirs.
             case = cases.by_ref(self.services.db, args[0]) if args else None
@@ -891,8 +902,8 @@ class Desk:
             if esc is None or len(args) < 2:
                 say(self._dt("desk.note_usage"))
                 return
-            escalations.add_note(self.services.db, esc.id, ev.user_id, ev.args.split(None, 1)[1][:2000], turn.now)
-            self.audit(ev.user_id, "note", case_ref=case.ref)
+            escalations.add_note(self.services.db, esc.id, _actor(ev), ev.args.split(None, 1)[1][:2000], turn.now)
+            self.audit(ev.user_id, "note", case_ref=case.ref if case else None)
             say(self._dt("desk.note_saved"))
         elif name in ("grant", "revoke"):
             self._grant_or_revoke(turn, name, args, say)
@@ -916,7 +927,7 @@ class Desk:
             for esc in escalations.claimed_by_user(self.services.db, target):
                 escalations.release(self.services.db, esc.id, turn.now)
                 self.audit(ev.user_id, "release", case_ref=self._ref(esc), detail="role revoked")
-                esc = escalations.get(self.services.db, esc.id)
+                esc = self._reload(esc)
                 self.refresh(esc)
                 self._tell_member(esc, "desk.member_released")
         done = {"grant": "desk.granted", "revoke": "desk.revoked"}[name]
@@ -934,3 +945,15 @@ class Desk:
                 f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}{who} · {age}"
             )
         return "\n".join(lines)
+
+
+def _actor(ev: Event) -> int:
+    """The volunteer acting (their role was checked, so there is one)."""
+    assert ev.user_id is not None, "a desk action without a user"
+    return ev.user_id
+
+
+def _pressed(ev: Event) -> int:
+    """The message a desk button was pressed on."""
+    assert ev.message_id is not None, "a desk button without its message"
+    return ev.message_id

@@ -226,6 +226,7 @@ class Organizers:
         return announcements.draft_of(self.services.db, user_id) if user_id is not None else None
 
     def _announce_start(self, turn: Turn) -> None:
+        assert turn.ev.user_id is not None  # an organizer: checked before
         announcements.start_draft(self.services.db, turn.ev.user_id, turn.now)
         self._staff_say(turn, self._st("announce.ask_en", max=ANNOUNCEMENT_MAX))
 

@@ -43,10 +43,14 @@ class Turn:
         self.replies.append(Reply(text, buttons))
 
     @property
-    def member_id(self) -> str:
-        """The member's id, for work that only happens once someone has agreed (a member is then always there)."""
+    def known_member(self) -> Member:
+        """The member, for work that only happens once someone has agreed (a member is then always there)."""
         assert self.member is not None, "a member's work on a turn without a member"
-        return self.member.id
+        return self.member
+
+    @property
+    def member_id(self) -> str:
+        return self.known_member.id
 
     def as_command(self, command: str) -> "Turn":
         """The same turn, as if the member had typed /<command> (menu buttons)."""
