@@ -6,11 +6,16 @@ commands or the dialog engine, applies the effects (draft answers, filing,
 erasing), saves the new state, queues the replies in the outbox and marks the
 update as handled. Only then does the caller send anything, so a crash at any
 moment loses nothing and a re-delivered update does nothing twice.
+
+The core composes collaborators, each given what it depends on (see `Core.__init__`):
+`Services` (dialogs/services.py: database, campaign, catalog, clock...), `Conversation`
+(open dialog, menu, old buttons), `Staff` (roles, audit), `Organizers`, `Desk`, `RightsAnswers`,
+`Safety`, `Checkins`, `Reporting` and `Onboarding`. Here: the transaction, the outbox, routing
+(commands and buttons by table, dialogs/router.py) and the public methods bot/ calls.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import secrets
 from datetime import date, datetime
@@ -26,30 +31,28 @@ from dialogs.followup_schedule import Schedule
 from dialogs.clock import utcnow
 from dialogs.desk import Desk, DeskConfig
 from storage.escalations import Escalation
+from dialogs.onboarding import Onboarding
+from dialogs.reporting import Reporting
 from dialogs.conversation import LANGS, Conversation, dialog_for
-from dialogs.rights_answers import RightsAnswers, language_buttons
+from dialogs.rights_answers import RightsAnswers
 from dialogs.safety import Safety
 from dialogs.engine import Dialog
 from dialogs.deeplink import prefill_from_payload
 from dialogs.organizers import ORGANIZER_COMMANDS, Job, Organizers
 from dialogs.staff import Staff
 from dialogs.commands import COMMAND_NAMES
-from dialogs.engine import Answered, Completed, Ctx, DiscardCase, FileCase
+from dialogs.engine import Ctx
 from dialogs.model import Button, ClearButtons, Copy, Document, Edit, Event, Outcome, Reply, keyboard_json
 from dialogs.services import Services, campaign_catalog
 from dialogs.turn import Turn
 from dialogs.router import Handler, Router
-from dialogs.report_steps import REPORT, answer_column, case_fields
 from dialogs.state import State
 from knowledge.campaign import Campaign
-from knowledge.complaint import complaint_document, complaint_text, rights_brief, rights_headline, rights_summary
-from knowledge.dates import format_date
-from knowledge.deadlines import CaseFacts, compute_deadline
 from knowledge.harm import screen_harm
 from knowledge.kb import KnowledgeBase
 from knowledge.retrieval import Retriever
 from knowledge.screening import Assessment, assess
-from knowledge.text import guess_language, normalize
+from knowledge.text import normalize
 from storage import cases, conversations, escalations, followups, members, outbox, updates
 from storage.models import OutboxItem
 
@@ -65,7 +68,7 @@ def hint_language(code: str | None) -> str:
     return "es" if (code or "").lower().startswith("es") else "en"
 
 
-class Core(Checkins):
+class Core:
     """The conversations' core: pure dialogs plus the storage they need. No Telegram."""
 
     def __init__(
@@ -87,6 +90,9 @@ class Core(Checkins):
         self.desk = Desk(self.services, self.staff, self.conversation)
         self.answers = RightsAnswers(self.services, self.conversation)
         self.safety = Safety(self.services, self.conversation, self.desk)
+        self.checkins = Checkins(self.services, self.conversation, self.desk, self.answers, self.safety)
+        self.reporting = Reporting(self.services, self.conversation, self.desk, self.checkins)
+        self.onboarding = Onboarding(self.services, self.answers, self.reporting)
         self._router = self._member_router()
 
     # What the collaborators share (tests swap the clock and the screen on a running core).
@@ -299,7 +305,7 @@ class Core(Checkins):
         with self.db.atomic():
             item = outbox.mark_sent(self.db, item_id, now, message_id)
             if item is not None and item.ref_kind == "followup" and item.ref_id:
-                self._followup_delivered(item.ref_id, now)
+                self.checkins.delivered(item.ref_id, now)
             elif item is not None and item.ref_kind and item.ref_kind.startswith("esc_") and item.ref_id:
                 self.desk.delivered(item, message_id)
 
@@ -387,6 +393,17 @@ class Core(Checkins):
     def desk_follow_cases(self) -> int:
         return self.desk.desk_follow_cases()
 
+    # ------------------------------------------------------------ check-ins (see dialogs/checkin_turns.py)
+
+    def materialize_due(self, limit: int = 500) -> int:
+        return self.checkins.materialize_due(limit)
+
+    def watch_urgent_cases(self) -> int:
+        return self.checkins.watch_urgent_cases()
+
+    def member_unreachable(self, chat_id: int) -> None:
+        self.checkins.member_unreachable(chat_id)
+
     # ------------------------------------------------------------ routing
 
     def _route(self, turn: Turn) -> None:
@@ -401,7 +418,7 @@ class Core(Checkins):
         if self.safety.typed_answer(turn):
             return
         if turn.member is not None:
-            self._welcome_back_if_unreachable(turn)
+            self.checkins.welcome_back_if_unreachable(turn)
         if in_chat is not None and ev.kind in ("text", "unsupported", "edited"):
             self.desk.relay_to_desk(turn, in_chat)
             return
@@ -412,7 +429,7 @@ class Core(Checkins):
         elif harm == "maybe":
             turn.heard_hardship = self.safety.offer_a_volunteer(turn)
         if turn.member is None:
-            self._stranger(turn)
+            self.onboarding.stranger(turn)
         elif ev.kind == "command":
             self._command(turn)
         elif ev.kind == "button":
@@ -425,7 +442,7 @@ class Core(Checkins):
         else:  # unsupported media
             dialog = self._dialog(turn)
             if dialog:
-                self._apply(turn, engine.on_unsupported(dialog, turn.state, ev.media or "other", self.ctx(turn.now)))
+                self.reporting.apply(turn, engine.on_unsupported(dialog, turn.state, ev.media or "other", self.ctx(turn.now)))
             else:
                 media = turn.t(f"media.{ev.media or 'other'}")
                 turn.say(turn.t("invalid.media", media=media))
@@ -446,92 +463,6 @@ class Core(Checkins):
     def _menu(self, turn: Turn, intro: str | None = None) -> None:
         self.conversation.menu(turn, intro)
 
-    # ------------------------------------------------------------ before consent
-
-    def _stranger(self, turn: Turn) -> None:
-        """Someone who has not agreed yet: nothing about them is stored."""
-        ev = turn.ev
-        turn.save = False
-        if ev.kind == "command" and ev.command in ("start", "language"):
-            payload = ev.args.split()[0] if ev.command == "start" and ev.args.strip() else ""
-            if payload:
-                self._prefill(payload, turn.now, count_start=True)  # counted, nothing personal kept
-            turn.say(turn.t("onboarding.choose_language"), language_buttons(payload))
-            return
-        if ev.kind == "command" and ev.command in ("help", "privacy"):
-            turn.say(turn.t(f"{ev.command}.text"))
-            return
-        if ev.kind == "button" and ev.data.startswith("on:"):
-            self._onboarding_button(turn)
-            return
-        if ev.kind == "command" and ev.command == "rights":
-            self.answers.rights_menu(turn)
-            return
-        if ev.kind == "button" and ev.data.startswith("kb:"):
-            self.answers.kb_button(turn)
-            return
-        typed_lang = self._typed_language(ev.text) if ev.kind == "text" else None
-        if typed_lang:
-            # "English" or "espanol" typed instead of tapped: the same as the button.
-            turn.state = turn.state.with_(lang=typed_lang)
-            turn.say(turn.t("onboarding.welcome"), self._consent_buttons(turn, typed_lang, ""))
-            return
-        if ev.kind == "text" and guess_language(ev.text):
-            # Someone who hasn't picked a language yet is answered in the one they wrote in.
-            turn.state = turn.state.with_(lang=guess_language(ev.text))
-        looks_like_a_question = ev.kind == "text" and len(ev.text.split()) >= 3
-        if looks_like_a_question and self.answers.answer_question(
-            turn, ev.text, confident_only=len(ev.text) > QUESTION_MAX_CHARS
-        ):
-            turn.say(turn.t("kb.stranger_hint"))
-            return
-        turn.say(
-            turn.t("onboarding.start_first") + "\n\n" + turn.t("onboarding.choose_language"),
-            language_buttons(""),
-        )
-
-    def _typed_language(self, text: str) -> str | None:
-        """'English', 'espanol', 'Spanish'...: the language named, from the catalogs' [synonyms.language]."""
-        said = normalize(text)
-        for lang in LANGS:
-            for catalog_lang in self.catalog.strings:
-                if self.catalog.has(catalog_lang, f"synonyms.language.{lang}") and said in (
-                    normalize(w) for w in self.catalog.raw(catalog_lang, f"synonyms.language.{lang}")
-                ):
-                    return lang
-        return None
-
-    def _consent_buttons(self, turn: Turn, lang: str, payload: str):
-        return (
-            (Button(turn.t("onboarding.agree"), f"on:yes:{lang}:{payload}"),),
-            (Button(turn.t("onboarding.decline"), f"on:no:{lang}"),),
-        )
-
-    def _onboarding_button(self, turn: Turn) -> None:
-        parts = turn.ev.data.split(":")
-        action = parts[1] if len(parts) > 1 else ""
-        lang = parts[2] if len(parts) > 2 and parts[2] in LANGS else turn.state.lang
-        payload = parts[3] if len(parts) > 3 else ""
-        turn.state = turn.state.with_(lang=lang)
-        mid = turn.ev.message_id
-        if action == "lang":
-            text, buttons = turn.t("onboarding.welcome"), self._consent_buttons(turn, lang, payload)
-            turn.replies.append(Edit(mid, text, buttons) if mid else Reply(text, buttons))
-        elif action == "no":
-            turn.replies.append(Edit(mid, turn.t("onboarding.declined")) if mid else Reply(turn.t("onboarding.declined")))
-        elif action == "yes":
-            prefill = self._prefill(payload, turn.now, count_start=False) if payload else {}
-            turn.member = members.create(self.db, chat_id=turn.ev.chat_id, lang=lang, source=prefill.get("source"), now=turn.now)
-            if prefill.get("link"):
-                members.set_link(self.db, turn.member_id, prefill["link"])
-            logger.info("member %s consented (%s)", turn.member_id, lang)
-            turn.save = True
-            if mid:
-                turn.replies.append(Edit(mid, turn.t("onboarding.welcome") + "\n\n✓ <b>" + turn.t("onboarding.agreed") + "</b>"))
-            self._start_report(turn, prefill, intro_key="onboarding.consented")
-        else:
-            turn.say(turn.t("onboarding.choose_language"), language_buttons(""))
-
     # ------------------------------------------------------------ members: deep links, /mute, "I sent it"
 
     def _prefill(self, payload: str, now: datetime, *, count_start: bool) -> dict:
@@ -541,29 +472,7 @@ class Core(Checkins):
         members.set_muted(self.db, turn.member_id, muted)
         turn.say(turn.t("announce.muted" if muted else "announce.unmuted"))
 
-    def _complaint_sent_button(self, turn: Turn) -> None:
-        parts = turn.ev.data.split(":")
-        case = cases.get(self.db, int(parts[1])) if len(parts) == 2 and parts[1].isdigit() else None
-        if case is None or case.member_id != turn.member_id:  # callback data is not trusted
-            self._old_button(turn)
-            return
-        today = self.today(turn.now)
-        if case.complaint_sent_on is None:
-            cases.update_fields(self.db, case.id, turn.now, complaint_sent_on=today)
-        if turn.ev.message_id:
-            turn.replies.append(ClearButtons(turn.ev.message_id))
-        turn.say(
-            turn.t("filed.complaint_noted", date=format_date(case.complaint_sent_on or today, turn.state.lang, today=today)),
-        )
-
     # ------------------------------------------------------------ members
-
-    def _start_report(self, turn: Turn, prefill: dict | None = None, intro_key: str | None = None) -> None:
-        result = engine.start(REPORT, turn.state, self.ctx(turn.now), run=self.token(), prefill=prefill)
-        turn.state = result.state
-        first = result.replies[0]
-        text = first.text if intro_key is None else turn.t(intro_key) + "\n\n" + first.text
-        turn.replies.append(Reply(text, first.buttons))
 
     # ------------------------------------------------------------ commands and buttons, by table
 
@@ -579,8 +488,8 @@ class Core(Checkins):
             "endchat": self.desk.endchat,
             "mute": lambda turn: self._mute_command(turn, True),
             "unmute": lambda turn: self._mute_command(turn, False),
-            "pause": self._pause_command,
-            "resume": self._resume_command,
+            "pause": self.checkins.pause_command,
+            "resume": self.checkins.resume_command,
             "rights": lambda turn: self.answers.rights_menu(turn),
             "volunteer": self.safety.ask_for_volunteer,
             "language": self._language_command,
@@ -592,11 +501,11 @@ class Core(Checkins):
             "lang": self._language_button,
             "m": self._menu_button,
             "kb": self.answers.kb_button,
-            "f": self._checkin_button,
-            "hw": self._how_they_are_button,
-            "cs": self._complaint_sent_button,
-            "rt": self._rights_button,
-            "p": self._pause_button,
+            "f": self.checkins.checkin_button,
+            "hw": self.checkins.how_they_are_button,
+            "cs": self.reporting.complaint_sent_button,
+            "rt": self.reporting.rights_button,
+            "p": self.checkins.pause_button,
             "del": self._delete_button,
             "on": self._onboarding_again,
         }
@@ -619,7 +528,7 @@ class Core(Checkins):
         if self._dialog(turn):
             self._resume(turn, "commands.already_reporting")
         elif prefill.get("facility"):
-            self._start_report(turn, prefill)
+            self.reporting.start(turn, prefill)
         else:
             self._menu(turn, turn.t("menu.welcome_back") + " " + turn.t("menu.intro"))
 
@@ -627,7 +536,7 @@ class Core(Checkins):
         if self._dialog(turn):
             self._resume(turn, "commands.already_reporting")
         else:
-            self._start_report(turn)
+            self.reporting.start(turn)
 
     def _cancel_command(self, turn: Turn) -> None:
         dialog = self._dialog(turn)
@@ -642,14 +551,14 @@ class Core(Checkins):
             if self._dialog(turn):
                 self._resume(turn, "commands.still_here")
         elif dialog:
-            self._discard(turn)
+            self.reporting.discard(turn)
             turn.state = turn.state.left_dialog()
             self._menu(turn, turn.t("commands.canceled"))
         else:
             turn.say(turn.t("commands.nothing_to_cancel"))
 
     def _mycases_command(self, turn: Turn) -> None:
-        turn.say(self._mycases_text(turn))
+        turn.say(self.reporting.mycases_text(turn))
         if self._dialog(turn):
             self._resume(turn, "commands.still_here")
 
@@ -679,7 +588,7 @@ class Core(Checkins):
         if result is None:
             self._old_button(turn)
         else:
-            self._apply(turn, result)
+            self.reporting.apply(turn, result)
 
     def _language_button(self, turn: Turn) -> None:
         data, mid = turn.ev.data, turn.ev.message_id
@@ -786,7 +695,7 @@ class Core(Checkins):
         if self._smalltalk(turn, dialog):
             return
         if dialog is None:
-            if not self._checkin_text(turn):
+            if not self.checkins.checkin_text(turn):
                 # Hard news already answered: only a confident answer, no "I'm not sure I understood".
                 self.answers.answer_question(turn, turn.ev.text, confident_only=turn.heard_hardship)
             return
@@ -803,175 +712,4 @@ class Core(Checkins):
             # A question asked in the middle of a step: answer it, then ask the step again.
             self._resume(turn, "commands.still_here")
             return
-        self._apply(turn, result)
-
-    # ------------------------------------------------------------ effects
-
-    def _apply(self, turn: Turn, result: engine.Result) -> None:
-        """Take the engine's new state and replies, and carry out its effects."""
-        state = result.state
-        turn.replies.extend(result.replies)
-        turn.toast = result.toast
-        for effect in result.effects:
-            if isinstance(effect, Completed):
-                case_id = turn.state.case_id
-                turn.state = state
-                self._short_dialog_done(turn, effect, case_id)
-                state = turn.state
-            elif isinstance(effect, Answered) and turn.state.dialog != REPORT.name:
-                continue  # a check-in's date question: recorded when it completes
-            elif isinstance(effect, Answered):
-                case_id = turn.state.case_id or state.case_id
-                if case_id is None:
-                    draft = cases.create_draft(
-                        self.db,
-                        member_id=turn.member_id,
-                        campaign_id=self.campaign.id,
-                        lang=state.lang,
-                        source=state.prefill.get("source") or turn.known_member.source,
-                        now=turn.now,
-                    )
-                    case_id = draft.id
-                state = state.with_(case_id=case_id)
-                mapped = answer_column(effect.field, effect.value)
-                if mapped is not None:
-                    cases.record_answer(self.db, case_id, *mapped, turn.now)
-            elif isinstance(effect, FileCase):
-                case_id = turn.state.case_id
-                if case_id is None:
-                    draft = cases.create_draft(
-                        self.db,
-                        member_id=turn.member_id,
-                        campaign_id=self.campaign.id,
-                        lang=state.lang,
-                        source=turn.known_member.source,
-                        now=turn.now,
-                    )
-                    case_id = draft.id
-                case = cases.file(
-                    self.db, case_id, case_fields(effect.answers), prefix=self.campaign.reference_prefix, now=turn.now
-                )
-                logger.info("case %s filed by member %s", case.ref, turn.member_id)
-                link = (turn.state.prefill or {}).get("link") or turn.known_member.link_code
-                if link:
-                    cases.set_link(self.db, case.id, link)
-                if effect.answers.get("contact") is not None:
-                    members.set_contact(self.db, turn.member_id, ok=effect.answers["contact"] == "yes", username=turn.ev.username)
-                turn.state = state
-                self._filed(turn, cases.get(self.db, case.id))
-            elif isinstance(effect, DiscardCase):
-                if turn.state.case_id is not None:
-                    cases.discard_draft(self.db, turn.state.case_id)
-        turn.state = state
-
-    def _discard(self, turn: Turn) -> None:
-        if turn.state.case_id is not None:
-            cases.discard_draft(self.db, turn.state.case_id)
-
-    def _case_facts(self, case, *, reported_at: datetime) -> CaseFacts:
-        facility = self.campaign.facility(case.facility_id)
-        return CaseFacts(
-            kind=case.kind or "other",
-            urgency=case.urgency or "soon",
-            appt_date=case.appt_date or self.today(reported_at),
-            reported_on=self.today(reported_at),
-            offered=case.offered or "nothing",
-            offered_date=case.offered_date,
-            facility_name=facility.name if facility else case.facility_text,
-            reported_at=reported_at,
-            notified=case.notified,
-        )
-
-    def _complaint_for(self, case, lang: str, *, late_on=None):
-        """The case's complaint text (its deadline counted from the day it was filed; with `late_on`, the
-        version for after the deadline, dated that day)."""
-        facts = self._case_facts(case, reported_at=case.filed_at)
-        return complaint_text(facts, compute_deadline(facts, self.campaign), self.campaign, lang, case.ref, late_on=late_on)
-
-    def _filed(self, turn: Turn, case) -> None:
-        """Right after filing, short for a phone: the reference, the one date and what to do next; then the
-        rights in brief, the complaint in brief and its file, each with the full text one tap away (rt:)."""
-        lang = turn.state.lang
-        facts = self._case_facts(case, reported_at=turn.now)
-        deadline = compute_deadline(facts, self.campaign)
-        cases.set_deadline(self.db, case.id, standard=deadline.standard, due_date=deadline.due_date, due_at=deadline.due_at)
-        case = cases.get(self.db, case.id)
-        self._schedule_next_checkin(case, after=turn.now)  # an urgent one still waiting at 48 hours: see watch_urgent_cases
-        esc = escalations.open_for_member(self.db, turn.member_id)
-        if esc is not None and esc.case_id == case.id:
-            self.desk.refresh(esc)  # raised mid-report (a crisis, harm): its card and topic now carry the reference
-        headline = html.escape(rights_headline(facts, deadline, self.campaign, lang))
-        turn.say(turn.t("filed.done", ref=case.ref) + "\n\n" + headline)
-        brief = html.escape(rights_brief(facts, deadline, self.campaign, lang))
-        turn.say(
-            turn.t("filed.rights_title") + "\n" + brief,
-            ((Button(turn.t("filed.rights_full_button"), f"rt:full:{case.id}"),),),
-        )
-        complaint = complaint_text(facts, deadline, self.campaign, lang, case.ref)
-        buttons = [(Button(turn.t("filed.complaint_text_button"), f"rt:text:{case.id}"),)]
-        if lang != "en":
-            buttons.append((Button(turn.t("filed.complaint_english_button"), f"rt:en:{case.id}"),))
-        buttons.append((Button(turn.t("filed.how_to_send_button"), f"rt:send:{case.id}"),))
-        buttons.append((Button(turn.t("filed.complaint_sent_button"), f"cs:{case.id}"),))
-        turn.say(turn.t("filed.complaint_intro") + "\n" + html.escape(complaint.send_brief), tuple(buttons))
-        caption_key = "filed.document_caption" if lang == "en" else "filed.document_caption_with_english"
-        turn.replies.append(
-            Document(f"complaint-{case.ref}.txt", complaint_document(complaint), turn.t(caption_key, ref=case.ref))
-        )
-        self._menu(turn, turn.t("filed.next"))
-
-    def _rights_button(self, turn: Turn) -> None:
-        """rt:<what>:<case id>, under the filing messages: the full rights, the complaint text to copy (in the
-        member's language or the English filing copy), or every way to send it."""
-        parts = turn.ev.data.split(":")
-        case = cases.get(self.db, int(parts[2])) if len(parts) == 3 and parts[2].isdigit() else None
-        if (
-            case is None
-            or turn.member is None
-            or case.member_id != turn.member_id  # callback data is not trusted
-            or case.filed_at is None
-            or parts[1] not in ("full", "text", "en", "send")
-        ):
-            self._old_button(turn)
-            return
-        lang = turn.state.lang
-        if parts[1] == "full":
-            facts = self._case_facts(case, reported_at=case.filed_at)
-            rights = rights_summary(facts, compute_deadline(facts, self.campaign), self.campaign, lang)
-            turn.say(turn.t("filed.rights_title") + "\n" + html.escape(rights))
-        else:
-            complaint = self._complaint_for(case, lang)
-            text = {
-                "text": f"{complaint.subject}\n\n{complaint.body}",
-                "en": f"{complaint.subject_en}\n\n{complaint.body_en}",
-                "send": complaint.how_to_send,
-            }[parts[1]]
-            turn.say(html.escape(text[:3900]))
-        if self._dialog(turn):
-            self._resume(turn, "commands.still_here")
-
-    # ------------------------------------------------------------ views
-
-    def _mycases_text(self, turn: Turn) -> str:
-        mine = cases.for_member(self.db, turn.member_id)
-        if not mine:
-            return turn.t("mycases.none")
-        lines = [turn.t("mycases.intro")]
-        today = self.today(turn.now)
-        due = followups.next_due_for_cases(self.db, [c.id for c in mine])
-        for c in mine:
-            facility = self.campaign.facility(c.facility_id)
-            lines.append(
-                turn.t(
-                    "mycases.line",
-                    ref=c.ref,
-                    kind=turn.t(f"choice.kind.{c.kind}") if c.kind else "",
-                    date=format_date(c.appt_date, turn.state.lang, today=today) if c.appt_date else turn.t("mycases.no_date"),
-                    facility=facility.name if facility else (c.facility_text or turn.t("facility.unknown")),
-                    status=turn.t(f"status.{c.status}"),
-                )
-            )
-            nxt = self._next_checkin_line(turn, c, due.get(c.id))
-            if nxt:
-                lines[-1] += f" · {nxt}"
-        return "\n".join(lines)
+        self.reporting.apply(turn, result)
