@@ -33,10 +33,9 @@ from dialogs.desk import Desk, DeskConfig
 from storage.escalations import Escalation
 from dialogs.onboarding import Onboarding
 from dialogs.reporting import Reporting
-from dialogs.conversation import LANGS, Conversation, dialog_for
+from dialogs.conversation import LANGS, Conversation
 from dialogs.rights_answers import RightsAnswers
 from dialogs.safety import Safety
-from dialogs.engine import Dialog
 from dialogs.deeplink import prefill_from_payload
 from dialogs.organizers import ORGANIZER_COMMANDS, Job, Organizers
 from dialogs.staff import Staff
@@ -438,30 +437,15 @@ class Core:
             self._text(turn)
         elif ev.kind == "edited":
             turn.say(turn.t("invalid.edited"))
-            self._resume(turn)
+            self.conversation.resume(turn)
         else:  # unsupported media
-            dialog = self._dialog(turn)
+            dialog = self.conversation.dialog(turn)
             if dialog:
                 self.reporting.apply(turn, engine.on_unsupported(dialog, turn.state, ev.media or "other", self.ctx(turn.now)))
             else:
                 media = turn.t(f"media.{ev.media or 'other'}")
                 turn.say(turn.t("invalid.media", media=media))
-                self._menu(turn)
-
-    # Where the conversation stands (see dialogs/conversation.py), for the parts not yet collaborators.
-
-    def _dialog(self, turn: Turn) -> Dialog | None:
-        return self.conversation.dialog(turn)
-
-    @staticmethod
-    def _dialog_for(state: State) -> Dialog | None:
-        return dialog_for(state)
-
-    def _resume(self, turn: Turn, intro_key: str | None = None) -> None:
-        self.conversation.resume(turn, intro_key)
-
-    def _menu(self, turn: Turn, intro: str | None = None) -> None:
-        self.conversation.menu(turn, intro)
+                self.conversation.menu(turn)
 
     # ------------------------------------------------------------ members: deep links, /mute, "I sent it"
 
@@ -509,7 +493,9 @@ class Core:
             "del": self._delete_button,
             "on": self._onboarding_again,
         }
-        return Router(commands=commands, buttons=buttons, unknown_command=self._unknown_command, unknown_button=self._old_button)
+        return Router(
+            commands=commands, buttons=buttons, unknown_command=self._unknown_command, unknown_button=self.conversation.old_button
+        )
 
     def _command(self, turn: Turn) -> None:
         self._router.command(turn)
@@ -519,54 +505,54 @@ class Core:
 
     def _unknown_command(self, turn: Turn) -> None:
         turn.say(turn.t("commands.unknown"))
-        if self._dialog(turn):
-            self._resume(turn, "commands.still_here")
+        if self.conversation.dialog(turn):
+            self.conversation.resume(turn, "commands.still_here")
 
     def _start_command(self, turn: Turn) -> None:
         ev = turn.ev
         prefill = self._prefill(ev.args.split()[0], turn.now, count_start=True) if ev.args.strip() else {}
-        if self._dialog(turn):
-            self._resume(turn, "commands.already_reporting")
+        if self.conversation.dialog(turn):
+            self.conversation.resume(turn, "commands.already_reporting")
         elif prefill.get("facility"):
             self.reporting.start(turn, prefill)
         else:
-            self._menu(turn, turn.t("menu.welcome_back") + " " + turn.t("menu.intro"))
+            self.conversation.menu(turn, turn.t("menu.welcome_back") + " " + turn.t("menu.intro"))
 
     def _report_command_for_member(self, turn: Turn) -> None:
-        if self._dialog(turn):
-            self._resume(turn, "commands.already_reporting")
+        if self.conversation.dialog(turn):
+            self.conversation.resume(turn, "commands.already_reporting")
         else:
             self.reporting.start(turn)
 
     def _cancel_command(self, turn: Turn) -> None:
-        dialog = self._dialog(turn)
+        dialog = self.conversation.dialog(turn)
         if turn.state.pending:
             turn.state = turn.state.with_(pending=None, pending_token="")
             turn.say(turn.t("delete.kept"))
             if dialog:
-                self._resume(turn, "commands.still_here")
+                self.conversation.resume(turn, "commands.still_here")
         elif dialog and dialog.name in SHORT_DIALOGS:
             turn.state = turn.state.left_dialog()
             turn.say(turn.t("commands.canceled_short"))
-            if self._dialog(turn):
-                self._resume(turn, "commands.still_here")
+            if self.conversation.dialog(turn):
+                self.conversation.resume(turn, "commands.still_here")
         elif dialog:
             self.reporting.discard(turn)
             turn.state = turn.state.left_dialog()
-            self._menu(turn, turn.t("commands.canceled"))
+            self.conversation.menu(turn, turn.t("commands.canceled"))
         else:
             turn.say(turn.t("commands.nothing_to_cancel"))
 
     def _mycases_command(self, turn: Turn) -> None:
         turn.say(self.reporting.mycases_text(turn))
-        if self._dialog(turn):
-            self._resume(turn, "commands.still_here")
+        if self.conversation.dialog(turn):
+            self.conversation.resume(turn, "commands.still_here")
 
     def _info_command(self, turn: Turn) -> None:
         """/help and /privacy: their text, then the open question again."""
         turn.say(turn.t(f"{turn.ev.command}.text"))
-        if self._dialog(turn):
-            self._resume(turn, "commands.still_here")
+        if self.conversation.dialog(turn):
+            self.conversation.resume(turn, "commands.still_here")
 
     def _language_command(self, turn: Turn) -> None:
         turn.say(turn.t("language.choose"), ((Button("English", "lang:en"), Button("Español", "lang:es")),))
@@ -583,10 +569,10 @@ class Core:
         )
 
     def _dialog_button(self, turn: Turn) -> None:
-        dialog = self._dialog(turn)
+        dialog = self.conversation.dialog(turn)
         result = engine.on_button(dialog, turn.state, turn.ev.data, turn.ev.message_id, self.ctx(turn.now)) if dialog else None
         if result is None:
-            self._old_button(turn)
+            self.conversation.old_button(turn)
         else:
             self.reporting.apply(turn, result)
 
@@ -594,12 +580,12 @@ class Core:
         data, mid = turn.ev.data, turn.ev.message_id
         lang = data.split(":")[1] if data.count(":") == 1 else ""
         if lang not in LANGS:
-            self._old_button(turn)
+            self.conversation.old_button(turn)
             return
         members.set_language(self.db, turn.member_id, lang)
         turn.state = turn.state.with_(lang=lang)
         turn.replies.append(Edit(mid, turn.t("language.set")) if mid else Reply(turn.t("language.set")))
-        self._resume(turn)
+        self.conversation.resume(turn)
 
     def _menu_button(self, turn: Turn) -> None:
         """m:<action>: the menu's buttons (the same as their commands), "carry on", 🆘 and the offer of a person."""
@@ -607,7 +593,7 @@ class Core:
         if action in ("report", "mycases", "help", "rights", "volunteer"):
             self._command(turn.as_command(action))
         elif action == "resume":
-            self._resume(turn)
+            self.conversation.resume(turn)
         elif action == "crisis":
             self.safety.crisis(turn, "help_now")
         elif action in ("harm", "harm_no"):
@@ -618,12 +604,12 @@ class Core:
             else:
                 turn.say(turn.t("harm.offer_declined"))
         else:
-            self._old_button(turn)
+            self.conversation.old_button(turn)
 
     def _delete_button(self, turn: Turn) -> None:
         parts, mid = turn.ev.data.split(":"), turn.ev.message_id
         if turn.state.pending != "delete" or len(parts) != 3 or parts[1] != turn.state.pending_token:
-            self._old_button(turn)
+            self.conversation.old_button(turn)
         elif parts[2] == "yes":
             lang = turn.state.lang
             self._withdraw_before_erase(turn)
@@ -635,13 +621,13 @@ class Core:
         else:
             turn.state = turn.state.with_(pending=None, pending_token="")
             turn.replies.append(Edit(mid, turn.t("delete.kept")) if mid else Reply(turn.t("delete.kept")))
-            if self._dialog(turn):
-                self._resume(turn, "commands.still_here")
+            if self.conversation.dialog(turn):
+                self.conversation.resume(turn, "commands.still_here")
 
     def _onboarding_again(self, turn: Turn) -> None:
         """A consent button pressed again by someone who is already a member."""
         turn.say(turn.t("onboarding.already"))
-        self._resume(turn)
+        self.conversation.resume(turn)
 
     def _withdraw_before_erase(self, turn: Turn) -> None:
         """/delete means it: open cases close as withdrawn, their check-ins stop, the desk hears the member withdrew."""
@@ -652,16 +638,13 @@ class Core:
             self.desk.desk_member_closed(esc, "deleted")
         logger.info("member %s withdrew %d open case(s) before erasing", turn.member_id, len(closed))
 
-    def _old_button(self, turn: Turn) -> None:
-        self.conversation.old_button(turn)
-
     def _smalltalk(self, turn: Turn, dialog) -> bool:
         """Outside a question, a greeting ("hola", "hi") gets a greeting and the menu, a thank-you a kind word,
         and emoji alone a kind line and the menu (inside one, the step's own re-prompt answers). True when answered."""
         text = turn.ev.text.strip()
         if dialog is None and not any(ch.isalnum() for ch in text) and any(ord(ch) > 0x2000 for ch in text):
             turn.say(turn.t("smalltalk.emoji"))
-            self._resume(turn)
+            self.conversation.resume(turn)
             return True
         said = normalize(text.strip("!¡.?¿ "))
         if (
@@ -674,7 +657,7 @@ class Core:
                 for g in self.catalog.raw(lang, "smalltalk.greetings")
             )
         ):
-            self._menu(turn, turn.t("smalltalk.greeting") + "\n\n" + turn.t("menu.intro"))
+            self.conversation.menu(turn, turn.t("smalltalk.greeting") + "\n\n" + turn.t("menu.intro"))
             return True
         if (
             dialog is None
@@ -691,7 +674,7 @@ class Core:
         return False
 
     def _text(self, turn: Turn) -> None:
-        dialog = self._dialog(turn)
+        dialog = self.conversation.dialog(turn)
         if self._smalltalk(turn, dialog):
             return
         if dialog is None:
@@ -710,6 +693,6 @@ class Core:
             and self.answers.answer_question(turn, turn.ev.text, confident_only=True)
         ):
             # A question asked in the middle of a step: answer it, then ask the step again.
-            self._resume(turn, "commands.still_here")
+            self.conversation.resume(turn, "commands.still_here")
             return
         self.reporting.apply(turn, result)
