@@ -1,6 +1,6 @@
 """Follow-ups in the core: scheduling check-ins, composing them, and the member's answers.
 
-A mixin of `dialogs.core.Core`: it uses the core's database, catalog and clock.
+A collaborator of `dialogs.core.Core`, its dependencies given to its constructor.
 Every check-in answer is recorded the moment it is tapped (a case event), there
 is no "submit" step.
 """
@@ -13,8 +13,16 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 from dialogs import engine
-from dialogs.engine import Dialog, Step
-from dialogs.model import Button, ClearButtons, Edit, Reply, keyboard_json
+from dialogs.checkin_dialogs import NEW_APPT, OON_APPT, SHORT_DIALOGS  # noqa: F401  (re-exported)
+from dialogs.complaints import complaint_for
+from dialogs.conversation import Conversation
+from dialogs.desk import Desk
+from dialogs.engine import Dialog
+from dialogs.rights_answers import RightsAnswers
+from dialogs.safety import Safety
+from dialogs.services import Services
+from dialogs.turn import Turn
+from dialogs.model import Button, ClearButtons, Edit, Keyboard, Reply, keyboard_json
 from knowledge.dates import format_date
 from knowledge.text import normalize
 from storage import cases, followups, members, outbox
@@ -23,17 +31,6 @@ from storage.outbox import PRIORITY_FOLLOWUP
 
 logger = logging.getLogger(__name__)
 URGENT_WATCH_EVERY = timedelta(minutes=1)
-
-# Short dialogs a check-in may open (each one date question, then done).
-NEW_APPT = Dialog(
-    "new_appt",
-    (Step("new_appt_date", "date", quick=("today", "tomorrow", "coming", "pick"), next=None, past_days=60, future_days=365),),
-)
-OON_APPT = Dialog(
-    "oon_appt",
-    (Step("oon_date", "date", quick=("tomorrow", "coming", "pick"), optional=True, next=None, past_days=60, future_days=365),),
-)
-SHORT_DIALOGS = {d.name: d for d in (NEW_APPT, OON_APPT)}
 
 # Button actions on a check-in ("f:<followup id>:<action>").
 CHECKIN_ACTIONS = ("new", "oon", "wait", "seen", "help")
@@ -46,46 +43,59 @@ MAX_PAUSE_DAYS = 90
 
 
 class Checkins:
-    """Check-ins: rows first, sent by the dispatcher, answered with one tap."""
+    """Check-ins: rows first, sent by the dispatcher, answered with one tap.
+
+    Needs the services, the conversation (to carry on), the desk (escalations), the rights' answers
+    (a question typed after a check-in) and safety (🆘 on a check-in, harm from a missed appointment).
+    """
+
+    def __init__(self, services: Services, conversation: Conversation, desk: Desk, answers: RightsAnswers, safety: Safety):
+        self.services = services
+        self.conversation = conversation
+        self.desk = desk
+        self.answers = answers
+        self.safety = safety
+        self._urgent_watched_at: datetime | None = None  # the last pass of watch_urgent_cases
 
     # ------------------------------------------------------------ scheduling
 
-    def _schedule_next_checkin(self, case: Case, after: datetime) -> None:
+    def schedule_next(self, case: Case, after: datetime) -> None:
         """Schedule the case's next regular check-in, unless one is already pending."""
-        if any(f.kind == "checkin" for f in followups.pending_for_case(self.db, case.id)):
+        if any(f.kind == "checkin" for f in followups.pending_for_case(self.services.db, case.id)):
             return
-        due = self.schedule.next_checkin(
-            filed_at=case.filed_at,
+        due = self.services.schedule.next_checkin(
+            filed_at=_filed_at(case),
             deadline_date=case.deadline_date,
             deadline_at=case.deadline_at,
             urgent=case.urgency == "urgent",
             after=after,
         )
-        followups.schedule(self.db, case.id, "checkin", due, self.clock())
+        followups.schedule(self.services.db, case.id, "checkin", due, self.services.clock())
 
     def materialize_due(self, limit: int = 500) -> int:
         """Turn due check-ins into outbox messages (one transaction). Returns how many were queued."""
-        now = self.clock()
+        now = self.services.clock()
         queued = 0
-        with self.db.atomic():
-            due = followups.due(self.db, now, limit)
-            quiet = self.schedule.in_quiet_hours(now)
-            morning = self.schedule.out_of_quiet_hours(now)
+        with self.services.db.atomic():
+            due = followups.due(self.services.db, now, limit)
+            quiet = self.services.schedule.in_quiet_hours(now)
+            morning = self.services.schedule.out_of_quiet_hours(now)
             for f in due:
-                case = cases.get(self.db, f.case_id)
-                member = members.get(self.db, case.member_id) if case and case.member_id else None
+                case = cases.get(self.services.db, f.case_id)
+                member = members.get(self.services.db, case.member_id) if case and case.member_id else None
                 if case is None or case.status != "open" or member is None or member.unreachable_at:
-                    followups.cancel_for_case(self.db, f.case_id)
+                    followups.cancel_for_case(self.services.db, f.case_id)
                     continue
                 if member.paused_until and member.paused_until > now:
-                    followups.postpone(self.db, f.id, member.paused_until)
+                    followups.postpone(self.services.db, f.id, member.paused_until)
                     continue
                 if quiet:
-                    followups.postpone(self.db, f.id, morning)
+                    followups.postpone(self.services.db, f.id, morning)
                     continue
                 reply = self._checkin_message(case, member, f.kind, f.id)
+                assert member.chat_id is not None  # a member's row has their chat
                 item = outbox.enqueue(
-                    self.db,
+                    self.services.db,
                     chat_id=member.chat_id,
                     member_id=member.id,
                     action="send",
@@ -96,7 +106,7 @@ class Checkins:
                     ref_kind="followup",
                     ref_id=f.id,
                 )
-                followups.mark_queued(self.db, f.id, item.id)
+                followups.mark_queued(self.services.db, f.id, item.id)
                 queued += 1
         if queued:
             logger.info("queued %d check-in(s)", queued)
@@ -107,16 +117,17 @@ class Checkins:
 
         Looked at once a minute of the bot's clock (the query reads every open urgent case: ~10 ms
         among the 2022 strike's 111,803)."""
-        now = self.clock()
-        last = getattr(self, "_urgent_watched_at", None)
+        now = self.services.clock()
+        last = self._urgent_watched_at
         if last is not None and timedelta(0) <= now - last < URGENT_WATCH_EVERY:
             return 0
         self._urgent_watched_at = now
         raised = 0
-        with self.db.atomic():
-            for case in cases.urgent_without_appointment(self.db, now):
-                cases.log_event(self.db, case.id, "urgent_overdue", None, now)
-                self.raise_escalation(member_id=case.member_id, case_id=case.id, reason="urgent_no_appointment", now=now)
+        with self.services.db.atomic():
+            for case in cases.urgent_without_appointment(self.services.db, now):
+                cases.log_event(self.services.db, case.id, "urgent_overdue", None, now)
+                assert case.member_id is not None  # the query keeps members' cases only
+                self.desk.raise_escalation(member_id=case.member_id, case_id=case.id, reason="urgent_no_appointment", now=now)
                 raised += 1
         if raised:
             logger.info("%d urgent case(s) past 48 hours without an appointment escalated", raised)
@@ -124,17 +135,18 @@ class Checkins:
 
     def _checkin_message(self, case: Case, member: Member, kind: str, followup_id: int) -> Reply:
         lang = member.lang
-        t = lambda key, **kw: self.catalog.t(lang, key, **kw)  # noqa: E731
-        today = self.today()
+        t = lambda key, **kw: self.services.catalog.t(lang, key, **kw)  # noqa: E731
+        today = self.services.today()
         if kind in ("seen", "oon_seen"):
             when = case.new_appt_date if kind == "seen" else (case.new_appt_date or today)
+            assert when is not None  # a "seen" check-in is scheduled from the new appointment's date
             text = t("checkin.seen_question", ref=case.ref, date=format_date(when, lang, today=today))
-            buttons = (
+            buttons: Keyboard = (
                 (Button(t("checkin.seen_yes"), f"f:{followup_id}:yes"), Button(t("checkin.seen_no"), f"f:{followup_id}:no")),
                 (Button(t("checkin.help"), f"f:{followup_id}:help"),),
             )
             return Reply(text, buttons)
-        facility = self.campaign.facility(case.facility_id)
+        facility = self.services.campaign.facility(case.facility_id)
         text = t(
             "checkin.intro",
             ref=case.ref,
@@ -142,7 +154,7 @@ class Checkins:
             facility=facility.name if facility else (case.facility_text or t("facility.unknown")),
         )
         if case.deadline_date:
-            key = "checkin.deadline_passed" if _deadline_passed(case, self.clock(), today) else "checkin.deadline"
+            key = "checkin.deadline_passed" if _deadline_passed(case, self.services.clock(), today) else "checkin.deadline"
             text += "\n" + t(key, deadline=format_date(case.deadline_date, lang, today=today))
         buttons = tuple(
             (Button(t(f"checkin.{label}"), f"f:{followup_id}:{action}"),)
@@ -156,90 +168,90 @@ class Checkins:
         )
         return Reply(text, buttons)
 
-    def _followup_delivered(self, followup_id: int, now: datetime) -> None:
+    def delivered(self, followup_id: int, now: datetime) -> None:
         """A check-in reached the member: record it and schedule the next one."""
-        followups.mark_sent(self.db, followup_id, now)
-        f = followups.get(self.db, followup_id)
-        case = cases.get(self.db, f.case_id) if f else None
+        followups.mark_sent(self.services.db, followup_id, now)
+        f = followups.get(self.services.db, followup_id)
+        case = cases.get(self.services.db, f.case_id) if f else None
         if case is not None and case.status == "open":
-            self._schedule_next_checkin(case, after=now)
+            self.schedule_next(case, after=now)
 
     def member_unreachable(self, chat_id: int) -> None:
         """Telegram answered 403 (the member blocked the bot): mark them and stop their check-ins."""
-        now = self.clock()
-        with self.db.atomic():
-            member = members.by_chat(self.db, chat_id)
+        now = self.services.clock()
+        with self.services.db.atomic():
+            member = members.by_chat(self.services.db, chat_id)
             if member is None:
                 return
-            members.set_unreachable(self.db, member.id, now)
-            followups.cancel_for_member(self.db, member.id)
-            outbox.cancel_for_chat(self.db, chat_id)
+            members.set_unreachable(self.services.db, member.id, now)
+            followups.cancel_for_member(self.services.db, member.id)
+            outbox.cancel_for_chat(self.services.db, chat_id)
         logger.info("member %s is unreachable (blocked the bot); check-ins stopped", member.id)
 
-    def _welcome_back_if_unreachable(self, turn) -> None:
+    def welcome_back_if_unreachable(self, turn: Turn) -> None:
         """A member who had blocked the bot wrote again: check-ins start again."""
         if turn.member is None or turn.member.unreachable_at is None:
             return
-        members.set_unreachable(self.db, turn.member.id, None)
-        for case in cases.open_for_member(self.db, turn.member.id):
-            self._schedule_next_checkin(case, after=turn.now)
+        members.set_unreachable(self.services.db, turn.member_id, None)
+        for case in cases.open_for_member(self.services.db, turn.member_id):
+            self.schedule_next(case, after=turn.now)
 
     # ------------------------------------------------------------ answers
 
-    def _checkin_button(self, turn) -> None:
+    def checkin_button(self, turn: Turn) -> None:
         parts = turn.ev.data.split(":")
         if len(parts) != 3 or not parts[1].isdigit():
-            self._old_button(turn)
+            self.conversation.old_button(turn)
             return
-        f = followups.get(self.db, int(parts[1]))
-        case = cases.get(self.db, f.case_id) if f else None
+        f = followups.get(self.services.db, int(parts[1]))
+        case = cases.get(self.services.db, f.case_id) if f else None
         # Callback data is not trusted: the check-in must be about one of this member's own cases.
-        if case is None or case.member_id != turn.member.id:
-            self._old_button(turn)
+        if case is None or case.member_id != turn.member_id:
+            self.conversation.old_button(turn)
             return
         if case.status != "open":
-            turn.replies.append(Reply(self.t(turn, "checkin.closed_case", ref=case.ref)))
+            turn.replies.append(Reply(turn.t("checkin.closed_case", ref=case.ref)))
             if turn.ev.message_id:
                 turn.replies.insert(0, ClearButtons(turn.ev.message_id))
             return
         self._checkin_answer(turn, f, case, parts[2])
 
-    def _checkin_answer(self, turn, f, case: Case, action: str, *, typed_date=None) -> None:
+    def _checkin_answer(self, turn: Turn, f, case: Case, action: str, *, typed_date=None) -> None:
         now, mid = turn.now, turn.ev.message_id
         seen_kind = f.kind in ("seen", "oon_seen")
         if action not in (SEEN_ACTIONS + ("close", "keep") if seen_kind else CHECKIN_ACTIONS + ("close", "keep")):
-            self._old_button(turn)
+            self.conversation.old_button(turn)
             return
-        followups.mark_answered(self.db, f.id, action, now)
-        cases.log_event(self.db, case.id, "checkin_answer", f"{f.kind}:{action}", now)
+        followups.mark_answered(self.services.db, f.id, action, now)
+        cases.log_event(self.services.db, case.id, "checkin_answer", f"{f.kind}:{action}", now)
         logger.info("case %s: check-in answered (%s)", case.ref, action)
         if action == "help":
-            self._crisis(turn, "help_now")
+            self.safety.crisis(turn, "help_now")
         elif action in ("seen", "yes"):
             turn.replies.append(
                 Reply(
-                    self.t(turn, "checkin.confirm_close", ref=case.ref),
+                    turn.t("checkin.confirm_close", ref=case.ref),
                     (
                         (
-                            Button(self.t(turn, "checkin.close_yes"), f"f:{f.id}:close"),
-                            Button(self.t(turn, "checkin.close_no"), f"f:{f.id}:keep"),
+                            Button(turn.t("checkin.close_yes"), f"f:{f.id}:close"),
+                            Button(turn.t("checkin.close_no"), f"f:{f.id}:keep"),
                         ),
                     ),
                 )
             )
         elif action == "close":
-            cases.close(self.db, case.id, reason="restored", restored_on=self.today(now), now=now)
-            followups.cancel_for_case(self.db, case.id)
+            cases.close(self.services.db, case.id, reason="restored", restored_on=self.services.today(now), now=now)
+            followups.cancel_for_case(self.services.db, case.id)
             if mid:
                 turn.replies.append(ClearButtons(mid))
-            turn.replies.append(Reply(self.t(turn, "checkin.closed", ref=case.ref)))
+            turn.replies.append(Reply(turn.t("checkin.closed", ref=case.ref)))
         elif action == "keep":
             if mid:
                 turn.replies.append(ClearButtons(mid))
-            turn.replies.append(Reply(self.t(turn, "checkin.kept_open", ref=case.ref)))
+            turn.replies.append(Reply(turn.t("checkin.kept_open", ref=case.ref)))
         elif action == "no":
-            self._schedule_next_checkin(case, after=now)
-            turn.replies.append(Reply(self.t(turn, "checkin.not_seen")))
+            self.schedule_next(case, after=now)
+            turn.replies.append(Reply(turn.t("checkin.not_seen")))
         elif action == "wait":
             self._still_waiting(turn, case)
         elif action == "new":
@@ -248,20 +260,20 @@ class Checkins:
             else:
                 self._start_short_dialog(turn, NEW_APPT, case)
         elif action == "oon":
-            cases.update_fields(self.db, case.id, now, oon_offered_on=self.today(now))
-            turn.replies.append(Reply(self.t(turn, "checkin.oon_explained")))
+            cases.update_fields(self.services.db, case.id, now, oon_offered_on=self.services.today(now))
+            turn.replies.append(Reply(turn.t("checkin.oon_explained")))
             self._start_short_dialog(turn, OON_APPT, case)
 
-    def _start_short_dialog(self, turn, dialog: Dialog, case: Case) -> None:
+    def _start_short_dialog(self, turn: Turn, dialog: Dialog, case: Case) -> None:
         state = turn.state.set_aside()
-        result = engine.start(dialog, state, self.ctx(turn.now), run=self.token())
+        result = engine.start(dialog, state, self.services.ctx(turn.now), run=self.services.token())
         turn.state = result.state.with_(case_id=case.id)
         turn.replies.extend(result.replies)
 
-    def _short_dialog_done(self, turn, effect: engine.Completed, case_id: int | None) -> None:
+    def short_dialog_done(self, turn: Turn, effect: engine.Completed, case_id: int | None) -> None:
         """A check-in's date question was answered."""
-        case = cases.get(self.db, case_id) if case_id else None
-        if case is None or case.member_id != turn.member.id or case.status != "open":
+        case = cases.get(self.services.db, case_id) if case_id else None
+        if case is None or case.member_id != turn.member_id or case.status != "open":
             return
         value = effect.answers.get("new_appt_date") or effect.answers.get("oon_date")
         day = datetime.fromisoformat(value).date() if value else None
@@ -269,41 +281,40 @@ class Checkins:
             self._new_appointment(turn, case, day)
         elif effect.dialog == "oon_appt":
             if day is None:
-                turn.replies.append(Reply(self.t(turn, "checkin.oon_no_date")))
+                turn.replies.append(Reply(turn.t("checkin.oon_no_date")))
                 return
-            cases.update_fields(self.db, case.id, turn.now, new_appt_date=day)
-            followups.cancel_for_case(self.db, case.id, ("checkin", "seen", "oon_seen"))
-            followups.schedule(self.db, case.id, "oon_seen", self.schedule.day_after(day), turn.now)
+            cases.update_fields(self.services.db, case.id, turn.now, new_appt_date=day)
+            followups.cancel_for_case(self.services.db, case.id, ("checkin", "seen", "oon_seen"))
+            followups.schedule(self.services.db, case.id, "oon_seen", self.services.schedule.day_after(day), turn.now)
             turn.replies.append(
-                Reply(self.t(turn, "checkin.oon_saved", date=format_date(day, turn.state.lang, today=self.today(turn.now))))
+                Reply(turn.t("checkin.oon_saved", date=format_date(day, turn.state.lang, today=self.services.today(turn.now))))
             )
-        if self._dialog(turn):
-            self._resume(turn, "commands.still_here")
+        if self.conversation.dialog(turn):
+            self.conversation.resume(turn, "commands.still_here")
 
-    def _new_appointment(self, turn, case: Case, day) -> None:
-        cases.update_fields(self.db, case.id, turn.now, new_appt_date=day)
-        followups.cancel_for_case(self.db, case.id, ("checkin", "seen", "oon_seen"))
-        followups.schedule(self.db, case.id, "seen", self.schedule.day_after(day), turn.now)
-        today = self.today(turn.now)
-        text = self.t(turn, "checkin.new_appt_saved", date=format_date(day, turn.state.lang, today=today))
+    def _new_appointment(self, turn: Turn, case: Case, day) -> None:
+        cases.update_fields(self.services.db, case.id, turn.now, new_appt_date=day)
+        followups.cancel_for_case(self.services.db, case.id, ("checkin", "seen", "oon_seen"))
+        followups.schedule(self.services.db, case.id, "seen", self.services.schedule.day_after(day), turn.now)
+        today = self.services.today(turn.now)
+        text = turn.t("checkin.new_appt_saved", date=format_date(day, turn.state.lang, today=today))
         if case.deadline_date and day > case.deadline_date:
-            text += "\n\n" + self.t(
-                turn, "checkin.after_deadline", deadline=format_date(case.deadline_date, turn.state.lang, today=today)
+            text += "\n\n" + turn.t(
+                "checkin.after_deadline", deadline=format_date(case.deadline_date, turn.state.lang, today=today)
             )
         turn.replies.append(Reply(text))
 
-    def _still_waiting(self, turn, case: Case) -> None:
-        today = self.today(turn.now)
+    def _still_waiting(self, turn: Turn, case: Case) -> None:
+        today = self.services.today(turn.now)
         lang = turn.state.lang
         deadline = case.deadline_date
         if deadline is None or not _deadline_passed(case, turn.now, today):
-            self._schedule_next_checkin(case, after=turn.now)
-            nxt = followups.pending_for_case(self.db, case.id)
-            when = format_date(nxt[0].due_at.astimezone(self.campaign.tz).date(), lang, today=today) if nxt else ""
+            self.schedule_next(case, after=turn.now)
+            nxt = followups.pending_for_case(self.services.db, case.id)
+            when = format_date(nxt[0].due_at.astimezone(self.services.campaign.tz).date(), lang, today=today) if nxt else ""
             turn.replies.append(
                 Reply(
-                    self.t(
-                        turn,
+                    turn.t(
                         "checkin.waiting_before",
                         deadline=format_date(deadline, lang, today=today) if deadline else "",
                         next=when,
@@ -312,87 +323,91 @@ class Checkins:
             )
             self._ask_how_they_are(turn, case)
             return
-        self.raise_escalation(member_id=turn.member.id, case_id=case.id, reason="past_deadline", now=turn.now)
-        turn.replies.append(Reply(self.t(turn, "checkin.waiting_after", deadline=format_date(deadline, lang, today=today))))
-        complaint = self._complaint_for(case, lang, late_on=today)
+        self.desk.raise_escalation(member_id=turn.member_id, case_id=case.id, reason="past_deadline", now=turn.now)
+        turn.replies.append(Reply(turn.t("checkin.waiting_after", deadline=format_date(deadline, lang, today=today))))
+        complaint = complaint_for(self.services, case, lang, late_on=today)
         turn.replies.append(Reply(html.escape(f"{complaint.subject}\n\n{complaint.body}"[:3900])))
         self._ask_how_they_are(turn, case)
 
-    def _ask_how_they_are(self, turn, case: Case) -> None:
+    def _ask_how_they_are(self, turn: Turn, case: Case) -> None:
         """Waiting costs something: one tap tells us if it is getting harder (harm from missed care)."""
         turn.replies.append(
             Reply(
-                self.t(turn, "checkin.how_are_you"),
+                turn.t("checkin.how_are_you"),
                 (
-                    (Button(self.t(turn, "checkin.managing"), f"hw:{case.id}:ok"),),
-                    (Button(self.t(turn, "checkin.harder"), f"hw:{case.id}:harder"),),
+                    (Button(turn.t("checkin.managing"), f"hw:{case.id}:ok"),),
+                    (Button(turn.t("checkin.harder"), f"hw:{case.id}:harder"),),
                 ),
             )
         )
 
-    def _how_they_are_button(self, turn) -> None:
+    def how_they_are_button(self, turn: Turn) -> None:
         parts = turn.ev.data.split(":")
-        case = cases.get(self.db, int(parts[1])) if len(parts) == 3 and parts[1].isdigit() else None
-        if case is None or case.member_id != turn.member.id or parts[2] not in ("ok", "harder"):  # callback data is not trusted
-            self._old_button(turn)
+        case = cases.get(self.services.db, int(parts[1])) if len(parts) == 3 and parts[1].isdigit() else None
+        if case is None or case.member_id != turn.member_id or parts[2] not in ("ok", "harder"):  # callback data is not trusted
+            self.conversation.old_button(turn)
             return
-        cases.log_event(self.db, case.id, "wellbeing", parts[2], turn.now)
+        cases.log_event(self.services.db, case.id, "wellbeing", parts[2], turn.now)
         mid = turn.ev.message_id
         if parts[2] == "ok":
-            text = self.t(turn, "checkin.managing_noted")
+            text = turn.t("checkin.managing_noted")
             turn.replies.append(Edit(mid, text) if mid else Reply(text))
             return
         if mid:
-            turn.replies.append(
-                Edit(mid, self.t(turn, "checkin.how_are_you") + "\n\n✓ <b>" + self.t(turn, "checkin.harder") + "</b>")
-            )
-        self._harm(turn, case_id=case.id, always_say=True)
+            turn.replies.append(Edit(mid, turn.t("checkin.how_are_you") + "\n\n✓ <b>" + turn.t("checkin.harder") + "</b>"))
+        self.safety.harm(turn, case_id=case.id, always_say=True)
 
-    def _checkin_text(self, turn) -> bool:
+    def checkin_text(self, turn: Turn) -> bool:
         """A typed answer to the latest check-in ("still nothing", "ya me dieron cita para el 12")."""
-        f = followups.current_checkin(self.db, turn.member.id, since=turn.now - CHECKIN_REPLY_WINDOW)
+        f = followups.current_checkin(self.services.db, turn.member_id, since=turn.now - CHECKIN_REPLY_WINDOW)
         if f is None:
             return False
-        case = cases.get(self.db, f.case_id)
+        case = cases.get(self.services.db, f.case_id)
         text = turn.ev.text
         if len(text) > 200:
             return False
         seen_question = f.kind in ("seen", "oon_seen")
-        labels = {}
+        labels: dict[str, list[str]] = {}
         keys = [("new", "new_appt"), ("oon", "oon"), ("wait", "waiting"), ("seen", "restored"), ("help", "help")]
         if seen_question:
             keys += [("seen", "yes"), ("wait", "no")]
-        for action, key in keys:
-            words = [self.catalog.t(lang, f"checkin.{key}") for lang in ("en", "es") if self.catalog.has(lang, f"checkin.{key}")]
+        for label_action, key in keys:
+            words = [
+                self.services.catalog.t(lang, f"checkin.{key}")
+                for lang in ("en", "es")
+                if self.services.catalog.has(lang, f"checkin.{key}")
+            ]
             for lang in ("en", "es"):
-                if self.catalog.has(lang, f"synonyms.checkin.{key}"):
-                    words.extend(self.catalog.raw(lang, f"synonyms.checkin.{key}"))
-            labels.setdefault(action, []).extend(words)
+                if self.services.catalog.has(lang, f"synonyms.checkin.{key}"):
+                    words.extend(self.services.catalog.raw(lang, f"synonyms.checkin.{key}"))
+            labels.setdefault(label_action, []).extend(words)
         asks = text.rstrip().endswith("?")  # "out of network?" is a question, not an answer
         if asks:
             action = None
         elif _says_not_seen(text):
             action = "wait"  # "I wasn't seen", "no me atendieron": never read as "seen"
         else:
-            action = self.ctx(turn.now).match_choice(text, labels)
+            action = self.services.ctx(turn.now).match_choice(text, labels)
         if action is None and not asks and not seen_question:
             typed = self._looks_like_a_date(text, turn)
-            if typed is not None and typed >= self.today(turn.now):  # a date to come: their new appointment
+            if typed is not None and typed >= self.services.today(turn.now):  # a date to come: their new appointment
                 action = "new"
         if action is None:
-            if self._answer_question(turn, text, confident_only=True) or turn.heard_hardship:
+            if self.answers.answer_question(turn, text, confident_only=True) or turn.heard_hardship:
                 return True  # (hard news was answered already: no "I didn't get that")
-            reply = self._checkin_message(case, turn.member, f.kind, f.id)
-            turn.replies.append(Reply(self.t(turn, "checkin.not_understood", ref=case.ref), reply.buttons))
+            assert case is not None  # a check-in's case is kept while it is pending
+            reply = self._checkin_message(case, turn.known_member, f.kind, f.id)
+            turn.replies.append(Reply(turn.t("checkin.not_understood", ref=case.ref), reply.buttons))
             return True
         if f.kind in ("seen", "oon_seen"):
             action = {"seen": "yes", "wait": "no", "new": "no"}.get(action, action)
         typed_date = self._looks_like_a_date(text, turn) if action == "new" else None
+        assert case is not None
         self._checkin_answer(turn, f, case, action, typed_date=typed_date)
         return True
 
     def _looks_like_a_date(self, text: str, turn):
-        ctx = self.ctx(turn.now)
+        ctx = self.services.ctx(turn.now)
         try:
             return ctx.parse_date(text, today=ctx.today, lang=turn.state.lang, past_days=60, future_days=365)
         except Exception:  # noqa: BLE001 - any unreadable text is simply "not a date"
@@ -400,101 +415,103 @@ class Checkins:
 
     # ------------------------------------------------------------ pause
 
-    def _pause_command(self, turn) -> None:
-        if not cases.open_for_member(self.db, turn.member.id):
-            self._say(turn, self.t(turn, "pause.no_cases"))
+    def pause_command(self, turn: Turn) -> None:
+        if not cases.open_for_member(self.services.db, turn.member_id):
+            turn.say(turn.t("pause.no_cases"))
             return
         days = turn.ev.args.strip().split()[0] if turn.ev.args.strip() else ""
         if days.isdigit() and 1 <= int(days) <= MAX_PAUSE_DAYS:  # "/pause 10": ten days, no question
             self._pause(turn, int(days))
             return
-        self._say(
-            turn,
-            self.t(turn, "pause.ask"),
+        turn.say(
+            turn.t("pause.ask"),
             (
-                (Button(self.t(turn, "pause.days_3"), "p:3"), Button(self.t(turn, "pause.days_7"), "p:7")),
-                (Button(self.t(turn, "pause.days_14"), "p:14"), Button(self.t(turn, "pause.until_resume"), "p:0")),
+                (Button(turn.t("pause.days_3"), "p:3"), Button(turn.t("pause.days_7"), "p:7")),
+                (Button(turn.t("pause.days_14"), "p:14"), Button(turn.t("pause.until_resume"), "p:0")),
             ),
         )
 
-    def _pause_button(self, turn) -> None:
+    def pause_button(self, turn: Turn) -> None:
         choice = turn.ev.data.split(":", 1)[1] if ":" in turn.ev.data else ""
         if choice not in PAUSE_CHOICES:
-            self._old_button(turn)
+            self.conversation.old_button(turn)
             return
         self._pause(turn, PAUSE_CHOICES[choice], message_id=turn.ev.message_id)
 
-    def _pause(self, turn, days: int | None, *, message_id: int | None = None) -> None:
+    def _pause(self, turn: Turn, days: int | None, *, message_id: int | None = None) -> None:
         """Hold the member's check-ins for `days` (None: until they resume)."""
         until = FOREVER if days is None else turn.now + timedelta(days=days)
-        members.set_paused(self.db, turn.member.id, until)
-        for case in cases.open_for_member(self.db, turn.member.id):
-            followups.unqueue(self.db, case.id, until)  # one waiting in the outbox (a backlog, the morning) waits too
-            for f in followups.pending_for_case(self.db, case.id):
+        members.set_paused(self.services.db, turn.member_id, until)
+        for case in cases.open_for_member(self.services.db, turn.member_id):
+            followups.unqueue(self.services.db, case.id, until)  # one waiting in the outbox (a backlog, the morning) waits too
+            for f in followups.pending_for_case(self.services.db, case.id):
                 if f.due_at < until:
-                    followups.postpone(self.db, f.id, until)
+                    followups.postpone(self.services.db, f.id, until)
         text = (
-            self.t(turn, "pause.done_forever")
+            turn.t("pause.done_forever")
             if days is None
-            else self.t(
-                turn,
+            else turn.t(
                 "pause.done",
-                date=format_date((until.astimezone(self.campaign.tz)).date(), turn.state.lang, today=self.today(turn.now)),
+                date=format_date(
+                    (until.astimezone(self.services.campaign.tz)).date(), turn.state.lang, today=self.services.today(turn.now)
+                ),
             )
         )
         turn.replies.append(Edit(message_id, text) if message_id else Reply(text))
 
-    def _resume_command(self, turn) -> None:
-        if turn.member.paused_until is None:
-            self._say(turn, self.t(turn, "pause.not_paused"))
+    def resume_command(self, turn: Turn) -> None:
+        if turn.known_member.paused_until is None:
+            turn.say(turn.t("pause.not_paused"))
             return
-        members.set_paused(self.db, turn.member.id, None)
+        members.set_paused(self.services.db, turn.member_id, None)
         soonest = None
-        for case in cases.open_for_member(self.db, turn.member.id):
-            due = self.schedule.next_checkin(
-                filed_at=case.filed_at,
+        for case in cases.open_for_member(self.services.db, turn.member_id):
+            due = self.services.schedule.next_checkin(
+                filed_at=_filed_at(case),
                 deadline_date=case.deadline_date,
                 deadline_at=case.deadline_at,
                 urgent=case.urgency == "urgent",
                 after=turn.now,
             )
-            pending = followups.pending_for_case(self.db, case.id)
+            pending = followups.pending_for_case(self.services.db, case.id)
             for f in pending:
                 if f.kind == "checkin":  # came due while paused: at the next regular time
                     new_due = due if f.due_at >= FOREVER else min(f.due_at, due)
                 elif case.new_appt_date is not None:  # "were you seen?": the day after the appointment (or now)
-                    new_due = max(self.schedule.day_after(case.new_appt_date), turn.now)
+                    new_due = max(self.services.schedule.day_after(case.new_appt_date), turn.now)
                 else:
                     new_due = due
-                followups.postpone(self.db, f.id, new_due)
+                followups.postpone(self.services.db, f.id, new_due)
                 soonest = new_due if soonest is None else min(soonest, new_due)
             if not pending:
-                followups.schedule(self.db, case.id, "checkin", due, turn.now)
+                followups.schedule(self.services.db, case.id, "checkin", due, turn.now)
                 soonest = due if soonest is None else min(soonest, due)
         when = (
-            format_date(soonest.astimezone(self.campaign.tz).date(), turn.state.lang, today=self.today(turn.now))
+            format_date(
+                soonest.astimezone(self.services.campaign.tz).date(), turn.state.lang, today=self.services.today(turn.now)
+            )
             if soonest
             else "-"
         )
-        self._say(turn, self.t(turn, "pause.resumed", date=when))
+        turn.say(turn.t("pause.resumed", date=when))
 
-    def _next_checkin_line(self, turn, case: Case, due: datetime | None) -> str:
+    def next_checkin_line(self, turn: Turn, case: Case, due: datetime | None) -> str:
         if case.status != "open":
             return ""
-        member = turn.member
-        today = self.today(turn.now)
+        member = turn.known_member
+        today = self.services.today(turn.now)
         if member.paused_until and member.paused_until > turn.now:
             if member.paused_until >= FOREVER:
-                return self.t(turn, "checkin.paused_forever")
-            return self.t(
-                turn,
+                return turn.t("checkin.paused_forever")
+            return turn.t(
                 "checkin.paused_line",
-                date=format_date(member.paused_until.astimezone(self.campaign.tz).date(), turn.state.lang, today=today),
+                date=format_date(member.paused_until.astimezone(self.services.campaign.tz).date(), turn.state.lang, today=today),
             )
         if due is None:
             return ""
-        return self.t(
-            turn, "checkin.next_checkin", date=format_date(due.astimezone(self.campaign.tz).date(), turn.state.lang, today=today)
+        return turn.t(
+            "checkin.next_checkin",
+            date=format_date(due.astimezone(self.services.campaign.tz).date(), turn.state.lang, today=today),
         )
 
 
@@ -513,3 +530,9 @@ def _deadline_passed(case: Case, now: datetime, today) -> bool:
     if case.deadline_at is not None:
         return now > case.deadline_at
     return case.deadline_date is not None and case.deadline_date < today
+
+
+def _filed_at(case: Case) -> datetime:
+    """When an open case was filed (every open case was)."""
+    assert case.filed_at is not None, "an open case without its filing time"
+    return case.filed_at

@@ -6,16 +6,21 @@ commands or the dialog engine, applies the effects (draft answers, filing,
 erasing), saves the new state, queues the replies in the outbox and marks the
 update as handled. Only then does the caller send anything, so a crash at any
 moment loses nothing and a re-delivered update does nothing twice.
+
+The core composes collaborators, each given what it depends on (see `Core.__init__`):
+`Services` (dialogs/services.py: database, campaign, catalog, clock...), `Conversation`
+(open dialog, menu, old buttons), `Staff` (roles, audit), `Organizers`, `Desk`, `RightsAnswers`,
+`Safety`, `Checkins`, `Reporting` and `Onboarding`. Here: the transaction, the outbox, routing
+(commands and buttons by table, dialogs/router.py) and the public methods bot/ calls.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import secrets
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable
+from collections.abc import Iterable
+from typing import Any, Callable
 
 from sqlite_utils import Database
 
@@ -24,64 +29,37 @@ from dialogs.catalog import Catalog
 from dialogs.checkin_turns import SHORT_DIALOGS, Checkins
 from dialogs.followup_schedule import Schedule
 from dialogs.clock import utcnow
-from dialogs.desk import Desk
-from dialogs.organizers import ORGANIZER_COMMANDS, Organizers
+from dialogs.desk import Desk, DeskConfig
+from storage.escalations import Escalation
+from dialogs.onboarding import Onboarding
+from dialogs.reporting import Reporting
+from dialogs.conversation import LANGS, Conversation
+from dialogs.rights_answers import RightsAnswers
+from dialogs.safety import Safety
+from dialogs.deeplink import prefill_from_payload
+from dialogs.organizers import ORGANIZER_COMMANDS, Job, Organizers
+from dialogs.staff import Staff
 from dialogs.commands import COMMAND_NAMES
-from dialogs.engine import Answered, Completed, Ctx, DiscardCase, FileCase
+from dialogs.engine import Ctx
 from dialogs.model import Button, ClearButtons, Copy, Document, Edit, Event, Outcome, Reply, keyboard_json
-from dialogs.parsing import parse_date
-from dialogs.report_steps import REPORT, answer_column, case_fields
+from dialogs.services import Services, campaign_catalog
+from dialogs.turn import Turn
+from dialogs.router import Handler, Router
 from dialogs.state import State
 from knowledge.campaign import Campaign
-from knowledge.complaint import complaint_document, complaint_text, rights_brief, rights_headline, rights_summary
-from knowledge.dates import format_date
-from knowledge.deadlines import CaseFacts, compute_deadline
-from knowledge.facilities import match_choice, match_facility
 from knowledge.harm import screen_harm
-from knowledge.kb import KnowledgeBase, load_knowledge_base
-from knowledge.kbeval import answer_text
-from knowledge.language import OTHER, detect_language
-from knowledge.retrieval import Answer, Retriever
-from knowledge.screening import CATEGORIES, Assessment, assess
-from knowledge.text import guess_language, normalize, other_language
+from knowledge.kb import KnowledgeBase
+from knowledge.retrieval import Retriever
+from knowledge.screening import Assessment, assess
+from knowledge.text import normalize
 from storage import cases, conversations, escalations, followups, members, outbox, updates
-from storage.models import Member, OutboxItem
+from storage.models import OutboxItem
 
 logger = logging.getLogger(__name__)
 
-DIALOGS = {REPORT.name: REPORT, **SHORT_DIALOGS}
 
 # Text longer than this at a button step is not taken as a question to the knowledge base.
 QUESTION_MAX_CHARS = 300
-
-# The topics /rights shows first (the rest are one tap away).
-RIGHTS_MENU = (
-    "timely-access",
-    "canceled-appointment",
-    "out-of-network",
-    "out-of-network-request",
-    "file-grievance",
-    "dmhc-complaint",
-    "urgent-appointments",
-    "crisis-help",
-    "free-help",
-)
-LANGS = ("en", "es")
-
-# The safety screen's kinds of danger (knowledge/screening.py) that get a direct question in the
-# uncertain middle, and the answers its buttons carry.
-ASKED_CATEGORIES = tuple(c for c in CATEGORIES if c != "resource_request")
-SAFETY_ANSWERS = ("yes", "no", "person")
-# Full resources per kind of danger: these catalog keys, else crisis.category.<kind>.reply.
-CRISIS_TEXT = {
-    "self_harm": "crisis.message",
-    "someone_else": "crisis.other",
-    "resource_request": "crisis.other",
-    "help_now": "crisis.help_now",
-}
-# The cited article behind the other emergencies' lines (911, the DV hotline, Childhelp), and who gets it.
-OTHER_EMERGENCIES = "other-emergencies"
-OTHER_DANGERS = ("someone_else", "harm_others", "domestic_violence", "child_danger")
 
 
 def hint_language(code: str | None) -> str:
@@ -89,23 +67,7 @@ def hint_language(code: str | None) -> str:
     return "es" if (code or "").lower().startswith("es") else "en"
 
 
-@dataclass
-class Turn:
-    """One event being handled: who, where they are, and what we will say."""
-
-    ev: Event
-    now: datetime
-    member: Member | None
-    state: State
-    replies: list = field(default_factory=list)
-    toast: str = ""
-    alert: bool = False
-    save: bool = True
-    jobs: list = field(default_factory=list)
-    heard_hardship: bool = False  # the harm screen answered already: a statement, not a question
-
-
-class Core(Checkins, Desk, Organizers):
+class Core:
     """The conversations' core: pure dialogs plus the storage they need. No Telegram."""
 
     def __init__(
@@ -118,38 +80,78 @@ class Core(Checkins, Desk, Organizers):
         token: Callable[[], str] = lambda: secrets.token_hex(2),
         screen: Callable[[str], Assessment] = assess,
     ):
-        self.db = db
-        self.campaign = campaign
-        self.catalog = catalog or Catalog.load(
-            defaults={
-                "plan": campaign.plan_short,
-                "plan_name": campaign.plan_name,
-                "region": campaign.region,
-                "portal": campaign.portal_name,
-            }
+        self.services = Services(
+            db=db, campaign=campaign, catalog=catalog or campaign_catalog(campaign), clock=clock, token=token, screen=screen
         )
-        self.clock = clock
-        self.token = token
-        self.screen = screen  # the safety screen: every text and caption passes it first
-        self.kb: KnowledgeBase = load_knowledge_base()
-        self.retriever = Retriever(self.kb)
-        self.schedule = Schedule(campaign)
+        self.conversation = Conversation(self.services)
+        self.staff = Staff(self.services)
+        self.organizers = Organizers(self.services, self.staff)
+        self.desk = Desk(self.services, self.staff, self.conversation)
+        self.answers = RightsAnswers(self.services, self.conversation)
+        self.safety = Safety(self.services, self.conversation, self.desk)
+        self.checkins = Checkins(self.services, self.conversation, self.desk, self.answers, self.safety)
+        self.reporting = Reporting(self.services, self.conversation, self.desk, self.checkins)
+        self.onboarding = Onboarding(self.services, self.answers, self.reporting)
+        self._router = self._member_router()
+
+    # What the collaborators share (tests swap the clock and the screen on a running core).
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.services.campaign
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.services.catalog
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.services.kb
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.services.retriever
+
+    @property
+    def schedule(self) -> Schedule:
+        return self.services.schedule
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.services.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], datetime]) -> None:
+        self.services.clock = clock
+
+    @property
+    def token(self) -> Callable[[], str]:
+        return self.services.token
+
+    @token.setter
+    def token(self, token: Callable[[], str]) -> None:
+        self.services.token = token
+
+    @property
+    def screen(self) -> Callable[[str], Assessment]:
+        return self.services.screen
+
+    @screen.setter
+    def screen(self, screen: Callable[[str], Assessment]) -> None:
+        self.services.screen = screen
 
     # ------------------------------------------------------------ entry points
 
     def today(self, now: datetime | None = None) -> date:
         """Today's date where the campaign is."""
-        return (now or self.clock()).astimezone(self.campaign.tz).date()
+        return self.services.today(now)
 
     def ctx(self, now: datetime) -> Ctx:
-        return Ctx(
-            today=self.today(now),
-            campaign=self.campaign,
-            catalog=self.catalog,
-            parse_date=parse_date,
-            match_facility=match_facility,
-            match_choice=match_choice,
-        )
+        return self.services.ctx(now)
 
     def record_update(self, update_id: int, payload: dict) -> bool:
         """Remember an incoming update before it is confirmed to Telegram; False if seen before."""
@@ -174,36 +176,36 @@ class Core(Checkins, Desk, Organizers):
         with self.db.atomic():
             seen = updates.status(self.db, ev.update_id)
             if seen in ("done", "failed"):
-                return Outcome(duplicate=True)
+                return Outcome()
             if seen is None:
                 updates.record_received(self.db, ev.update_id, {}, now)
             if ev.chat_type != "private":
                 # Groups: only the volunteer desk talks to the bot.
-                turn = Turn(ev=ev, now=now, member=None, state=State(lang="en"), save=False)
+                turn = Turn(ev=ev, now=now, member=None, state=State(lang="en"), catalog=self.catalog, save=False)
                 if ev.kind == "command" and ev.command in ORGANIZER_COMMANDS:
-                    self._organizer_command(turn)
-                elif self.desk is not None and ev.chat_id == self.desk.chat_id:
-                    self._handle_desk(turn)
+                    self.organizers.command(turn)
+                elif self.desk.config is not None and ev.chat_id == self.desk.config.chat_id:
+                    self.desk.handle_group(turn)
             else:
                 member = members.by_chat(self.db, ev.chat_id)
                 lang = member.lang if member else hint_language(ev.lang_hint)
                 state = State.from_json(conversations.load(self.db, member.id), lang=lang) if member else State(lang=lang)
-                turn = Turn(ev=ev, now=now, member=member, state=state)
+                turn = Turn(ev=ev, now=now, member=member, state=state, catalog=self.catalog)
                 # /report is a member's "report a canceled appointment" unless an organizer asks for the monitoring report.
                 staff_command = (
                     ev.kind == "command"
                     and ev.command in ORGANIZER_COMMANDS
-                    and (ev.command != "report" or self.is_organizer(ev.user_id))
+                    and (ev.command != "report" or self.staff.is_organizer(ev.user_id))
                 )
                 if staff_command:
-                    self._organizer_command(turn)  # staff work: the member's own conversation is untouched
+                    self.organizers.command(turn)  # staff work: the member's own conversation is untouched
                 elif ev.kind == "button" and ev.data.startswith("an:"):
-                    self._announce_button(turn)
-                elif not self._announcement_text(turn):
+                    self.organizers.announce_button(turn)
+                elif not self.organizers.announcement_text(turn):
                     self._route(turn)
-            member_id = turn.member.id if turn.member else None
+            member_id = turn.member_id if turn.member else None
             if turn.member is not None and turn.save:
-                conversations.save(self.db, turn.member.id, turn.state.to_json(), now)
+                conversations.save(self.db, turn.member_id, turn.state.to_json(), now)
             items = [self._enqueue(ev.chat_id, member_id, r, now) for r in turn.replies]
             updates.mark_done(self.db, ev.update_id, now)
         # Ids and step names only: never what the member wrote.
@@ -218,7 +220,6 @@ class Core(Checkins, Desk, Organizers):
             "y" if len(items) == 1 else "ies",
         )
         return Outcome(
-            replies=tuple(turn.replies),
             toast=turn.toast,
             alert=turn.alert,
             outbox_ids=tuple(i.id for i in items),
@@ -230,7 +231,7 @@ class Core(Checkins, Desk, Organizers):
         now = self.clock()
         with self.db.atomic():
             if updates.status(self.db, ev.update_id) in ("done", "failed"):
-                return Outcome(duplicate=True)
+                return Outcome()
             updates.record_received(self.db, ev.update_id, {}, now)
             if ev.chat_type != "private":
                 updates.mark_done(self.db, ev.update_id, now, status="failed")
@@ -240,7 +241,7 @@ class Core(Checkins, Desk, Organizers):
             reply = Reply(self.catalog.t(lang, "error.generic"))
             item = self._enqueue(ev.chat_id, member.id if member else None, reply, now)
             updates.mark_done(self.db, ev.update_id, now, status="failed")
-        return Outcome(replies=(reply,), outbox_ids=(item.id,))
+        return Outcome(outbox_ids=(item.id,))
 
     # ------------------------------------------------------------ outbox
 
@@ -249,6 +250,7 @@ class Core(Checkins, Desk, Organizers):
         if target != chat_id:
             member_id = getattr(reply, "member_id", None)
         thread_id = None
+        payload: dict[str, Any]
         if isinstance(reply, Reply):
             action, payload = "send", {"text": reply.text, "buttons": keyboard_json(reply.buttons)}
             thread_id = reply.thread_id
@@ -277,15 +279,6 @@ class Core(Checkins, Desk, Organizers):
             self.db, chat_id=target, member_id=member_id, action=action, payload=payload, now=now, thread_id=thread_id
         )
 
-    def outbox_items(self, ids) -> list[OutboxItem]:
-        """The queued items with these ids that are still pending, in order."""
-        items = [outbox.get(self.db, i) for i in ids]
-        return [i for i in items if i is not None and i.status == "pending"]
-
-    def pending_outbox(self, limit: int = 500) -> list[OutboxItem]:
-        """Everything still waiting to be sent (after a crash, or after a failed send)."""
-        return outbox.pending(self.db, self.clock(), limit)
-
     def claim(self, item_id: int) -> OutboxItem | None:
         """Take one queued item for sending (None if it is taken or gone)."""
         with self.db.atomic():
@@ -311,9 +304,9 @@ class Core(Checkins, Desk, Organizers):
         with self.db.atomic():
             item = outbox.mark_sent(self.db, item_id, now, message_id)
             if item is not None and item.ref_kind == "followup" and item.ref_id:
-                self._followup_delivered(item.ref_id, now)
+                self.checkins.delivered(item.ref_id, now)
             elif item is not None and item.ref_kind and item.ref_kind.startswith("esc_") and item.ref_id:
-                self._desk_delivered(item, message_id)
+                self.desk.delivered(item, message_id)
 
     def mark_failed(self, item_id: int) -> None:
         with self.db.atomic():
@@ -329,35 +322,113 @@ class Core(Checkins, Desk, Organizers):
     def next_morning(self, now: datetime | None = None) -> datetime:
         return self.schedule.out_of_quiet_hours(now or self.clock())
 
-    # ------------------------------------------------------------ routing
+    # ------------------------------------------------------------ staff and organizers (see dialogs/organizers.py)
 
-    def t(self, turn: Turn, key: str, **params) -> str:
-        return self.catalog.t(turn.state.lang, key, **params)
+    def configure_staff(
+        self, *, admins: Iterable[int] = frozenset(), organizers: Iterable[int] = frozenset(), organizers_chat: int | None = None
+    ) -> None:
+        """Admins and standing organizers from the settings, and the organizers' chat."""
+        self.staff.configure(admins=admins, organizers=organizers, organizers_chat=organizers_chat)
+
+    def has_role(self, user_id: int | None, role: str) -> bool:
+        return self.staff.has_role(user_id, role)
+
+    def is_organizer(self, user_id: int | None) -> bool:
+        return self.staff.is_organizer(user_id)
+
+    def record_job(self, job: Job) -> int:
+        return self.organizers.record_job(job)
+
+    def unfinished_jobs(self) -> list[tuple[int, Job]]:
+        return self.organizers.unfinished_jobs()
+
+    def job_started(self, job_id: int) -> None:
+        self.organizers.job_started(job_id)
+
+    def job_delivered(self, job_id: int, job: Job) -> None:
+        self.organizers.job_delivered(job_id, job)
+
+    def refuse_button(self, user_id: int | None, reason: str) -> None:
+        self.organizers.refuse_button(user_id, reason)
+
+    def enqueue_files(
+        self,
+        chat_id: int,
+        *,
+        texts: Iterable[str] = (),
+        documents: Iterable[tuple[str, bytes, str]] = (),
+        photos: Iterable[tuple[str, bytes, str]] = (),
+    ) -> list[int]:
+        return self.organizers.enqueue_files(chat_id, texts=texts, documents=documents, photos=photos)
+
+    def announcements_progress(self) -> int:
+        return self.organizers.announcements_progress()
+
+    # ------------------------------------------------------------ the volunteer desk (see dialogs/desk.py)
+
+    def configure_desk(self, config: DeskConfig | None) -> None:
+        self.desk.configure_desk(config)
+
+    def raise_escalation(
+        self, *, member_id: str, case_id: int | None, reason: str, now: datetime, category: str | None = None
+    ) -> Escalation:
+        return self.desk.raise_escalation(member_id=member_id, case_id=case_id, reason=reason, now=now, category=category)
+
+    def materialize_desk(self) -> int:
+        return self.desk.materialize_desk()
+
+    def desk_place_lost(self, item: OutboxItem) -> None:
+        self.desk.desk_place_lost(item)
+
+    def desk_not_a_forum(self) -> None:
+        self.desk.desk_not_a_forum()
+
+    def desk_without_topics(self, why: str) -> None:
+        self.desk.desk_without_topics(why)
+
+    def desk_timers(self) -> int:
+        return self.desk.desk_timers()
+
+    def desk_follow_cases(self) -> int:
+        return self.desk.desk_follow_cases()
+
+    # ------------------------------------------------------------ check-ins (see dialogs/checkin_turns.py)
+
+    def materialize_due(self, limit: int = 500) -> int:
+        return self.checkins.materialize_due(limit)
+
+    def watch_urgent_cases(self) -> int:
+        return self.checkins.watch_urgent_cases()
+
+    def member_unreachable(self, chat_id: int) -> None:
+        self.checkins.member_unreachable(chat_id)
+
+    # ------------------------------------------------------------ routing
 
     def _route(self, turn: Turn) -> None:
         ev = turn.ev
         # Crisis first: every free text and caption, whoever sends it and whatever step they are on.
-        in_chat = self._in_chat(turn)
-        if self._screen(turn, in_chat):
+        in_chat = self.desk.in_chat(turn)
+        if self.safety.screen(turn, in_chat):
             return
         if ev.kind == "button" and ev.data.startswith("sa:"):
-            self._safety_button(turn)
+            self.safety.safety_button(turn)
             return
-        if self._safety_typed_answer(turn):
+        if self.safety.typed_answer(turn):
             return
         if turn.member is not None:
-            self._welcome_back_if_unreachable(turn)
+            self.checkins.welcome_back_if_unreachable(turn)
         if in_chat is not None and ev.kind in ("text", "unsupported", "edited"):
-            self._relay_to_desk(turn, in_chat)
+            self.desk.relay_to_desk(turn, in_chat)
             return
         harm = screen_harm(ev.text) if turn.member is not None and ev.kind == "text" else None
         if harm == "harm":
-            self._harm(turn)  # a volunteer will reach out; the message is then handled as usual
+            self.safety.harm(turn)  # a volunteer will reach out; the message is then handled as usual
             turn.heard_hardship = True
         elif harm == "maybe":
-            turn.heard_hardship = self._offer_a_volunteer(turn)
+            turn.heard_hardship = self.safety.offer_a_volunteer(turn)
         if turn.member is None:
-            self._stranger(turn)
+            self.onboarding.stranger(turn)
         elif ev.kind == "command":
             self._command(turn)
         elif ev.kind == "button":
@@ -365,317 +436,215 @@ class Core(Checkins, Desk, Organizers):
         elif ev.kind == "text":
             self._text(turn)
         elif ev.kind == "edited":
-            self._say(turn, self.t(turn, "invalid.edited"))
-            self._resume(turn)
+            turn.say(turn.t("invalid.edited"))
+            self.conversation.resume(turn)
         else:  # unsupported media
-            dialog = self._dialog(turn)
+            dialog = self.conversation.dialog(turn)
             if dialog:
-                self._apply(turn, engine.on_unsupported(dialog, turn.state, ev.media or "other", self.ctx(turn.now)))
+                self.reporting.apply(turn, engine.on_unsupported(dialog, turn.state, ev.media or "other", self.ctx(turn.now)))
             else:
-                media = self.t(turn, f"media.{ev.media or 'other'}")
-                self._say(turn, self.t(turn, "invalid.media", media=media))
-                self._menu(turn)
+                media = turn.t(f"media.{ev.media or 'other'}")
+                turn.say(turn.t("invalid.media", media=media))
+                self.conversation.menu(turn)
 
-    def _say(self, turn: Turn, text: str, buttons=()) -> None:
-        turn.replies.append(Reply(text, buttons))
+    # ------------------------------------------------------------ members: deep links, /mute, "I sent it"
 
-    def _dialog(self, turn: Turn):
-        return self._dialog_for(turn.state)
+    def _prefill(self, payload: str, now: datetime, *, count_start: bool) -> dict:
+        return prefill_from_payload(self.db, self.campaign, payload, now, count_start=count_start)
 
-    @staticmethod
-    def _dialog_for(state: State):
-        return DIALOGS.get(state.dialog) if state.dialog and state.step else None
-
-    def _resume(self, turn: Turn, intro_key: str | None = None) -> None:
-        """Ask the current question again, or show the menu when no dialog is open."""
-        dialog = self._dialog(turn)
-        if dialog is None:
-            self._menu(turn)
-            return
-        question = engine.prompt(dialog, turn.state, self.ctx(turn.now))
-        text = question.text if intro_key is None else self.t(turn, intro_key) + "\n\n" + question.text
-        turn.replies.append(Reply(text, question.buttons))
-
-    def _menu(self, turn: Turn, intro: str | None = None) -> None:
-        self._say(
-            turn,
-            intro or self.t(turn, "menu.intro"),
-            (
-                (Button(self.t(turn, "menu.report"), "m:report"),),
-                (Button(self.t(turn, "menu.rights"), "m:rights"), Button(self.t(turn, "menu.mycases"), "m:mycases")),
-                (Button(self.t(turn, "menu.volunteer"), "m:volunteer"), Button(self.t(turn, "menu.crisis"), "m:crisis")),
-            ),
-        )
-
-    # ------------------------------------------------------------ before consent
-
-    def _stranger(self, turn: Turn) -> None:
-        """Someone who has not agreed yet: nothing about them is stored."""
-        ev = turn.ev
-        turn.save = False
-        if ev.kind == "command" and ev.command in ("start", "language"):
-            payload = ev.args.split()[0] if ev.command == "start" and ev.args.strip() else ""
-            if payload:
-                self._prefill_from_payload(payload, turn.now, count_start=True)  # counted, nothing personal kept
-            self._say(turn, self.t(turn, "onboarding.choose_language"), _language_buttons(payload))
-            return
-        if ev.kind == "command" and ev.command in ("help", "privacy"):
-            self._say(turn, self.t(turn, f"{ev.command}.text"))
-            return
-        if ev.kind == "button" and ev.data.startswith("on:"):
-            self._onboarding_button(turn)
-            return
-        if ev.kind == "command" and ev.command == "rights":
-            self._rights_menu(turn)
-            return
-        if ev.kind == "button" and ev.data.startswith("kb:"):
-            self._kb_button(turn)
-            return
-        typed_lang = self._typed_language(ev.text) if ev.kind == "text" else None
-        if typed_lang:
-            # "English" or "espanol" typed instead of tapped: the same as the button.
-            turn.state = turn.state.with_(lang=typed_lang)
-            self._say(turn, self.t(turn, "onboarding.welcome"), self._consent_buttons(turn, typed_lang, ""))
-            return
-        if ev.kind == "text" and guess_language(ev.text):
-            # Someone who hasn't picked a language yet is answered in the one they wrote in.
-            turn.state = turn.state.with_(lang=guess_language(ev.text))
-        looks_like_a_question = ev.kind == "text" and len(ev.text.split()) >= 3
-        if looks_like_a_question and self._answer_question(turn, ev.text, confident_only=len(ev.text) > QUESTION_MAX_CHARS):
-            self._say(turn, self.t(turn, "kb.stranger_hint"))
-            return
-        self._say(
-            turn,
-            self.t(turn, "onboarding.start_first") + "\n\n" + self.t(turn, "onboarding.choose_language"),
-            _language_buttons(""),
-        )
-
-    def _typed_language(self, text: str) -> str | None:
-        """'English', 'espanol', 'Spanish'...: the language named, from the catalogs' [synonyms.language]."""
-        said = normalize(text)
-        for lang in LANGS:
-            for catalog_lang in self.catalog.strings:
-                if self.catalog.has(catalog_lang, f"synonyms.language.{lang}") and said in (
-                    normalize(w) for w in self.catalog.raw(catalog_lang, f"synonyms.language.{lang}")
-                ):
-                    return lang
-        return None
-
-    def _consent_buttons(self, turn: Turn, lang: str, payload: str):
-        return (
-            (Button(self.t(turn, "onboarding.agree"), f"on:yes:{lang}:{payload}"),),
-            (Button(self.t(turn, "onboarding.decline"), f"on:no:{lang}"),),
-        )
-
-    def _onboarding_button(self, turn: Turn) -> None:
-        parts = turn.ev.data.split(":")
-        action = parts[1] if len(parts) > 1 else ""
-        lang = parts[2] if len(parts) > 2 and parts[2] in LANGS else turn.state.lang
-        payload = parts[3] if len(parts) > 3 else ""
-        turn.state = turn.state.with_(lang=lang)
-        mid = turn.ev.message_id
-        if action == "lang":
-            text, buttons = self.t(turn, "onboarding.welcome"), self._consent_buttons(turn, lang, payload)
-            turn.replies.append(Edit(mid, text, buttons) if mid else Reply(text, buttons))
-        elif action == "no":
-            turn.replies.append(
-                Edit(mid, self.t(turn, "onboarding.declined")) if mid else Reply(self.t(turn, "onboarding.declined"))
-            )
-        elif action == "yes":
-            prefill = self._prefill_from_payload(payload, turn.now, count_start=False) if payload else {}
-            turn.member = members.create(self.db, chat_id=turn.ev.chat_id, lang=lang, source=prefill.get("source"), now=turn.now)
-            if prefill.get("link"):
-                members.set_link(self.db, turn.member.id, prefill["link"])
-            logger.info("member %s consented (%s)", turn.member.id, lang)
-            turn.save = True
-            if mid:
-                turn.replies.append(
-                    Edit(mid, self.t(turn, "onboarding.welcome") + "\n\n✓ <b>" + self.t(turn, "onboarding.agreed") + "</b>")
-                )
-            self._start_report(turn, prefill, intro_key="onboarding.consented")
-        else:
-            self._say(turn, self.t(turn, "onboarding.choose_language"), _language_buttons(""))
+    def _mute_command(self, turn: Turn, muted: bool) -> None:
+        members.set_muted(self.db, turn.member_id, muted)
+        turn.say(turn.t("announce.muted" if muted else "announce.unmuted"))
 
     # ------------------------------------------------------------ members
 
-    def _start_report(self, turn: Turn, prefill: dict | None = None, intro_key: str | None = None) -> None:
-        result = engine.start(REPORT, turn.state, self.ctx(turn.now), run=self.token(), prefill=prefill)
-        turn.state = result.state
-        first = result.replies[0]
-        text = first.text if intro_key is None else self.t(turn, intro_key) + "\n\n" + first.text
-        turn.replies.append(Reply(text, first.buttons))
+    # ------------------------------------------------------------ commands and buttons, by table
+
+    def _member_router(self) -> Router:
+        """Every member command (dialogs/commands.py) and every button namespace, and who answers it."""
+        commands: dict[str, Handler] = {
+            "start": self._start_command,
+            "report": self._report_command_for_member,
+            "cancel": self._cancel_command,
+            "mycases": self._mycases_command,
+            "help": self._info_command,
+            "privacy": self._info_command,
+            "endchat": self.desk.endchat,
+            "mute": lambda turn: self._mute_command(turn, True),
+            "unmute": lambda turn: self._mute_command(turn, False),
+            "pause": self.checkins.pause_command,
+            "resume": self.checkins.resume_command,
+            "rights": lambda turn: self.answers.rights_menu(turn),
+            "volunteer": self.safety.ask_for_volunteer,
+            "language": self._language_command,
+            "delete": self._delete_command,
+        }
+        assert set(commands) == COMMAND_NAMES, "every command in dialogs/commands.py has a handler"
+        buttons: dict[str, Handler] = {
+            engine.NS: self._dialog_button,
+            "lang": self._language_button,
+            "m": self._menu_button,
+            "kb": self.answers.kb_button,
+            "f": self.checkins.checkin_button,
+            "hw": self.checkins.how_they_are_button,
+            "cs": self.reporting.complaint_sent_button,
+            "rt": self.reporting.rights_button,
+            "p": self.checkins.pause_button,
+            "del": self._delete_button,
+            "on": self._onboarding_again,
+        }
+        return Router(
+            commands=commands, buttons=buttons, unknown_command=self._unknown_command, unknown_button=self.conversation.old_button
+        )
 
     def _command(self, turn: Turn) -> None:
-        ev, dialog = turn.ev, self._dialog(turn)
-        name = ev.command
-        if name not in COMMAND_NAMES:
-            self._say(turn, self.t(turn, "commands.unknown"))
-            if dialog:
-                self._resume(turn, "commands.still_here")
-            return
-        if name == "start":
-            prefill = self._prefill_from_payload(ev.args.split()[0], turn.now, count_start=True) if ev.args.strip() else {}
-            if dialog:
-                self._resume(turn, "commands.already_reporting")
-            elif prefill.get("facility"):
-                self._start_report(turn, prefill)
-            else:
-                self._menu(turn, self.t(turn, "menu.welcome_back") + " " + self.t(turn, "menu.intro"))
-        elif name == "report":
-            if dialog:
-                self._resume(turn, "commands.already_reporting")
-            else:
-                self._start_report(turn)
-        elif name == "cancel":
-            if turn.state.pending:
-                turn.state = turn.state.with_(pending=None, pending_token="")
-                self._say(turn, self.t(turn, "delete.kept"))
-                if dialog:
-                    self._resume(turn, "commands.still_here")
-            elif dialog and dialog.name in SHORT_DIALOGS:
-                turn.state = turn.state.left_dialog()
-                self._say(turn, self.t(turn, "commands.canceled_short"))
-                if self._dialog(turn):
-                    self._resume(turn, "commands.still_here")
-            elif dialog:
-                self._discard(turn)
-                turn.state = turn.state.left_dialog()
-                self._menu(turn, self.t(turn, "commands.canceled"))
-            else:
-                self._say(turn, self.t(turn, "commands.nothing_to_cancel"))
-        elif name == "mycases":
-            self._say(turn, self._mycases_text(turn))
-            if dialog:
-                self._resume(turn, "commands.still_here")
-        elif name in ("help", "privacy"):
-            self._say(turn, self.t(turn, f"{name}.text"))
-            if dialog:
-                self._resume(turn, "commands.still_here")
-        elif name == "endchat":
-            self._endchat(turn)
-        elif name in ("mute", "unmute"):
-            self._mute_command(turn, name == "mute")
-        elif name == "pause":
-            self._pause_command(turn)
-        elif name == "resume":
-            self._resume_command(turn)
-        elif name == "rights":
-            self._rights_menu(turn)
-        elif name == "volunteer":
-            self._ask_for_volunteer(turn)
-        elif name == "language":
-            self._say(turn, self.t(turn, "language.choose"), ((Button("English", "lang:en"), Button("Español", "lang:es")),))
-        elif name == "delete":
-            token = self.token()
-            turn.state = turn.state.with_(pending="delete", pending_token=token)
-            self._say(
-                turn,
-                self.t(turn, "delete.confirm"),
-                (
-                    (Button(self.t(turn, "delete.yes"), f"del:{token}:yes"),),
-                    (Button(self.t(turn, "delete.no"), f"del:{token}:no"),),
-                ),
-            )
+        self._router.command(turn)
 
     def _button(self, turn: Turn) -> None:
-        data, mid = turn.ev.data, turn.ev.message_id
-        ns = data.split(":", 1)[0]
-        if ns == engine.NS:
-            dialog = self._dialog(turn)
-            result = engine.on_button(dialog, turn.state, data, mid, self.ctx(turn.now)) if dialog else None
-            if result is None:
-                self._old_button(turn)
-            else:
-                self._apply(turn, result)
-        elif ns == "lang":
-            lang = data.split(":")[1] if data.count(":") == 1 else ""
-            if lang not in LANGS:
-                self._old_button(turn)
-                return
-            members.set_language(self.db, turn.member.id, lang)
-            turn.state = turn.state.with_(lang=lang)
-            turn.replies.append(Edit(mid, self.t(turn, "language.set")) if mid else Reply(self.t(turn, "language.set")))
-            self._resume(turn)
-        elif ns == "m":
-            action = data[2:]
-            if action == "report":
-                self._command(turn_with_command(turn, "report"))
-            elif action == "mycases":
-                self._command(turn_with_command(turn, "mycases"))
-            elif action in ("help", "rights", "volunteer"):
-                self._command(turn_with_command(turn, action))
-            elif action == "resume":
-                self._resume(turn)
-            elif action == "crisis":
-                self._crisis(turn, "help_now")
-            elif action in ("harm", "harm_no"):
-                if mid:
-                    turn.replies.append(ClearButtons(mid))
-                if action == "harm":
-                    self._harm(turn, always_say=True)
-                else:
-                    self._say(turn, self.t(turn, "harm.offer_declined"))
-            else:
-                self._old_button(turn)
-        elif ns == "kb":
-            self._kb_button(turn)
-        elif ns == "f":
-            self._checkin_button(turn)
-        elif ns == "hw":
-            self._how_they_are_button(turn)
-        elif ns == "cs":
-            self._complaint_sent_button(turn)
-        elif ns == "rt":
-            self._rights_button(turn)
-        elif ns == "p":
-            self._pause_button(turn)
-        elif ns == "del":
-            parts = data.split(":")
-            if turn.state.pending != "delete" or len(parts) != 3 or parts[1] != turn.state.pending_token:
-                self._old_button(turn)
-            elif parts[2] == "yes":
-                lang = turn.state.lang
-                self._withdraw_before_erase(turn)
-                kept = members.erase(self.db, turn.member.id)
-                logger.info("member %s erased their data; %d case(s) kept as anonymous records", turn.member.id, kept)
-                turn.member, turn.save = None, False
-                text = self.catalog.t(lang, "delete.done")
-                turn.replies.append(Edit(mid, text) if mid else Reply(text))
-            else:
-                turn.state = turn.state.with_(pending=None, pending_token="")
-                turn.replies.append(Edit(mid, self.t(turn, "delete.kept")) if mid else Reply(self.t(turn, "delete.kept")))
-                if self._dialog(turn):
-                    self._resume(turn, "commands.still_here")
-        elif ns == "on":
-            self._say(turn, self.t(turn, "onboarding.already"))
-            self._resume(turn)
+        self._router.button(turn)
+
+    def _unknown_command(self, turn: Turn) -> None:
+        turn.say(turn.t("commands.unknown"))
+        if self.conversation.dialog(turn):
+            self.conversation.resume(turn, "commands.still_here")
+
+    def _start_command(self, turn: Turn) -> None:
+        ev = turn.ev
+        prefill = self._prefill(ev.args.split()[0], turn.now, count_start=True) if ev.args.strip() else {}
+        if self.conversation.dialog(turn):
+            self.conversation.resume(turn, "commands.already_reporting")
+        elif prefill.get("facility"):
+            self.reporting.start(turn, prefill)
         else:
-            self._old_button(turn)
+            self.conversation.menu(turn, turn.t("menu.welcome_back") + " " + turn.t("menu.intro"))
+
+    def _report_command_for_member(self, turn: Turn) -> None:
+        if self.conversation.dialog(turn):
+            self.conversation.resume(turn, "commands.already_reporting")
+        else:
+            self.reporting.start(turn)
+
+    def _cancel_command(self, turn: Turn) -> None:
+        dialog = self.conversation.dialog(turn)
+        if turn.state.pending:
+            turn.state = turn.state.with_(pending=None, pending_token="")
+            turn.say(turn.t("delete.kept"))
+            if dialog:
+                self.conversation.resume(turn, "commands.still_here")
+        elif dialog and dialog.name in SHORT_DIALOGS:
+            turn.state = turn.state.left_dialog()
+            turn.say(turn.t("commands.canceled_short"))
+            if self.conversation.dialog(turn):
+                self.conversation.resume(turn, "commands.still_here")
+        elif dialog:
+            self.reporting.discard(turn)
+            turn.state = turn.state.left_dialog()
+            self.conversation.menu(turn, turn.t("commands.canceled"))
+        else:
+            turn.say(turn.t("commands.nothing_to_cancel"))
+
+    def _mycases_command(self, turn: Turn) -> None:
+        turn.say(self.reporting.mycases_text(turn))
+        if self.conversation.dialog(turn):
+            self.conversation.resume(turn, "commands.still_here")
+
+    def _info_command(self, turn: Turn) -> None:
+        """/help and /privacy: their text, then the open question again."""
+        turn.say(turn.t(f"{turn.ev.command}.text"))
+        if self.conversation.dialog(turn):
+            self.conversation.resume(turn, "commands.still_here")
+
+    def _language_command(self, turn: Turn) -> None:
+        turn.say(turn.t("language.choose"), ((Button("English", "lang:en"), Button("Español", "lang:es")),))
+
+    def _delete_command(self, turn: Turn) -> None:
+        token = self.token()
+        turn.state = turn.state.with_(pending="delete", pending_token=token)
+        turn.say(
+            turn.t("delete.confirm"),
+            (
+                (Button(turn.t("delete.yes"), f"del:{token}:yes"),),
+                (Button(turn.t("delete.no"), f"del:{token}:no"),),
+            ),
+        )
+
+    def _dialog_button(self, turn: Turn) -> None:
+        dialog = self.conversation.dialog(turn)
+        result = engine.on_button(dialog, turn.state, turn.ev.data, turn.ev.message_id, self.ctx(turn.now)) if dialog else None
+        if result is None:
+            self.conversation.old_button(turn)
+        else:
+            self.reporting.apply(turn, result)
+
+    def _language_button(self, turn: Turn) -> None:
+        data, mid = turn.ev.data, turn.ev.message_id
+        lang = data.split(":")[1] if data.count(":") == 1 else ""
+        if lang not in LANGS:
+            self.conversation.old_button(turn)
+            return
+        members.set_language(self.db, turn.member_id, lang)
+        turn.state = turn.state.with_(lang=lang)
+        turn.replies.append(Edit(mid, turn.t("language.set")) if mid else Reply(turn.t("language.set")))
+        self.conversation.resume(turn)
+
+    def _menu_button(self, turn: Turn) -> None:
+        """m:<action>: the menu's buttons (the same as their commands), "carry on", 🆘 and the offer of a person."""
+        action, mid = turn.ev.data[2:], turn.ev.message_id
+        if action in ("report", "mycases", "help", "rights", "volunteer"):
+            self._command(turn.as_command(action))
+        elif action == "resume":
+            self.conversation.resume(turn)
+        elif action == "crisis":
+            self.safety.crisis(turn, "help_now")
+        elif action in ("harm", "harm_no"):
+            if mid:
+                turn.replies.append(ClearButtons(mid))
+            if action == "harm":
+                self.safety.harm(turn, always_say=True)
+            else:
+                turn.say(turn.t("harm.offer_declined"))
+        else:
+            self.conversation.old_button(turn)
+
+    def _delete_button(self, turn: Turn) -> None:
+        parts, mid = turn.ev.data.split(":"), turn.ev.message_id
+        if turn.state.pending != "delete" or len(parts) != 3 or parts[1] != turn.state.pending_token:
+            self.conversation.old_button(turn)
+        elif parts[2] == "yes":
+            lang = turn.state.lang
+            self._withdraw_before_erase(turn)
+            kept = members.erase(self.db, turn.member_id)
+            logger.info("member %s erased their data; %d case(s) kept as anonymous records", turn.member_id, kept)
+            turn.member, turn.save = None, False
+            text = self.catalog.t(lang, "delete.done")
+            turn.replies.append(Edit(mid, text) if mid else Reply(text))
+        else:
+            turn.state = turn.state.with_(pending=None, pending_token="")
+            turn.replies.append(Edit(mid, turn.t("delete.kept")) if mid else Reply(turn.t("delete.kept")))
+            if self.conversation.dialog(turn):
+                self.conversation.resume(turn, "commands.still_here")
+
+    def _onboarding_again(self, turn: Turn) -> None:
+        """A consent button pressed again by someone who is already a member."""
+        turn.say(turn.t("onboarding.already"))
+        self.conversation.resume(turn)
 
     def _withdraw_before_erase(self, turn: Turn) -> None:
         """/delete means it: open cases close as withdrawn, their check-ins stop, the desk hears the member withdrew."""
-        closed = cases.withdraw_for_member(self.db, turn.member.id, turn.now)
-        followups.cancel_for_member(self.db, turn.member.id)
-        esc = escalations.open_for_member(self.db, turn.member.id)
+        closed = cases.withdraw_for_member(self.db, turn.member_id, turn.now)
+        followups.cancel_for_member(self.db, turn.member_id)
+        esc = escalations.open_for_member(self.db, turn.member_id)
         if esc is not None:
-            self.desk_member_closed(esc, "deleted")
-        logger.info("member %s withdrew %d open case(s) before erasing", turn.member.id, len(closed))
-
-    def _old_button(self, turn: Turn) -> None:
-        if turn.ev.message_id:
-            turn.replies.append(ClearButtons(turn.ev.message_id))
-        if self._dialog(turn):
-            self._resume(turn, "old_button.in_dialog")
-        else:
-            self._menu(turn, self.t(turn, "old_button.idle") + " " + self.t(turn, "menu.intro"))
+            self.desk.desk_member_closed(esc, "deleted")
+        logger.info("member %s withdrew %d open case(s) before erasing", turn.member_id, len(closed))
 
     def _smalltalk(self, turn: Turn, dialog) -> bool:
         """Outside a question, a greeting ("hola", "hi") gets a greeting and the menu, a thank-you a kind word,
         and emoji alone a kind line and the menu (inside one, the step's own re-prompt answers). True when answered."""
         text = turn.ev.text.strip()
         if dialog is None and not any(ch.isalnum() for ch in text) and any(ord(ch) > 0x2000 for ch in text):
-            self._say(turn, self.t(turn, "smalltalk.emoji"))
-            self._resume(turn)
+            turn.say(turn.t("smalltalk.emoji"))
+            self.conversation.resume(turn)
             return True
         said = normalize(text.strip("!¡.?¿ "))
         if (
@@ -688,7 +657,7 @@ class Core(Checkins, Desk, Organizers):
                 for g in self.catalog.raw(lang, "smalltalk.greetings")
             )
         ):
-            self._menu(turn, self.t(turn, "smalltalk.greeting") + "\n\n" + self.t(turn, "menu.intro"))
+            self.conversation.menu(turn, turn.t("smalltalk.greeting") + "\n\n" + turn.t("menu.intro"))
             return True
         if (
             dialog is None
@@ -700,551 +669,30 @@ class Core(Checkins, Desk, Organizers):
                 for w in self.catalog.raw(lang, "smalltalk.thanks")
             )
         ):
-            self._say(turn, self.t(turn, "smalltalk.thanks_reply"))  # a thank-you is not a question to answer
+            turn.say(turn.t("smalltalk.thanks_reply"))  # a thank-you is not a question to answer
             return True
         return False
 
     def _text(self, turn: Turn) -> None:
-        dialog = self._dialog(turn)
+        dialog = self.conversation.dialog(turn)
         if self._smalltalk(turn, dialog):
             return
         if dialog is None:
-            if not self._checkin_text(turn):
+            if not self.checkins.checkin_text(turn):
                 # Hard news already answered: only a confident answer, no "I'm not sure I understood".
-                self._answer_question(turn, turn.ev.text, confident_only=turn.heard_hardship)
+                self.answers.answer_question(turn, turn.ev.text, confident_only=turn.heard_hardship)
             return
         result = engine.on_text(dialog, turn.state, turn.ev.text, self.ctx(turn.now))
-        step = dialog.step(turn.state.step)
+        step = dialog.step(turn.state.step or "")  # a dialog is open: it has a step
         not_an_answer = not result.effects and result.state == turn.state
         looks_like_a_question = len(turn.ev.text) <= QUESTION_MAX_CHARS
         if (
             not_an_answer
             and looks_like_a_question
             and step.kind in ("choice", "summary")
-            and self._answer_question(turn, turn.ev.text, confident_only=True)
+            and self.answers.answer_question(turn, turn.ev.text, confident_only=True)
         ):
             # A question asked in the middle of a step: answer it, then ask the step again.
-            self._resume(turn, "commands.still_here")
+            self.conversation.resume(turn, "commands.still_here")
             return
-        self._apply(turn, result)
-
-    # ------------------------------------------------------------ effects
-
-    def _apply(self, turn: Turn, result: engine.Result) -> None:
-        """Take the engine's new state and replies, and carry out its effects."""
-        state = result.state
-        turn.replies.extend(result.replies)
-        turn.toast = result.toast
-        for effect in result.effects:
-            if isinstance(effect, Completed):
-                case_id = turn.state.case_id
-                turn.state = state
-                self._short_dialog_done(turn, effect, case_id)
-                state = turn.state
-            elif isinstance(effect, Answered) and turn.state.dialog != REPORT.name:
-                continue  # a check-in's date question: recorded when it completes
-            elif isinstance(effect, Answered):
-                case_id = turn.state.case_id or state.case_id
-                if case_id is None:
-                    draft = cases.create_draft(
-                        self.db,
-                        member_id=turn.member.id,
-                        campaign_id=self.campaign.id,
-                        lang=state.lang,
-                        source=state.prefill.get("source") or turn.member.source,
-                        now=turn.now,
-                    )
-                    case_id = draft.id
-                state = state.with_(case_id=case_id)
-                mapped = answer_column(effect.field, effect.value)
-                if mapped is not None:
-                    cases.record_answer(self.db, case_id, *mapped, turn.now)
-            elif isinstance(effect, FileCase):
-                case_id = turn.state.case_id
-                if case_id is None:
-                    draft = cases.create_draft(
-                        self.db,
-                        member_id=turn.member.id,
-                        campaign_id=self.campaign.id,
-                        lang=state.lang,
-                        source=turn.member.source,
-                        now=turn.now,
-                    )
-                    case_id = draft.id
-                case = cases.file(
-                    self.db, case_id, case_fields(effect.answers), prefix=self.campaign.reference_prefix, now=turn.now
-                )
-                logger.info("case %s filed by member %s", case.ref, turn.member.id)
-                link = (turn.state.prefill or {}).get("link") or turn.member.link_code
-                if link:
-                    cases.set_link(self.db, case.id, link)
-                if effect.answers.get("contact") is not None:
-                    members.set_contact(self.db, turn.member.id, ok=effect.answers["contact"] == "yes", username=turn.ev.username)
-                turn.state = state
-                self._filed(turn, cases.get(self.db, case.id))
-            elif isinstance(effect, DiscardCase):
-                if turn.state.case_id is not None:
-                    cases.discard_draft(self.db, turn.state.case_id)
-        turn.state = state
-
-    def _discard(self, turn: Turn) -> None:
-        if turn.state.case_id is not None:
-            cases.discard_draft(self.db, turn.state.case_id)
-
-    def _case_facts(self, case, *, reported_at: datetime) -> CaseFacts:
-        facility = self.campaign.facility(case.facility_id)
-        return CaseFacts(
-            kind=case.kind or "other",
-            urgency=case.urgency or "soon",
-            appt_date=case.appt_date or self.today(reported_at),
-            reported_on=self.today(reported_at),
-            offered=case.offered or "nothing",
-            offered_date=case.offered_date,
-            facility_name=facility.name if facility else case.facility_text,
-            reported_at=reported_at,
-            notified=case.notified,
-        )
-
-    def _complaint_for(self, case, lang: str, *, late_on=None):
-        """The case's complaint text (its deadline counted from the day it was filed; with `late_on`, the
-        version for after the deadline, dated that day)."""
-        facts = self._case_facts(case, reported_at=case.filed_at)
-        return complaint_text(facts, compute_deadline(facts, self.campaign), self.campaign, lang, case.ref, late_on=late_on)
-
-    def _filed(self, turn: Turn, case) -> None:
-        """Right after filing, short for a phone: the reference, the one date and what to do next; then the
-        rights in brief, the complaint in brief and its file, each with the full text one tap away (rt:)."""
-        lang = turn.state.lang
-        facts = self._case_facts(case, reported_at=turn.now)
-        deadline = compute_deadline(facts, self.campaign)
-        cases.set_deadline(self.db, case.id, standard=deadline.standard, due_date=deadline.due_date, due_at=deadline.due_at)
-        case = cases.get(self.db, case.id)
-        self._schedule_next_checkin(case, after=turn.now)  # an urgent one still waiting at 48 hours: see watch_urgent_cases
-        esc = escalations.open_for_member(self.db, turn.member.id)
-        if esc is not None and esc.case_id == case.id:
-            self._desk_refresh(esc)  # raised mid-report (a crisis, harm): its card and topic now carry the reference
-        headline = html.escape(rights_headline(facts, deadline, self.campaign, lang))
-        self._say(turn, self.t(turn, "filed.done", ref=case.ref) + "\n\n" + headline)
-        brief = html.escape(rights_brief(facts, deadline, self.campaign, lang))
-        self._say(
-            turn,
-            self.t(turn, "filed.rights_title") + "\n" + brief,
-            ((Button(self.t(turn, "filed.rights_full_button"), f"rt:full:{case.id}"),),),
-        )
-        complaint = complaint_text(facts, deadline, self.campaign, lang, case.ref)
-        buttons = [(Button(self.t(turn, "filed.complaint_text_button"), f"rt:text:{case.id}"),)]
-        if lang != "en":
-            buttons.append((Button(self.t(turn, "filed.complaint_english_button"), f"rt:en:{case.id}"),))
-        buttons.append((Button(self.t(turn, "filed.how_to_send_button"), f"rt:send:{case.id}"),))
-        buttons.append((Button(self.t(turn, "filed.complaint_sent_button"), f"cs:{case.id}"),))
-        self._say(turn, self.t(turn, "filed.complaint_intro") + "\n" + html.escape(complaint.send_brief), tuple(buttons))
-        caption_key = "filed.document_caption" if lang == "en" else "filed.document_caption_with_english"
-        turn.replies.append(
-            Document(f"complaint-{case.ref}.txt", complaint_document(complaint), self.t(turn, caption_key, ref=case.ref))
-        )
-        self._menu(turn, self.t(turn, "filed.next"))
-
-    def _rights_button(self, turn: Turn) -> None:
-        """rt:<what>:<case id>, under the filing messages: the full rights, the complaint text to copy (in the
-        member's language or the English filing copy), or every way to send it."""
-        parts = turn.ev.data.split(":")
-        case = cases.get(self.db, int(parts[2])) if len(parts) == 3 and parts[2].isdigit() else None
-        if (
-            case is None
-            or turn.member is None
-            or case.member_id != turn.member.id  # callback data is not trusted
-            or case.filed_at is None
-            or parts[1] not in ("full", "text", "en", "send")
-        ):
-            self._old_button(turn)
-            return
-        lang = turn.state.lang
-        if parts[1] == "full":
-            facts = self._case_facts(case, reported_at=case.filed_at)
-            rights = rights_summary(facts, compute_deadline(facts, self.campaign), self.campaign, lang)
-            self._say(turn, self.t(turn, "filed.rights_title") + "\n" + html.escape(rights))
-        else:
-            complaint = self._complaint_for(case, lang)
-            text = {
-                "text": f"{complaint.subject}\n\n{complaint.body}",
-                "en": f"{complaint.subject_en}\n\n{complaint.body_en}",
-                "send": complaint.how_to_send,
-            }[parts[1]]
-            self._say(turn, html.escape(text[:3900]))
-        if self._dialog(turn):
-            self._resume(turn, "commands.still_here")
-
-    # ------------------------------------------------------------ safety and people
-
-    def _screen(self, turn: Turn, in_chat) -> bool:
-        """Screen the message or caption; True when the safety reply is all this turn says."""
-        ev = turn.ev
-        if ev.kind not in ("text", "edited", "command", "unsupported") or not ev.text:
-            return False
-        found = self.screen(ev.text)
-        if not found.needs_help:
-            return False
-        category = found.category if found.category in CATEGORIES else "self_harm"
-        # Ids, level and category only: never what the member wrote.
-        logger.info(
-            "update %s: screen %s/%s (%s), member %s",
-            ev.update_id,
-            found.level,
-            category,
-            found.source or "-",
-            turn.member.id if turn.member else "-",
-        )
-        if category != "resource_request" and other_language(ev.text):
-            self._safety_in_both_languages(turn, found.level, category)
-        elif found.level == "crisis" or category == "resource_request":
-            self._crisis(turn, category)
-        else:
-            self._safety_ask(turn, category)
-        if in_chat is not None and ev.kind in ("text", "unsupported"):
-            self._relay_to_desk(turn, in_chat)  # the volunteer sees it too (a photo as a copy)
-        return True
-
-    def _crisis(self, turn: Turn, kind: str | None) -> None:
-        """Crisis resources at once, the right ones for the kind of danger; an escalation; then carry on where they were.
-
-        `kind` is a screen category (knowledge/screening.py) or "help_now" (the 🆘 button: the member said nothing yet).
-        """
-        kind = {"third_party_risk": "someone_else", None: "self_harm"}.get(kind, kind)
-        phone = self.campaign.phone("mental_health_24_7")
-        letters = self.campaign.phone("mental_health_24_7_letters")
-        line = f"{letters} ({phone})" if letters and phone else (phone or letters)
-        key = CRISIS_TEXT.get(kind, f"crisis.category.{kind}.reply")
-        text = self.t(turn, key if self.catalog.has(turn.state.lang, key) else "crisis.message", line=line)
-        buttons = []
-        self._forget_safety_question(turn)
-        if turn.member is not None and kind != "resource_request":
-            reason = "help_now" if kind in ("someone_else", "help_now") else "crisis"
-            self.raise_escalation(
-                member_id=turn.member.id,
-                case_id=turn.state.case_id or self._latest_case_id(turn),
-                reason=reason,
-                now=turn.now,
-                category=kind if kind in CATEGORIES else None,
-            )
-            logger.info("member %s: %s escalation (%s)", turn.member.id, reason, kind)
-            text += "\n\n" + self.t(turn, "crisis.flagged")
-        if kind in OTHER_DANGERS and self.kb.get(OTHER_EMERGENCIES):
-            buttons.append((Button(self.t(turn, "crisis.more"), f"kb:{OTHER_EMERGENCIES}"),))
-        if self._dialog(turn):
-            buttons.append((Button(self.t(turn, "crisis.continue"), "m:resume"),))
-        turn.replies.append(Reply(text, tuple(buttons)))
-
-    # The uncertain middle: the lines first, then one direct question (asking does not raise risk).
-
-    def _safety_ask(self, turn: Turn, category: str) -> None:
-        """A caring message that already carries 988 (and 911), and a direct question with buttons."""
-        category = category if category in ASKED_CATEGORIES else "self_harm"
-        token = self.token()
-        if turn.member is not None:
-            # A typed "yes"/"no" answers it; anything else moves on (see _safety_typed_answer).
-            turn.state = turn.state.with_(pending=f"ask:{category}", pending_token=token)
-        self._safety_record(turn, category, "asked")
-        text = (
-            self.t(turn, f"crisis.category.{category}.ask")
-            + "\n\n<b>"
-            + self.t(turn, f"crisis.category.{category}.question")
-            + "</b>"
-        )
-        data = f"sa:{token}:{category}"
-        self._say(
-            turn,
-            text,
-            (
-                (
-                    Button(self.t(turn, "crisis.ask.yes"), f"{data}:yes"),
-                    Button(self.t(turn, f"crisis.category.{category}.no"), f"{data}:no"),
-                ),
-                (Button(self.t(turn, "crisis.ask.person"), f"{data}:person"),),
-            ),
-        )
-
-    def _safety_in_both_languages(self, turn: Turn, level: str, category: str) -> None:
-        """A message in a language carebot doesn't speak: 911 and 988 (which interprets) in English and Spanish, and a person."""
-        if level == "crisis" and turn.member is not None:
-            self.raise_escalation(
-                member_id=turn.member.id,
-                case_id=turn.state.case_id or self._latest_case_id(turn),
-                reason="help_now" if category == "someone_else" else "crisis",
-                now=turn.now,
-                category=category,
-            )
-            logger.info("member %s: crisis escalation (%s, another language)", turn.member.id, category)
-        self._safety_record(turn, category, "other_language")
-        text = "\n\n".join(self.catalog.t(lang, "crisis.foreign.text") for lang in LANGS)
-        label = " / ".join(self.catalog.t(lang, "crisis.foreign.person") for lang in LANGS)
-        self._say(turn, text, ((Button(label, f"sa:{self.token()}:{category}:person"),),))
-
-    def _safety_button(self, turn: Turn) -> None:
-        """Yes / No / Talk to a person under the question; old messages and restarts count the same."""
-        parts = turn.ev.data.split(":")
-        if len(parts) != 4 or parts[2] not in ASKED_CATEGORIES or parts[3] not in SAFETY_ANSWERS:
-            self._old_button(turn)
-            return
-        if turn.ev.message_id:
-            turn.replies.append(ClearButtons(turn.ev.message_id))  # the lines stay in the message
-        self._safety_answered(turn, parts[2], parts[3])
-
-    def _safety_typed_answer(self, turn: Turn) -> bool:
-        """A typed "yes", "si", "no" or "a person" right after the question answers it; anything else moves on."""
-        pending = turn.state.pending or ""
-        if turn.member is None or not pending.startswith("ask:"):
-            return False
-        category = pending.split(":", 1)[1]
-        self._forget_safety_question(turn)
-        if turn.ev.kind != "text" or category not in ASKED_CATEGORIES:
-            return False
-        said = normalize(turn.ev.text)
-        for answer in ("person", "no", "yes"):
-            if any(said in (normalize(w) for w in self.catalog.raw(lang, f"crisis.ask.typed.{answer}")) for lang in LANGS):
-                self._safety_answered(turn, category, answer)
-                return True
-        return False
-
-    def _safety_answered(self, turn: Turn, category: str, answer: str) -> None:
-        self._forget_safety_question(turn)
-        self._safety_record(turn, category, answer)
-        logger.info("member %s: safety question (%s) answered %s", turn.member.id if turn.member else "-", category, answer)
-        if answer != "no":
-            self._crisis(turn, category)  # the full lines, and an escalation for the desk
-            if turn.member is None and answer == "person":
-                self._say(turn, self.t(turn, "crisis.ask.stranger_person"))
-            return
-        if self._dialog(turn):
-            self._resume(turn, "crisis.ask.carry_on")  # exactly where they were: the step, asked again
-        elif turn.member is not None:
-            self._menu(turn, self.t(turn, "crisis.ask.carry_on") + "\n\n" + self.t(turn, "menu.intro"))
-        else:
-            self._say(turn, self.t(turn, "crisis.ask.carry_on"))
-
-    def _forget_safety_question(self, turn: Turn) -> None:
-        if turn.member is not None and (turn.state.pending or "").startswith("ask:"):
-            turn.state = turn.state.with_(pending=None, pending_token="")
-
-    def _safety_record(self, turn: Turn, category: str, what: str) -> None:
-        """The question and its answer, as an event without text or member: category and answer only."""
-        case_id = turn.state.case_id or self._latest_case_id(turn)
-        case = cases.get(self.db, case_id) if case_id else None
-        self._audit(None, "safety_question", case_ref=case.ref if case else None, detail=f"{category}:{what}")
-
-    def _sounds_distressed(self, text: str) -> bool:
-        """Words of distress (the catalogs' crisis.distress lists, both languages) in a message."""
-        said = f" {normalize(text)} "
-        return any(f" {normalize(w)} " in said for lang in LANGS for w in self.catalog.raw(lang, "crisis.distress.words"))
-
-    def _harm(self, turn: Turn, *, case_id: int | None = None, always_say: bool = False) -> None:
-        """A member telling of harm from missed care: an escalation, and they are told a person will write."""
-        before = escalations.open_for_member(self.db, turn.member.id)
-        esc = self.raise_escalation(
-            member_id=turn.member.id,
-            case_id=case_id or turn.state.case_id or self._latest_case_id(turn),
-            reason="harm",
-            now=turn.now,
-        )
-        logger.info("member %s: harm escalation", turn.member.id)
-        if always_say or before is None or before.priority > esc.priority:
-            self._say(turn, self.t(turn, "harm.flagged"))
-        else:
-            self._say(turn, self.t(turn, "harm.already"))
-
-    def _offer_a_volunteer(self, turn: Turn) -> bool:
-        """Hard feelings said in passing: offer a person (once a day, and not when one is already coming)."""
-        today = self.today(turn.now).isoformat()
-        if turn.state.harm_offered_on == today or escalations.open_for_member(self.db, turn.member.id) is not None:
-            return False
-        turn.state = turn.state.with_(harm_offered_on=today)
-        text = self.t(turn, "harm.offer")
-        if self._sounds_distressed(turn.ev.text):
-            text += "\n\n" + self.t(turn, "crisis.distress_line")  # hard feelings in distress words: 988 too
-        self._say(
-            turn,
-            text,
-            ((Button(self.t(turn, "harm.offer_yes"), "m:harm"),), (Button(self.t(turn, "harm.offer_no"), "m:harm_no"),)),
-        )
-        return True
-
-    def _latest_case_id(self, turn: Turn) -> int | None:
-        mine = cases.for_member(self.db, turn.member.id) if turn.member else []
-        open_ = [c for c in mine if c.status == "open"]
-        return open_[0].id if open_ else None
-
-    def _ask_for_volunteer(self, turn: Turn) -> None:
-        existing = escalations.open_for_member(self.db, turn.member.id)
-        self.raise_escalation(
-            member_id=turn.member.id, case_id=turn.state.case_id or self._latest_case_id(turn), reason="volunteer", now=turn.now
-        )
-        logger.info("member %s asked for a volunteer", turn.member.id)
-        self._say(turn, self.t(turn, "volunteer.already" if existing else "volunteer.requested"))
-        if self._dialog(turn):
-            self._resume(turn, "commands.still_here")
-
-    # ------------------------------------------------------------ knowledge base
-
-    def _article_text(self, lang: str, article_id: str, *, detail: bool = False, answer: Answer | None = None) -> str:
-        a = self.kb.render(article_id, lang, self.campaign)
-        body = a.detail if detail else a.answer
-        if answer is not None and not detail:
-            # The fact that answers the question leads; the rest of the short answer follows.
-            body = answer_text(self.kb, self.campaign, answer, a.lang)[1]
-        lines = [f"<b>{html.escape(a.title)}</b>", "", html.escape(body)]
-        # The short answer names its main source; the detail lists them all.
-        footer = " · ".join(x for x in (a.source_line if detail else a.source_line_short, a.reviewed_line) if x)
-        if footer:
-            lines += ["", f"<i>{html.escape(footer)}</i>"]
-        return "\n".join(lines)
-
-    def _article_reply(
-        self, turn: Turn, article_id: str, *, detail: bool = False, lang: str | None = None, answer: Answer | None = None
-    ) -> Reply:
-        lang = lang or turn.state.lang
-        rendered = self.kb.render(article_id, lang, self.campaign)
-        # Buttons carry the reply's language when it is not the chat's, so "More detail" stays in it.
-        suffix = f":{lang}" if lang != turn.state.lang else ""
-        buttons = []
-        if rendered.detail and not detail:
-            buttons.append((Button(self.catalog.t(lang, "kb.more"), f"kb:more:{article_id}{suffix}"),))
-        buttons.append((Button(self.catalog.t(lang, "kb.other_topics"), "kb:menu"),))
-        return Reply(self._article_text(lang, article_id, detail=detail, answer=answer), tuple(buttons))
-
-    def _answer_question(self, turn: Turn, text: str, *, confident_only: bool = False) -> bool:
-        """Answer a typed question from the knowledge base, in the language it was written in.
-
-        When unsure: "I don't have a reliable answer", the closest topics and a person.
-        A question in a third language gets the language offer and a person.
-        """
-        written = detect_language(text, self.retriever.vocabulary)
-        if written == OTHER:
-            if confident_only:
-                return False
-            self._third_language(turn)
-            return True
-        lang = written if written in LANGS else turn.state.lang
-        found = self.retriever.answer(text, lang)
-        if found.article_id is not None:
-            turn.replies.append(self._article_reply(turn, found.article_id, lang=lang, answer=found))
-            self._offer_language(turn, lang)
-            return True
-        if confident_only:
-            return False
-        suffix = f":{lang}" if lang != turn.state.lang else ""
-        buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}{suffix}"),) for a in found.alternatives[:3]]
-        if turn.member is not None:
-            buttons.append((Button(self.catalog.t(lang, "kb.ask_volunteer"), "m:volunteer"),))
-            buttons.append((Button(self.catalog.t(lang, "menu.report"), "m:report"),))
-        unsure = self.catalog.t(lang, "kb.unsure")
-        if self._sounds_distressed(text):
-            unsure += "\n\n" + self.catalog.t(lang, "crisis.distress_line")  # not understood, but not left without 988
-        turn.replies.append(Reply(unsure, tuple(buttons)))
-        self._offer_language(turn, lang)
-        return True
-
-    def _offer_language(self, turn: Turn, lang: str) -> None:
-        """A member who wrote in the other language is offered, once, to switch the chat to it."""
-        if turn.member is None or lang == turn.state.lang or turn.state.lang_offered or lang not in LANGS:
-            return
-        turn.state = turn.state.with_(lang_offered=True)
-        self._say_in(
-            turn,
-            lang,
-            "langoffer.ask",
-            (
-                (Button(self.catalog.t(lang, "langoffer.switch"), f"lang:{lang}"),),
-                (Button(self.catalog.t(lang, "langoffer.keep"), f"lang:{turn.state.lang}"),),
-            ),
-        )
-
-    def _third_language(self, turn: Turn) -> None:
-        """A message in neither English nor Spanish: both languages offered, and a person."""
-        if turn.member is None:
-            self._say(turn, self.t(turn, "langoffer.other"), _language_buttons(""))
-            return
-        turn.state = turn.state.with_(lang_offered=True)
-        self._say(
-            turn,
-            self.t(turn, "langoffer.other"),
-            (
-                (Button("English", "lang:en"), Button("Español", "lang:es")),
-                (Button(self.t(turn, "kb.ask_volunteer"), "m:volunteer"),),
-            ),
-        )
-
-    def _say_in(self, turn: Turn, lang: str, key: str, buttons=()) -> None:
-        turn.replies.append(Reply(self.catalog.t(lang, key), buttons))
-
-    def _rights_menu(self, turn: Turn, *, all_topics: bool = False, message_id: int | None = None) -> None:
-        lang = turn.state.lang
-        ids = self.kb.ids if all_topics else tuple(a for a in RIGHTS_MENU if self.kb.get(a))
-        buttons = [(Button(self.kb.render(a, lang, self.campaign).title, f"kb:{a}"),) for a in ids]
-        if not all_topics:
-            buttons.append((Button(self.t(turn, "kb.all_topics"), "kb:all"),))
-        text = self.t(turn, "kb.menu_intro")
-        turn.replies.append(Edit(message_id, text, tuple(buttons)) if message_id else Reply(text, tuple(buttons)))
-
-    def _kb_button(self, turn: Turn) -> None:
-        parts = turn.ev.data.split(":")
-        # kb:<id>[:<lang>] and kb:more:<id>[:<lang>]: the language when a reply was not in the chat's own.
-        more = len(parts) in (3, 4) and parts[1] == "more"
-        article_id = parts[2] if more else (parts[1] if len(parts) in (2, 3) else "")
-        lang_part = parts[3] if more and len(parts) == 4 else (parts[2] if not more and len(parts) == 3 else None)
-        lang = lang_part if lang_part in LANGS else turn.state.lang
-        if parts == ["kb", "menu"]:
-            self._rights_menu(turn)
-        elif parts == ["kb", "all"]:
-            self._rights_menu(turn, all_topics=True, message_id=turn.ev.message_id)
-        elif article_id and self.kb.get(article_id) and (lang_part is None or lang_part in LANGS):
-            turn.replies.append(self._article_reply(turn, article_id, detail=more, lang=lang))
-        else:
-            self._old_button(turn)
-            return
-        if self._dialog(turn):
-            self._resume(turn, "commands.still_here")
-
-    # ------------------------------------------------------------ views
-
-    def _mycases_text(self, turn: Turn) -> str:
-        mine = cases.for_member(self.db, turn.member.id)
-        if not mine:
-            return self.t(turn, "mycases.none")
-        lines = [self.t(turn, "mycases.intro")]
-        today = self.today(turn.now)
-        due = followups.next_due_for_cases(self.db, [c.id for c in mine])
-        for c in mine:
-            facility = self.campaign.facility(c.facility_id)
-            lines.append(
-                self.t(
-                    turn,
-                    "mycases.line",
-                    ref=c.ref,
-                    kind=self.t(turn, f"choice.kind.{c.kind}") if c.kind else "",
-                    date=format_date(c.appt_date, turn.state.lang, today=today)
-                    if c.appt_date
-                    else self.t(turn, "mycases.no_date"),
-                    facility=facility.name if facility else (c.facility_text or self.t(turn, "facility.unknown")),
-                    status=self.t(turn, f"status.{c.status}"),
-                )
-            )
-            nxt = self._next_checkin_line(turn, c, due.get(c.id))
-            if nxt:
-                lines[-1] += f" · {nxt}"
-        return "\n".join(lines)
-
-
-def turn_with_command(turn: Turn, command: str) -> Turn:
-    """The same turn, as if the member had typed /<command> (menu buttons)."""
-    turn.ev = Event(
-        update_id=turn.ev.update_id,
-        chat_id=turn.ev.chat_id,
-        kind="command",
-        command=command,
-        message_id=turn.ev.message_id,
-        lang_hint=turn.ev.lang_hint,
-    )
-    return turn
-
-
-def _language_buttons(payload: str):
-    return ((Button("English", f"on:lang:en:{payload}"), Button("Español", f"on:lang:es:{payload}")),)
+        self.reporting.apply(turn, result)

@@ -1,6 +1,6 @@
 """The volunteer desk in the core: cards, claims, relays, notes, timers, roles and the audit log.
 
-A mixin of `dialogs.core.Core`. The desk is a Telegram supergroup: with forum
+A collaborator of `dialogs.core.Core`, given the services, the staff's roles and the conversation. The desk is a Telegram supergroup: with forum
 topics, each escalated case gets a topic named after it ("🔴 KP-7F3K2 · open");
 without, its card is a message and replies to it are the thread. Every desk
 action checks the role of the person acting (callback data and where it comes
@@ -16,7 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from dialogs import engine
-from dialogs.model import Button, Edit, Reply, keyboard_json
+from dialogs.conversation import Conversation, dialog_for
+from dialogs.model import Button, Edit, Event, Keyboard, Reply, keyboard_json
+from dialogs.services import Services
+from dialogs.staff import Staff
+from dialogs.turn import Turn
 from dialogs.plurals import counted
 from dialogs.textlimits import MESSAGE, TOPIC_NAME, fit, split_text, utf16_len, visible_text
 from knowledge.dates import format_date
@@ -60,22 +64,48 @@ class DeskConfig:
 class Desk:
     """Escalations posted to the volunteers, and the conversations relayed through the bot."""
 
-    desk: DeskConfig | None = None
+    def __init__(self, services: Services, staff: Staff, conversation: Conversation):
+        self.services = services
+        self.staff = staff
+        self.conversation = conversation
+        self.config: DeskConfig | None = None  # no desk until the bot configures one
+        self._desk_told: set[str] = set()  # why topics are off, told to the admins once
+        self._desk_lost: dict[int, list[datetime]] = {}  # when each escalation lost its topic
 
     def configure_desk(self, config: DeskConfig | None) -> None:
-        self.desk = config
+        self.config = config
+
+    @property
+    def _cfg(self) -> DeskConfig:
+        """The desk's settings, where only a configured desk gets this far."""
+        assert self.config is not None, "no desk configured"
+        return self.config
+
+    def _reload(self, esc: Escalation) -> Escalation:
+        """The escalation as it is now in the database (just changed: it is there)."""
+        found = escalations.get(self.services.db, esc.id)
+        assert found is not None, "an escalation just changed is gone"
+        return found
 
     # ------------------------------------------------------------ roles and audit
 
     def has_role(self, user_id: int | None, role: str) -> bool:
         """Whether a Telegram user holds a role (from the settings or a grant)."""
-        return roles.has_role(self.db, user_id, role, admins=self.staff_admins, organizers=self.staff_organizers)
+        return self.staff.has_role(user_id, role)
 
-    def _audit(self, actor, action: str, *, case_ref: str | None = None, detail: str | None = None, allowed: bool = True) -> None:
-        audit.record(self.db, actor=actor, action=action, now=self.clock(), case_ref=case_ref, detail=detail, allowed=allowed)
+    def audit(self, actor, action: str, *, case_ref: str | None = None, detail: str | None = None, allowed: bool = True) -> None:
+        audit.record(
+            self.services.db,
+            actor=actor,
+            action=action,
+            now=self.services.clock(),
+            case_ref=case_ref,
+            detail=detail,
+            allowed=allowed,
+        )
 
     def _dt(self, key: str, **params) -> str:
-        return self.catalog.t(DESK_LANG, key, **params)
+        return self.services.catalog.t(DESK_LANG, key, **params)
 
     # ------------------------------------------------------------ escalations
 
@@ -83,21 +113,23 @@ class Desk:
         self, *, member_id: str, case_id: int | None, reason: str, now: datetime, category: str | None = None
     ) -> Escalation:
         """Open (or raise) the member's escalation; a card already in the desk shows the new priority."""
-        before = escalations.open_for_member(self.db, member_id)
-        esc = escalations.raise_(self.db, member_id=member_id, case_id=case_id, reason=reason, now=now, category=category)
+        before = escalations.open_for_member(self.services.db, member_id)
+        esc = escalations.raise_(
+            self.services.db, member_id=member_id, case_id=case_id, reason=reason, now=now, category=category
+        )
         if before is not None and (
             before.priority != esc.priority or before.case_id != esc.case_id or before.category != esc.category
         ):
-            self._desk_refresh(esc)
+            self.refresh(esc)
         if (
             before is not None
-            and self.desk is not None
+            and self.config is not None
             and case_id is not None
             and esc.case_id is not None
             and case_id != esc.case_id
         ):
             # One escalation per member (one conversation); their other case's news goes into its thread.
-            other = cases.get(self.db, case_id)
+            other = cases.get(self.services.db, case_id)
             self._desk_say(
                 esc,
                 self._dt(
@@ -109,7 +141,7 @@ class Desk:
         return esc
 
     def _ref(self, esc: Escalation) -> str:
-        case = cases.get(self.db, esc.case_id) if esc.case_id else None
+        case = cases.get(self.services.db, esc.case_id) if esc.case_id else None
         return case.ref if case and case.ref else f"#{esc.id}"
 
     def _topic_name(self, esc: Escalation) -> str:
@@ -118,10 +150,10 @@ class Desk:
 
     def _card(self, esc: Escalation) -> Reply:
         """What a volunteer needs and no more."""
-        now = self.clock()
-        today = self.today(now)
-        case = cases.get(self.db, esc.case_id) if esc.case_id else None
-        member = members.get(self.db, esc.member_id) if esc.member_id else None
+        now = self.services.clock()
+        today = self.services.today(now)
+        case = cases.get(self.services.db, esc.case_id) if esc.case_id else None
+        member = members.get(self.services.db, esc.member_id) if esc.member_id else None
         lines = [
             f"{ICONS.get(esc.priority, '⚪')} <b>{html.escape(self._ref(esc))}</b> · "
             f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}"
@@ -129,7 +161,7 @@ class Desk:
         kinds = [
             self._dt(f"crisis.category.{c}.desk")
             for c in (esc.category or "").split(",")
-            if c and self.catalog.has(DESK_LANG, f"crisis.category.{c}.desk")
+            if c and self.services.catalog.has(DESK_LANG, f"crisis.category.{c}.desk")
         ]  # the kinds of danger, never the text
         if kinds:
             lines.append(self._dt("crisis.desk_card", category=", ".join(kinds)))
@@ -138,23 +170,25 @@ class Desk:
             lines.append(self._dt("desk.closed_by_member." + (esc.closed_because or "deleted")))
             return Reply("\n".join(lines))
         if case is not None:
-            facility = self.campaign.facility(case.facility_id)
+            facility = self.services.campaign.facility(case.facility_id)
             lines.append(self._dt("desk.card.clinic", clinic=facility.name if facility else self._dt("desk.card.unknown")))
-            kind = self.catalog.t(DESK_LANG, f"choice.kind.{case.kind}") if case.kind else self._dt("desk.card.unknown")
+            kind = self.services.catalog.t(DESK_LANG, f"choice.kind.{case.kind}") if case.kind else self._dt("desk.card.unknown")
             when = format_date(case.appt_date, DESK_LANG, today=today) if case.appt_date else self._dt("desk.card.unknown")
             lines.append(self._dt("desk.card.appointment", kind=kind, date=when))
-            waited = (today - case.filed_at.astimezone(self.campaign.tz).date()).days if case.filed_at else 0
+            waited = (today - case.filed_at.astimezone(self.services.campaign.tz).date()).days if case.filed_at else 0
             deadline = format_date(case.deadline_date, DESK_LANG, today=today) if case.deadline_date else "-"
-            lines.append(self._dt("desk.card.waiting", days=counted(self.catalog, DESK_LANG, "days", waited), deadline=deadline))
-            offered = self.catalog.t(DESK_LANG, f"choice.offered.{case.offered}") if case.offered else "-"
+            lines.append(
+                self._dt("desk.card.waiting", days=counted(self.services.catalog, DESK_LANG, "days", waited), deadline=deadline)
+            )
+            offered = self.services.catalog.t(DESK_LANG, f"choice.offered.{case.offered}") if case.offered else "-"
             lines.append(self._dt("desk.card.offered", offered=offered))
-            last = followups.last_sent_for_case(self.db, case.id)
-            if last is not None and last.answer:
+            last = followups.last_sent_for_case(self.services.db, case.id)
+            if last is not None and last.answer and last.answered_at is not None:
                 lines.append(
                     self._dt(
                         "desk.card.last_checkin",
                         answer=self._dt("desk.answer." + last.answer.split(":")[-1]),
-                        date=format_date(last.answered_at.astimezone(self.campaign.tz).date(), DESK_LANG, today=today),
+                        date=format_date(last.answered_at.astimezone(self.services.campaign.tz).date(), DESK_LANG, today=today),
                     )
                 )
         else:
@@ -172,6 +206,7 @@ class Desk:
                 self._dt("desk.card.resolved", resolution=self._dt("desk.resolution." + (esc.resolution or "no_action")))
             )
             return Reply("\n".join(lines), ((Button(self._dt("desk.resolved_topic.reopen"), f"d:{esc.id}:reopen"),),))
+        buttons: Keyboard
         if esc.status == "open":
             buttons = (
                 (
@@ -206,11 +241,11 @@ class Desk:
         if reply.force_reply:
             payload["force_reply"] = True
         return outbox.enqueue(
-            self.db,
-            chat_id=self.desk.chat_id,
+            self.services.db,
+            chat_id=self._cfg.chat_id,
             action=action,
             payload=payload,
-            now=self.clock(),
+            now=self.services.clock(),
             kind="desk",
             priority=priority,
             ref_kind=ref_kind,
@@ -218,18 +253,18 @@ class Desk:
             thread_id=thread_id,
         )
 
-    def _desk_refresh(self, esc: Escalation) -> None:
+    def refresh(self, esc: Escalation) -> None:
         """Show the escalation's new state on its card and in its topic's name."""
-        if self.desk is None:
+        if self.config is None:
             return
-        esc = escalations.get(self.db, esc.id)
+        esc = self._reload(esc)
         if esc.card_message_id:
             card = self._card(esc)
             outbox.enqueue(
-                self.db,
-                chat_id=self.desk.chat_id,
+                self.services.db,
+                chat_id=self._cfg.chat_id,
                 action="edit",
-                now=self.clock(),
+                now=self.services.clock(),
                 kind="desk",
                 priority=min(esc.priority, PRIORITY_DESK),
                 ref_kind="esc_edit",
@@ -238,10 +273,10 @@ class Desk:
             )
         if esc.topic_id:
             outbox.enqueue(
-                self.db,
-                chat_id=self.desk.chat_id,
+                self.services.db,
+                chat_id=self._cfg.chat_id,
                 action="edit_topic",
-                now=self.clock(),
+                now=self.services.clock(),
                 kind="desk",
                 priority=min(esc.priority, PRIORITY_DESK),
                 ref_kind="esc_edit",
@@ -258,19 +293,19 @@ class Desk:
 
     def materialize_desk(self) -> int:
         """Post escalations that aren't in the desk yet: a topic first (in a forum), then the card."""
-        if self.desk is None:
+        if self.config is None:
             return 0
         posted = 0
-        with self.db.atomic():
-            for esc in escalations.unposted(self.db):
-                if outbox.in_progress(self.db, ("esc_topic", "esc_card"), esc.id):
+        with self.services.db.atomic():
+            for esc in escalations.unposted(self.services.db):
+                if outbox.in_progress(self.services.db, ("esc_topic", "esc_card"), esc.id):
                     continue
-                if self.desk.is_forum and not esc.topic_id:
+                if self._cfg.is_forum and not esc.topic_id:
                     outbox.enqueue(
-                        self.db,
-                        chat_id=self.desk.chat_id,
+                        self.services.db,
+                        chat_id=self._cfg.chat_id,
                         action="create_topic",
-                        now=self.clock(),
+                        now=self.services.clock(),
                         kind="desk",
                         priority=min(esc.priority, PRIORITY_DESK),
                         ref_kind="esc_topic",
@@ -288,14 +323,14 @@ class Desk:
                 posted += 1
         return posted
 
-    def _desk_delivered(self, item, message_id: int | None) -> None:
+    def delivered(self, item, message_id: int | None) -> None:
         """A desk message went out: remember the topic or card it made (same transaction as 'sent')."""
-        esc = escalations.get(self.db, item.ref_id)
+        esc = escalations.get(self.services.db, item.ref_id)
         if esc is None:
             return
         if item.ref_kind == "esc_topic" and message_id:
-            escalations.set_posted(self.db, esc.id, topic_id=message_id)
-            esc = escalations.get(self.db, esc.id)
+            escalations.set_posted(self.services.db, esc.id, topic_id=message_id)
+            esc = self._reload(esc)
             self._desk_row(
                 self._card(esc),
                 ref_kind="esc_card",
@@ -306,28 +341,28 @@ class Desk:
         elif item.ref_kind == "esc_note_prompt" and message_id:
             data = next((b["data"] for row in item.payload.get("buttons") or [] for b in row), "")
             if ":nc" in data:
-                escalations.set_note_prompt(self.db, int(data.rsplit(":nc", 1)[1]), esc.id, message_id)
+                escalations.set_note_prompt(self.services.db, int(data.rsplit(":nc", 1)[1]), esc.id, message_id)
         elif item.ref_kind == "esc_card" and message_id:
-            escalations.set_posted(self.db, esc.id, card_message_id=message_id)
-            escalations.mark_announced(self.db, esc.id, self.clock())
+            escalations.set_posted(self.services.db, esc.id, card_message_id=message_id)
+            escalations.mark_announced(self.services.db, esc.id, self.services.clock())
             outbox.release_held(
-                self.db, "esc_relay", esc.id, thread_id=esc.topic_id, reply_to=None if esc.topic_id else message_id
+                self.services.db, "esc_relay", esc.id, thread_id=esc.topic_id, reply_to=None if esc.topic_id else message_id
             )
 
     def desk_place_lost(self, item) -> None:
         """The topic was deleted or the bot can't post there: the escalation stays open and is posted again,
         and what the member said meanwhile follows it into its new place."""
-        with self.db.atomic():
-            esc = escalations.get(self.db, item.ref_id) if item.ref_id else None
+        with self.services.db.atomic():
+            esc = escalations.get(self.services.db, item.ref_id) if item.ref_id else None
             if esc is not None and esc.status in ("open", "claimed"):
-                if self.desk is not None and self.desk.is_forum and self._place_lost_again(esc.id):
+                if self.config is not None and self._cfg.is_forum and self._place_lost_again(esc.id):
                     self.desk_without_topics("topics_unreliable")
-                escalations.forget_desk_place(self.db, esc.id)
+                escalations.forget_desk_place(self.services.db, esc.id)
                 logger.warning("escalation %s lost its place in the desk; it will be posted again", esc.id)
             if esc is not None and esc.status in ("open", "claimed") and item.ref_kind == "esc_relay":
-                outbox.hold(self.db, item.id)
+                outbox.hold(self.services.db, item.id)
             else:
-                outbox.mark_failed(self.db, item.id, self.clock())
+                outbox.mark_failed(self.services.db, item.id, self.services.clock())
 
     def desk_not_a_forum(self) -> None:
         """Topics were turned off in the desk group: cards and reply-threads from now on."""
@@ -336,22 +371,21 @@ class Desk:
     def desk_without_topics(self, why: str) -> None:
         """The desk can't use topics (no right to create them, topics off, no such method, topics that keep
         vanishing): plain cards with reply-threads from now on, and the admins are told once, in the desk."""
-        if self.desk is None:
+        if self.config is None:
             return
-        if self.desk.is_forum:
-            self.desk = replace(self.desk, is_forum=False)
+        if self._cfg.is_forum:
+            self.config = replace(self.config, is_forum=False)
             logger.warning("desk topics unavailable (%s): posting cards with reply-threads", why)
-        told = getattr(self, "_desk_told", set())
-        self._desk_told = told
+        told = self._desk_told
         if why in told:
             return
         told.add(why)
-        with self.db.atomic():
+        with self.services.db.atomic():
             outbox.enqueue(
-                self.db,
-                chat_id=self.desk.chat_id,
+                self.services.db,
+                chat_id=self._cfg.chat_id,
                 action="send",
-                now=self.clock(),
+                now=self.services.clock(),
                 kind="desk",
                 priority=PRIORITY_DESK,
                 ref_kind="desk_notice",
@@ -361,26 +395,25 @@ class Desk:
 
     def _place_lost_again(self, esc_id: int) -> bool:
         """True when an escalation lost its topic twice within ten minutes: topics aren't holding; stop recreating."""
-        now = self.clock()
-        lost = getattr(self, "_desk_lost", {})
-        self._desk_lost = lost
+        now = self.services.clock()
+        lost = self._desk_lost
         recent = [t for t in lost.get(esc_id, []) if now - t < timedelta(minutes=10)] + [now]
         lost[esc_id] = recent
         return len(recent) >= 3
 
     def desk_timers(self) -> int:
         """Re-announce unclaimed escalations; return quiet claims to the queue."""
-        if self.desk is None:
+        if self.config is None:
             return 0
-        now = self.clock()
+        now = self.services.clock()
         acted = self.desk_follow_cases()
-        with self.db.atomic():
-            for esc in escalations.open_escalations(self.db):
+        with self.services.db.atomic():
+            for esc in escalations.open_escalations(self.services.db):
                 if not esc.card_message_id:
                     continue
                 since = esc.announced_at or esc.created_at
                 if esc.status == "open":
-                    interval = self.desk.crisis_reannounce if esc.priority == 1 else self.desk.reannounce
+                    interval = self.config.crisis_reannounce if esc.priority == 1 else self.config.reannounce
                     if now - since >= interval:
                         minutes = int((now - esc.created_at).total_seconds() // 60)
                         self._desk_say(
@@ -393,16 +426,18 @@ class Desk:
                             ),
                             ref_kind="esc_announce",
                         )
-                        escalations.mark_announced(self.db, esc.id, now)
+                        escalations.mark_announced(self.services.db, esc.id, now)
                         acted += 1
-                elif esc.status == "claimed" and esc.last_volunteer_at and now - esc.last_volunteer_at >= self.desk.idle_release:
-                    escalations.release(self.db, esc.id, now)
-                    self._audit(None, "auto_release", case_ref=self._ref(esc), detail="no volunteer message")
-                    esc = escalations.get(self.db, esc.id)
-                    hours = round(self.desk.idle_release.total_seconds() / 3600, 1)
-                    said = counted(self.catalog, DESK_LANG, "hours", int(hours)) if hours == int(hours) else f"{hours:g} h"
+                elif esc.status == "claimed" and esc.last_volunteer_at and now - esc.last_volunteer_at >= self._cfg.idle_release:
+                    escalations.release(self.services.db, esc.id, now)
+                    self.audit(None, "auto_release", case_ref=self._ref(esc), detail="no volunteer message")
+                    esc = self._reload(esc)
+                    hours = round(self._cfg.idle_release.total_seconds() / 3600, 1)
+                    said = (
+                        counted(self.services.catalog, DESK_LANG, "hours", int(hours)) if hours == int(hours) else f"{hours:g} h"
+                    )
                     self._desk_say(esc, self._dt("desk.auto_released", ref=self._ref(esc), hours=said))
-                    self._desk_refresh(esc)
+                    self.refresh(esc)
                     self._tell_member(esc, "desk.member_released")
                     acted += 1
         return acted
@@ -411,15 +446,15 @@ class Desk:
 
     def desk_follow_cases(self) -> int:
         """Escalations whose case the member closed (seen, withdrawn) end: their timers stop, the card says why."""
-        rows = escalations.active_on_closed_cases(self.db)
+        rows = escalations.active_on_closed_cases(self.services.db)
         for esc_id, close_reason in rows:
             because = (
                 "seen"
                 if close_reason in ("seen", "restored", "care_restored")
                 else ("deleted" if close_reason == "deleted" else "withdrawn")
             )
-            with self.db.atomic():
-                esc = escalations.get(self.db, esc_id)
+            with self.services.db.atomic():
+                esc = escalations.get(self.services.db, esc_id)
                 self.desk_member_closed(esc, because)
         return len(rows)
 
@@ -428,82 +463,84 @@ class Desk:
         if esc is None or esc.status not in ("open", "claimed"):
             return
         escalations.close_for_member_case(
-            self.db, member_id=esc.member_id, case_id=esc.case_id, because=because, now=self.clock()
+            self.services.db, member_id=esc.member_id, case_id=esc.case_id, because=because, now=self.services.clock()
         )
-        self._audit(None, "member_closed", case_ref=self._ref(esc), detail=because)
-        escalations.end_note_modes_for(self.db, esc.id)
-        esc = escalations.get(self.db, esc.id)
-        if self.desk is None:
+        self.audit(None, "member_closed", case_ref=self._ref(esc), detail=because)
+        escalations.end_note_modes_for(self.services.db, esc.id)
+        esc = self._reload(esc)
+        if self.config is None:
             return
         if esc.card_message_id or esc.topic_id:
             self._desk_say(
                 esc, self._dt("desk.closed_by_member.line", ref=self._ref(esc), why=self._dt("desk.closed_by_member." + because))
             )
-        self._desk_refresh(esc)
+        self.refresh(esc)
 
     # ------------------------------------------------------------ the member's side
 
     def _tell_member(self, esc: Escalation, key: str) -> None:
-        member = members.get(self.db, esc.member_id) if esc.member_id else None
+        member = members.get(self.services.db, esc.member_id) if esc.member_id else None
         if member is None or member.chat_id is None:
             return
         outbox.enqueue(
-            self.db,
+            self.services.db,
             chat_id=member.chat_id,
             member_id=member.id,
             action="send",
-            now=self.clock(),
+            now=self.services.clock(),
             kind="desk",
             priority=min(esc.priority, PRIORITY_DESK),
-            payload={"text": self.catalog.t(member.lang, key), "buttons": []},
+            payload={"text": self.services.catalog.t(member.lang, key), "buttons": []},
         )
 
-    def _in_chat(self, turn) -> Escalation | None:
+    def in_chat(self, turn: Turn) -> Escalation | None:
         """The member's escalation a volunteer has claimed: what they write goes to that volunteer."""
-        if turn.member is None or self.desk is None:
+        if turn.member is None or self.config is None:
             return None
-        esc = escalations.open_for_member(self.db, turn.member.id)
+        esc = escalations.open_for_member(self.services.db, turn.member_id)
         return esc if esc is not None and esc.status == "claimed" else None
 
-    def _relay_to_desk(self, turn, esc: Escalation) -> None:
+    def relay_to_desk(self, turn: Turn, esc: Escalation) -> None:
         """The member's message, into the escalation's thread (text, or a copy of a photo or file)."""
         ev = turn.ev
         if ev.kind == "unsupported" and ev.media in ("photo", "document") and ev.source_message_id:
             # The line first, then the copy: both queued for the desk, so they arrive in that order.
             self._desk_relay_line(esc, self._dt("desk.member_sent_file", media=self._dt("desk.media." + ev.media)))
-            self._desk_relay_copy(esc, ev.chat_id, ev.source_message_id, member_id=turn.member.id)
-            self._audit(None, "relay_to_desk", case_ref=self._ref(esc), detail=ev.media)
+            self._desk_relay_copy(esc, ev.chat_id, ev.source_message_id, member_id=turn.member_id)
+            self.audit(None, "relay_to_desk", case_ref=self._ref(esc), detail=ev.media)
             return
         if ev.kind == "unsupported":
             self._desk_relay_line(esc, self._dt("desk.member_sent_other", media=self._dt("desk.media.other")))
-            self._say(turn, self.t(turn, "desk.member_text_only"))
+            turn.say(turn.t("desk.member_text_only"))
             return
         key = "desk.from_member_edited" if ev.kind == "edited" else "desk.from_member"
         for text in self._split_relay(DESK_LANG, key, ev.text):
-            self._desk_relay_line(esc, text, member_id=turn.member.id)
-        self._audit(None, "relay_to_desk", case_ref=self._ref(esc))
+            self._desk_relay_line(esc, text, member_id=turn.member_id)
+        self.audit(None, "relay_to_desk", case_ref=self._ref(esc))
 
     def _split_relay(self, lang: str, key: str, text: str) -> list[str]:
         """A relayed message as Telegram will take it: whole if it fits 4,096 UTF-16 units after the prefix,
         else in numbered parts cut at paragraphs and sentences. Nothing is cut off."""
-        prefix = utf16_len(visible_text(self.catalog.t(lang, key, text="")))
-        marker = self.catalog.t(lang, "desk.relay.part", n=99, total=99)
+        prefix = utf16_len(visible_text(self.services.catalog.t(lang, key, text="")))
+        marker = self.services.catalog.t(lang, "desk.relay.part", n=99, total=99)
         room = MESSAGE - prefix - utf16_len(visible_text(marker)) - 2
         parts = split_text(text, room) or [text]
         if len(parts) == 1:
-            return [self.catalog.t(lang, key, text=parts[0])]
+            return [self.services.catalog.t(lang, key, text=parts[0])]
         total = len(parts)
         return [
-            self.catalog.t(lang, key, text=part) + " " + self.catalog.t(lang, "desk.relay.part", n=n, total=total)
+            self.services.catalog.t(lang, key, text=part)
+            + " "
+            + self.services.catalog.t(lang, "desk.relay.part", n=n, total=total)
             for n, part in enumerate(parts, 1)
         ]
 
     def _desk_relay_copy(self, esc: Escalation, from_chat_id: int, message_id: int, member_id: str | None) -> None:
         item = outbox.enqueue(
-            self.db,
-            chat_id=self.desk.chat_id,
+            self.services.db,
+            chat_id=self._cfg.chat_id,
             action="copy",
-            now=self.clock(),
+            now=self.services.clock(),
             kind="desk",
             priority=min(esc.priority, PRIORITY_DESK),
             ref_kind="esc_relay",
@@ -512,9 +549,9 @@ class Desk:
             payload={"from_chat_id": from_chat_id, "message_id": message_id},
         )
         if member_id:
-            outbox.set_member(self.db, item.id, member_id)
-        if not (esc.topic_id if self.desk.is_forum else esc.card_message_id):
-            outbox.hold(self.db, item.id)
+            outbox.set_member(self.services.db, item.id, member_id)
+        if not (esc.topic_id if self._cfg.is_forum else esc.card_message_id):
+            outbox.hold(self.services.db, item.id)
 
     def _desk_relay_line(self, esc: Escalation, text: str, member_id: str | None = None) -> None:
         reply = Reply(text, reply_to=None if esc.topic_id else esc.card_message_id)
@@ -522,26 +559,26 @@ class Desk:
             reply, ref_kind="esc_relay", ref_id=esc.id, thread_id=esc.topic_id, priority=min(esc.priority, PRIORITY_DESK)
         )
         if member_id:
-            outbox.set_member(self.db, item.id, member_id)
-        if not (esc.topic_id if self.desk.is_forum else esc.card_message_id):
-            outbox.hold(self.db, item.id)  # its place is being made again: it follows the new card
+            outbox.set_member(self.services.db, item.id, member_id)
+        if not (esc.topic_id if self._cfg.is_forum else esc.card_message_id):
+            outbox.hold(self.services.db, item.id)  # its place is being made again: it follows the new card
 
-    def _endchat(self, turn) -> None:
-        esc = self._in_chat(turn)
+    def endchat(self, turn: Turn) -> None:
+        esc = self.in_chat(turn)
         if esc is None:
-            self._say(turn, self.t(turn, "desk.not_in_chat"))
+            turn.say(turn.t("desk.not_in_chat"))
             return
-        escalations.resolve(self.db, esc.id, "member_ended", turn.now)
-        self._audit(None, "member_ended_chat", case_ref=self._ref(esc))
-        esc = escalations.get(self.db, esc.id)
+        escalations.resolve(self.services.db, esc.id, "member_ended", turn.now)
+        self.audit(None, "member_ended_chat", case_ref=self._ref(esc))
+        esc = self._reload(esc)
         self._desk_say(esc, self._dt("desk.member_left", ref=self._ref(esc)))
-        self._desk_refresh(esc)
-        self._say(turn, self.t(turn, "desk.chat_ended_by_member"))
-        self._resume(turn, "commands.still_here") if self._dialog(turn) else None
+        self.refresh(esc)
+        turn.say(turn.t("desk.chat_ended_by_member"))
+        self.conversation.resume(turn, "commands.still_here") if self.conversation.dialog(turn) else None
 
     # ------------------------------------------------------------ the desk's side
 
-    def _handle_desk(self, turn) -> None:
+    def handle_group(self, turn: Turn) -> None:
         """Something happened in the desk group."""
         ev = turn.ev
         if ev.kind == "button":
@@ -551,23 +588,23 @@ class Desk:
         elif ev.kind == "text":
             self._desk_text(turn)
 
-    def _refuse(self, turn, action: str, key: str, *, case_ref: str | None = None) -> None:
-        self._audit(turn.ev.user_id, action, case_ref=case_ref, allowed=False)
+    def _refuse(self, turn: Turn, action: str, key: str, *, case_ref: str | None = None) -> None:
+        self.audit(turn.ev.user_id, action, case_ref=case_ref, allowed=False)
         logger.info("desk: %s refused for user %s", action, turn.ev.user_id)
         if turn.ev.kind == "button":
             turn.toast, turn.alert = self._dt(key), True
         else:
             turn.replies.append(
-                Reply(self._dt(key), chat_id=self.desk.chat_id, thread_id=turn.ev.thread_id, reply_to=turn.ev.message_id)
+                Reply(self._dt(key), chat_id=self._cfg.chat_id, thread_id=turn.ev.thread_id, reply_to=turn.ev.message_id)
             )
 
-    def _desk_button(self, turn) -> None:
+    def _desk_button(self, turn: Turn) -> None:
         ev = turn.ev
         parts = ev.data.split(":")
         if len(parts) != 3 or parts[0] != "d" or not parts[1].isdigit():
             turn.toast = self._dt("desk.old_button")
             return
-        esc = escalations.get(self.db, int(parts[1]))
+        esc = escalations.get(self.services.db, int(parts[1]))
         action = parts[2]
         if esc is None:
             turn.toast = self._dt("desk.old_button")
@@ -578,13 +615,13 @@ class Desk:
             return
         mine = esc.claimed_by == ev.user_id or self.has_role(ev.user_id, "admin")
         if action == "claim":
-            if not escalations.claim(self.db, esc.id, ev.user_id, turn.now, ev.user_name):
-                self._audit(ev.user_id, "claim", case_ref=ref, detail=f"already {esc.status}")
+            if not escalations.claim(self.services.db, esc.id, _actor(ev), turn.now, ev.user_name):
+                self.audit(ev.user_id, "claim", case_ref=ref, detail=f"already {esc.status}")
                 turn.toast, turn.alert = self._dt("desk.already_claimed", name=esc.claimed_by_name or "?"), True
                 return
-            self._audit(ev.user_id, "claim", case_ref=ref)
-            esc = escalations.get(self.db, esc.id)
-            self._desk_refresh(esc)
+            self.audit(ev.user_id, "claim", case_ref=ref)
+            esc = self._reload(esc)
+            self.refresh(esc)
             self._desk_say(esc, self._dt("desk.claimed", name=ev.user_name or "?", ref=ref))
             self._tell_member(esc, "desk.member_joined")
             turn.toast = self._dt("desk.you_claimed", ref=ref)
@@ -593,19 +630,19 @@ class Desk:
         elif action in ("release", "resolve") and not mine:
             self._refuse(turn, f"desk_{action}", "desk.claimer_only", case_ref=ref)
         elif action == "release":
-            escalations.release(self.db, esc.id, turn.now)
-            self._audit(ev.user_id, "release", case_ref=ref)
-            esc = escalations.get(self.db, esc.id)
-            self._desk_refresh(esc)
+            escalations.release(self.services.db, esc.id, turn.now)
+            self.audit(ev.user_id, "release", case_ref=ref)
+            esc = self._reload(esc)
+            self.refresh(esc)
             self._tell_member(esc, "desk.member_released")
         elif action == "resolve":
             reasons = tuple((Button(self._dt("desk.resolution." + r), f"d:{esc.id}:r_{r}"),) for r in RESOLUTIONS)
             turn.replies.append(
                 Edit(
-                    ev.message_id,
+                    _pressed(ev),
                     self._card(esc).text + "\n\n" + self._dt("desk.pick_resolution"),
                     reasons + ((Button(self._dt("desk.button.back"), f"d:{esc.id}:back"),),),
-                    chat_id=self.desk.chat_id,
+                    chat_id=self._cfg.chat_id,
                 )
             )
         elif action.startswith("r_") and action[2:] in RESOLUTIONS:
@@ -614,15 +651,15 @@ class Desk:
             if not ((was_claimed and mine) or (esc.status == "open" and self.has_role(ev.user_id, "admin"))):
                 self._refuse(turn, "desk_resolve", "desk.claimer_only", case_ref=ref)
                 return
-            escalations.resolve(self.db, esc.id, action[2:], turn.now)
-            self._audit(ev.user_id, "resolve", case_ref=ref, detail=action[2:])
-            esc = escalations.get(self.db, esc.id)
-            self._desk_refresh(esc)
+            escalations.resolve(self.services.db, esc.id, action[2:], turn.now)
+            self.audit(ev.user_id, "resolve", case_ref=ref, detail=action[2:])
+            esc = self._reload(esc)
+            self.refresh(esc)
             if was_claimed:  # someone was talking with them: the member hears it ended
                 self._tell_member_chat_over(esc)
         elif action == "back":
             card = self._card(esc)
-            turn.replies.append(Edit(ev.message_id, card.text, card.buttons, chat_id=self.desk.chat_id))
+            turn.replies.append(Edit(_pressed(ev), card.text, card.buttons, chat_id=self._cfg.chat_id))
         elif action == "note":
             self._start_note_mode(turn, esc)
         elif action.startswith("nc"):
@@ -634,11 +671,11 @@ class Desk:
 
     # ------------------------------------------------------------ note mode: a note can't reach the member
 
-    def _start_note_mode(self, turn, esc: Escalation) -> None:
+    def _start_note_mode(self, turn: Turn, esc: Escalation) -> None:
         """The volunteer's next message in this thread is a private note, reply or not; a Cancel button ends it."""
         ev = turn.ev
-        escalations.start_note_mode(self.db, ev.user_id, esc.id, turn.now)
-        self._audit(ev.user_id, "note_mode", case_ref=self._ref(esc))
+        escalations.start_note_mode(self.services.db, _actor(ev), esc.id, turn.now)
+        self.audit(ev.user_id, "note_mode", case_ref=self._ref(esc))
         reply = Reply(
             self._dt("desk.notemode.on", name=ev.user_name or "?", ref=self._ref(esc)),
             ((Button(self._dt("desk.notemode.cancel"), f"d:{esc.id}:nc{ev.user_id}"),),),
@@ -647,75 +684,75 @@ class Desk:
         self._desk_row(reply, ref_kind="esc_note_prompt", ref_id=esc.id, thread_id=esc.topic_id, priority=1)
         turn.toast = self._dt("desk.notemode.toast")
 
-    def _cancel_note_mode(self, turn, esc: Escalation, action: str) -> None:
+    def _cancel_note_mode(self, turn: Turn, esc: Escalation, action: str) -> None:
         ev = turn.ev
         if action != f"nc{ev.user_id}":
             turn.toast, turn.alert = self._dt("desk.notemode.not_yours"), True
             return
-        if escalations.note_mode(self.db, ev.user_id) == esc.id:
-            escalations.end_note_mode(self.db, ev.user_id)
-        self._audit(ev.user_id, "note_mode_cancel", case_ref=self._ref(esc))
+        if escalations.note_mode(self.services.db, ev.user_id) == esc.id:
+            escalations.end_note_mode(self.services.db, _actor(ev))
+        self.audit(ev.user_id, "note_mode_cancel", case_ref=self._ref(esc))
         turn.replies.append(
-            Edit(ev.message_id, self._dt("desk.notemode.cancelled", ref=self._ref(esc)), (), chat_id=self.desk.chat_id)
+            Edit(_pressed(ev), self._dt("desk.notemode.cancelled", ref=self._ref(esc)), (), chat_id=self._cfg.chat_id)
         )
 
     def _note_mode_for(self, ev, esc: Escalation | None) -> Escalation | None:
         """The escalation this message is a note about, when its author is in note mode for this thread."""
-        mode = escalations.note_mode(self.db, ev.user_id)
+        mode = escalations.note_mode(self.services.db, ev.user_id)
         if mode is None:
             return None
         if esc is not None:
             return esc if esc.id == mode else None
-        if not self.desk.is_forum and not ev.reply_to and not ev.thread_id:
+        if not self._cfg.is_forum and not ev.reply_to and not ev.thread_id:
             # Plain cards: a message that replies to nothing, typed right after "Add note", is that note.
-            return escalations.get(self.db, mode)
+            return escalations.get(self.services.db, mode)
         return None
 
-    def _save_note(self, turn, esc: Escalation, text: str) -> None:
+    def _save_note(self, turn: Turn, esc: Escalation, text: str) -> None:
         ev = turn.ev
-        escalations.add_note(self.db, esc.id, ev.user_id, text[:2000], turn.now)
-        self._audit(ev.user_id, "note", case_ref=self._ref(esc))
-        prompt = escalations.end_note_mode(self.db, ev.user_id)
+        escalations.add_note(self.services.db, esc.id, _actor(ev), text[:2000], turn.now)
+        self.audit(ev.user_id, "note", case_ref=self._ref(esc))
+        prompt = escalations.end_note_mode(self.services.db, _actor(ev))
         if prompt:
-            turn.replies.append(Edit(prompt, self._dt("desk.notemode.done", ref=self._ref(esc)), (), chat_id=self.desk.chat_id))
+            turn.replies.append(Edit(prompt, self._dt("desk.notemode.done", ref=self._ref(esc)), (), chat_id=self._cfg.chat_id))
         turn.replies.append(
-            Reply(self._dt("desk.note_saved"), chat_id=self.desk.chat_id, thread_id=ev.thread_id, reply_to=ev.message_id)
+            Reply(self._dt("desk.note_saved"), chat_id=self._cfg.chat_id, thread_id=ev.thread_id, reply_to=ev.message_id)
         )
 
-    def _reopen(self, turn, esc: Escalation) -> None:
+    def _reopen(self, turn: Turn, esc: Escalation) -> None:
         ev = turn.ev
         if esc.status != "resolved":
             turn.toast = self._dt("desk.resolved_topic.cannot_reopen")
             return
-        escalations.reopen(self.db, esc.id, turn.now)
-        self._audit(ev.user_id, "reopen", case_ref=self._ref(esc))
-        esc = escalations.get(self.db, esc.id)
-        self._desk_refresh(esc)
+        escalations.reopen(self.services.db, esc.id, turn.now)
+        self.audit(ev.user_id, "reopen", case_ref=self._ref(esc))
+        esc = self._reload(esc)
+        self.refresh(esc)
         self._desk_say(esc, self._dt("desk.resolved_topic.reopened", name=ev.user_name or "?", ref=self._ref(esc)))
         turn.toast = self._dt("desk.resolved_topic.reopened_toast", ref=self._ref(esc))
 
     def _tell_member_chat_over(self, esc: Escalation) -> None:
         """The volunteer resolved it: the member hears the conversation ended, and their dialog comes back."""
-        member = members.get(self.db, esc.member_id) if esc.member_id else None
-        if member is None:
+        member = members.get(self.services.db, esc.member_id) if esc.member_id else None
+        if member is None or member.chat_id is None:
             return
-        text = self.catalog.t(member.lang, "desk.member_ended")
-        state = conversations.load(self.db, member.id)
+        text = self.services.catalog.t(member.lang, "desk.member_ended")
+        state = conversations.load(self.services.db, member.id)
         from dialogs.state import State  # local: the desk rarely needs it
 
         st = State.from_json(state, lang=member.lang)
-        dialog = self._dialog_for(st)
-        buttons = ()
+        dialog = dialog_for(st)
+        buttons: Keyboard = ()
         if dialog is not None:
-            question = engine.prompt(dialog, st, self.ctx(self.clock()))
-            text += "\n\n" + self.catalog.t(member.lang, "commands.still_here") + "\n\n" + question.text
+            question = engine.prompt(dialog, st, self.services.ctx(self.services.clock()))
+            text += "\n\n" + self.services.catalog.t(member.lang, "commands.still_here") + "\n\n" + question.text
             buttons = question.buttons
         outbox.enqueue(
-            self.db,
+            self.services.db,
             chat_id=member.chat_id,
             member_id=member.id,
             action="send",
-            now=self.clock(),
+            now=self.services.clock(),
             kind="desk",
             priority=PRIORITY_DESK,
             payload={"text": text, "buttons": keyboard_json(buttons)},
@@ -723,20 +760,20 @@ class Desk:
 
     def _escalation_for_message(self, ev) -> Escalation | None:
         """Which escalation a desk message is about: its topic, or the desk message it replies to."""
-        if ev.thread_id and self.desk.is_forum:
-            esc = escalations.by_topic(self.db, ev.thread_id)
+        if ev.thread_id and self._cfg.is_forum:
+            esc = escalations.by_topic(self.services.db, ev.thread_id)
             if esc is not None:
                 return esc
         if ev.reply_to:
-            esc = escalations.by_card(self.db, ev.reply_to)
+            esc = escalations.by_card(self.services.db, ev.reply_to)
             if esc is not None:
                 return esc
-            row = outbox.by_message(self.db, self.desk.chat_id, ev.reply_to)
+            row = outbox.by_message(self.services.db, self._cfg.chat_id, ev.reply_to)
             if row is not None and row.ref_kind and row.ref_kind.startswith("esc_") and row.ref_id:
-                return escalations.get(self.db, row.ref_id)
+                return escalations.get(self.services.db, row.ref_id)
         return None
 
-    def _desk_text(self, turn) -> None:
+    def _desk_text(self, turn: Turn) -> None:
         ev = turn.ev
         esc = self._escalation_for_message(ev)
         noted = self._note_mode_for(ev, esc) if self.has_role(ev.user_id, "volunteer") else None
@@ -753,7 +790,7 @@ class Desk:
         if not self.has_role(ev.user_id, "volunteer"):
             self._refuse(turn, "desk_relay", "desk.volunteers_only", case_ref=ref)
             return
-        prompt_row = outbox.by_message(self.db, self.desk.chat_id, ev.reply_to) if ev.reply_to else None
+        prompt_row = outbox.by_message(self.services.db, self._cfg.chat_id, ev.reply_to) if ev.reply_to else None
         is_note = ev.text.strip().lower().startswith(NOTE_MARKER) or (
             prompt_row is not None and prompt_row.ref_kind == "esc_note_prompt"
         )
@@ -765,13 +802,13 @@ class Desk:
             return
         if esc.status in ("resolved", "withdrawn"):
             # Nothing goes to the member from a closed case; say so, and offer to reopen a resolved one.
-            self._audit(ev.user_id, "desk_relay", case_ref=ref, detail=f"case {esc.status}", allowed=False)
+            self.audit(ev.user_id, "desk_relay", case_ref=ref, detail=f"case {esc.status}", allowed=False)
             if esc.status == "resolved":
                 turn.replies.append(
                     Reply(
                         self._dt("desk.resolved_topic.text", ref=ref),
                         ((Button(self._dt("desk.resolved_topic.reopen"), f"d:{esc.id}:reopen"),),),
-                        chat_id=self.desk.chat_id,
+                        chat_id=self._cfg.chat_id,
                         thread_id=ev.thread_id,
                         reply_to=ev.message_id,
                     )
@@ -784,7 +821,7 @@ class Desk:
                             ref=ref,
                             why=self._dt("desk.closed_by_member." + (esc.closed_because or "deleted")),
                         ),
-                        chat_id=self.desk.chat_id,
+                        chat_id=self._cfg.chat_id,
                         thread_id=ev.thread_id,
                         reply_to=ev.message_id,
                     )
@@ -793,16 +830,16 @@ class Desk:
         if esc.status != "claimed" or esc.claimed_by != ev.user_id:
             self._refuse(turn, "desk_relay", "desk.claim_first" if esc.status == "open" else "desk.claimer_only", case_ref=ref)
             return
-        member = members.get(self.db, esc.member_id) if esc.member_id else None
+        member = members.get(self.services.db, esc.member_id) if esc.member_id else None
         if member is None or member.chat_id is None:
-            turn.replies.append(Reply(self._dt("desk.member_gone"), chat_id=self.desk.chat_id, thread_id=ev.thread_id))
+            turn.replies.append(Reply(self._dt("desk.member_gone"), chat_id=self._cfg.chat_id, thread_id=ev.thread_id))
             return
-        escalations.touch_volunteer(self.db, esc.id, turn.now)
-        self._audit(ev.user_id, "relay_to_member", case_ref=ref)
+        escalations.touch_volunteer(self.services.db, esc.id, turn.now)
+        self.audit(ev.user_id, "relay_to_member", case_ref=ref)
         for text in self._split_relay(member.lang, "desk.from_volunteer", ev.text):
             turn.replies.append(Reply(text, chat_id=member.chat_id, member_id=member.id))
 
-    def _desk_command(self, turn) -> None:
+    def _desk_command(self, turn: Turn) -> None:
         ev = turn.ev
         name, args = ev.command, ev.args.split()
         needs = {
@@ -823,27 +860,27 @@ class Desk:
                 case_ref=args[0].upper() if name in ("case", "note") and args else None,
             )
             return
-        say = lambda text: turn.replies.append(Reply(text, chat_id=self.desk.chat_id, thread_id=ev.thread_id))  # noqa: E731
+        say = lambda text: turn.replies.append(Reply(text, chat_id=self._cfg.chat_id, thread_id=ev.thread_id))  # noqa: E731
         if name == "queue":
-            self._audit(ev.user_id, "queue")
-            say(self._queue_text(escalations.open_escalations(self.db)) or self._dt("desk.queue_empty"))
+            self.audit(ev.user_id, "queue")
+            say(self._queue_text(escalations.open_escalations(self.services.db)) or self._dt("desk.queue_empty"))
         elif name == "mine":
-            self._audit(ev.user_id, "mine")
-            say(self._queue_text(escalations.claimed_by_user(self.db, ev.user_id)) or self._dt("desk.mine_empty"))
+            self.audit(ev.user_id, "mine")
+            say(self._queue_text(escalations.claimed_by_user(self.services.db, _actor(ev))) or self._dt("desk.mine_empty"))
         elif name == "case":
             # Only cases that came to the desk: a member's other cases stay theirs.
-            case = cases.by_ref(self.db, args[0]) if args else None
-            esc = escalations.for_case(self.db, case.id) if case else None
+            case = cases.by_ref(self.services.db, args[0]) if args else None
+            esc = escalations.for_case(self.services.db, case.id) if case else None
             if esc is None and case is not None and case.member_id:
                 # Another case of a member who is at the desk now: shown on their escalation's card.
-                current = escalations.open_for_member(self.db, case.member_id)
+                current = escalations.open_for_member(self.services.db, case.member_id)
                 esc = replace(current, case_id=case.id) if current is not None else None
             if esc is None and case is not None:
                 # A case the desk already closed: its claimer and the admins can look it up.
-                past = escalations.resolved_for_case(self.db, case.id)
+                past = escalations.resolved_for_case(self.services.db, case.id)
                 if past is not None and (past.claimed_by == ev.user_id or self.has_role(ev.user_id, "admin")):
                     esc = past
-            self._audit(
+            self.audit(
                 ev.user_id,
                 "case_view",
                 case_ref=case.ref if case else (args[0].upper() if args else None),
@@ -853,25 +890,25 @@ class Desk:
                 say(self._dt("desk.no_such_case"))
                 return
             text = self._card(esc).text
-            notes = escalations.notes(self.db, esc.id) if esc else []
+            notes = escalations.notes(self.services.db, esc.id) if esc else []
             if notes:
                 text += (
                     "\n\n" + self._dt("desk.notes_title") + "\n" + "\n".join(f"• {html.escape(n['text'])}" for n in notes[-10:])
                 )
             say(text)
         elif name == "note":
-            case = cases.by_ref(self.db, args[0]) if args else None
-            esc = escalations.for_case(self.db, case.id) if case else None
+            case = cases.by_ref(self.services.db, args[0]) if args else None
+            esc = escalations.for_case(self.services.db, case.id) if case else None
             if esc is None or len(args) < 2:
                 say(self._dt("desk.note_usage"))
                 return
-            escalations.add_note(self.db, esc.id, ev.user_id, ev.args.split(None, 1)[1][:2000], turn.now)
-            self._audit(ev.user_id, "note", case_ref=case.ref)
+            escalations.add_note(self.services.db, esc.id, _actor(ev), ev.args.split(None, 1)[1][:2000], turn.now)
+            self.audit(ev.user_id, "note", case_ref=case.ref if case else None)
             say(self._dt("desk.note_saved"))
         elif name in ("grant", "revoke"):
             self._grant_or_revoke(turn, name, args, say)
 
-    def _grant_or_revoke(self, turn, name: str, args: list[str], say) -> None:
+    def _grant_or_revoke(self, turn: Turn, name: str, args: list[str], say) -> None:
         ev = turn.ev
         role = next((a for a in args if a in ("volunteer", "organizer")), None)
         target = next((int(a) for a in args if a.lstrip("-").isdigit()), None)
@@ -881,23 +918,23 @@ class Desk:
             say(self._dt("desk.grant_usage"))
             return
         if name == "grant":
-            changed = roles.grant(self.db, target, role, by=ev.user_id, now=turn.now)
+            changed = roles.grant(self.services.db, target, role, by=ev.user_id, now=turn.now)
         else:
-            changed = roles.revoke(self.db, target, role)
-        self._audit(ev.user_id, name, detail=f"{role} for user {target}")
+            changed = roles.revoke(self.services.db, target, role)
+        self.audit(ev.user_id, name, detail=f"{role} for user {target}")
         if name == "revoke" and not self.has_role(target, "volunteer"):
             # Their claims go back to the queue: the members aren't left waiting on someone who can't answer.
-            for esc in escalations.claimed_by_user(self.db, target):
-                escalations.release(self.db, esc.id, turn.now)
-                self._audit(ev.user_id, "release", case_ref=self._ref(esc), detail="role revoked")
-                esc = escalations.get(self.db, esc.id)
-                self._desk_refresh(esc)
+            for esc in escalations.claimed_by_user(self.services.db, target):
+                escalations.release(self.services.db, esc.id, turn.now)
+                self.audit(ev.user_id, "release", case_ref=self._ref(esc), detail="role revoked")
+                esc = self._reload(esc)
+                self.refresh(esc)
                 self._tell_member(esc, "desk.member_released")
         done = {"grant": "desk.granted", "revoke": "desk.revoked"}[name]
         say(self._dt(done if changed else f"desk.{name}_unchanged", role=role, user=target))
 
     def _queue_text(self, items: list[Escalation]) -> str:
-        now = self.clock()
+        now = self.services.clock()
         lines = []
         for esc in items:
             minutes = int((now - esc.created_at).total_seconds() // 60)
@@ -908,3 +945,15 @@ class Desk:
                 f"{self._dt('desk.reason.' + esc.reason)} · {self._dt('desk.status.' + esc.status)}{who} · {age}"
             )
         return "\n".join(lines)
+
+
+def _actor(ev: Event) -> int:
+    """The volunteer acting (their role was checked, so there is one)."""
+    assert ev.user_id is not None, "a desk action without a user"
+    return ev.user_id
+
+
+def _pressed(ev: Event) -> int:
+    """The message a desk button was pressed on."""
+    assert ev.message_id is not None, "a desk button without its message"
+    return ev.message_id

@@ -94,11 +94,9 @@ class Copy:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the core decided for one event: what to send, and a short toast for a button press."""
+    """What the core decided for one event: the outbox items to send now, and a short toast for a button press."""
 
-    replies: tuple = ()
     toast: str = ""
     alert: bool = False  # show the toast as an alert (a refusal in the desk)
-    duplicate: bool = False
     jobs: tuple = ()  # work for the bot to run off the event loop (an export, a report)
     outbox_ids: tuple[int, ...] = field(default=())

@@ -1,6 +1,6 @@
 """Organizers in the core: /export, /report and /announce (role-checked and audited), clinic links, /mute.
 
-A mixin of `dialogs.core.Core`. Heavy work (an export of 100,000 cases, charts)
+A collaborator of `dialogs.core.Core`, given the services and the staff's roles. Heavy work (an export of 100,000 cases, charts)
 is not done in the core's transaction: the core checks the role, audits the
 request and returns a `Job`; the bot runs it off the event loop and hands the
 files back to `enqueue_files`, which queues them in the outbox like any reply.
@@ -12,12 +12,14 @@ import base64
 import html
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from dialogs.model import Button, ClearButtons, Edit, Reply
-from knowledge.dates import format_date
+from dialogs.model import Button, Edit, Reply
+from dialogs.services import Services
+from dialogs.staff import Staff
+from dialogs.turn import Turn
 from knowledge.facilities import match_facility as match_facility_fuzzy
-from storage import announcements, audit, cases, links, members, outbox
+from storage import announcements, audit, outbox
 from storage import jobs as jobs_repo
 from storage.links import match_facility as match_facility_exactly
 from storage.outbox import PRIORITY_ANNOUNCEMENT, PRIORITY_INTERACTIVE
@@ -44,71 +46,26 @@ class Job:
 class Organizers:
     """What organizers can ask of the bot, and the members' side of it (deep links, /mute, 'I sent it')."""
 
-    staff_admins: frozenset = frozenset()
-    staff_organizers: frozenset = frozenset()
-    organizers_chat: int | None = None
-
-    def configure_staff(self, *, admins=frozenset(), organizers=frozenset(), organizers_chat: int | None = None) -> None:
-        """Admins and standing organizers from the settings, and the organizers' chat."""
-        self.staff_admins, self.staff_organizers = frozenset(admins), frozenset(organizers)
-        self.organizers_chat = organizers_chat
+    def __init__(self, services: Services, staff: Staff):
+        self.services = services
+        self.staff = staff
 
     def _st(self, key: str, **params) -> str:
-        return self.catalog.t(STAFF_LANG, key, **params)
-
-    # ------------------------------------------------------------ deep links
-
-    def _prefill_from_payload(self, payload: str, now: datetime, *, count_start: bool) -> dict:
-        """A clinic (and a source) from a /start payload: an opaque link code, or the older '<clinic>__<source>'."""
-        link = links.resolve(self.db, payload)
-        if link is not None:
-            if count_start:
-                links.record_start(self.db, link.code, now)
-            out = {"link": link.code}
-            if link.facility_id and self.campaign.facility(link.facility_id):
-                out["facility"] = link.facility_id
-            if link.source:
-                out["source"] = link.source[:32]
-            return out
-        from dialogs.deeplink import parse_start_payload
-
-        return parse_start_payload(payload, self.campaign)
-
-    # ------------------------------------------------------------ members: /mute, "I sent it"
-
-    def _mute_command(self, turn, muted: bool) -> None:
-        members.set_muted(self.db, turn.member.id, muted)
-        self._say(turn, self.t(turn, "announce.muted" if muted else "announce.unmuted"))
-
-    def _complaint_sent_button(self, turn) -> None:
-        parts = turn.ev.data.split(":")
-        case = cases.get(self.db, int(parts[1])) if len(parts) == 2 and parts[1].isdigit() else None
-        if case is None or case.member_id != turn.member.id:  # callback data is not trusted
-            self._old_button(turn)
-            return
-        today = self.today(turn.now)
-        if case.complaint_sent_on is None:
-            cases.update_fields(self.db, case.id, turn.now, complaint_sent_on=today)
-        if turn.ev.message_id:
-            turn.replies.append(ClearButtons(turn.ev.message_id))
-        self._say(
-            turn,
-            self.t(
-                turn, "filed.complaint_noted", date=format_date(case.complaint_sent_on or today, turn.state.lang, today=today)
-            ),
-        )
+        return self.services.catalog.t(STAFF_LANG, key, **params)
 
     # ------------------------------------------------------------ organizers
 
-    def is_organizer(self, user_id: int | None) -> bool:
-        return self.has_role(user_id, "organizer")
-
-    def _organizer_command(self, turn) -> None:
+    def command(self, turn: Turn) -> None:
         ev = turn.ev
-        place_ok = ev.chat_type == "private" or ev.chat_id == self.organizers_chat
-        if not place_ok or not self.is_organizer(ev.user_id):
+        place_ok = ev.chat_type == "private" or ev.chat_id == self.staff.organizers_chat
+        if not place_ok or not self.staff.is_organizer(ev.user_id):
             audit.record(
-                self.db, actor=ev.user_id, action=ev.command, now=turn.now, detail=f"in {ev.chat_type} chat", allowed=False
+                self.services.db,
+                actor=ev.user_id,
+                action=ev.command,
+                now=turn.now,
+                detail=f"in {ev.chat_type} chat",
+                allowed=False,
             )
             logger.info("%s refused for user %s", ev.command, ev.user_id)
             self._staff_say(turn, self._st("organizers.refused"))
@@ -123,10 +80,10 @@ class Organizers:
                 return
             self._announce_start(turn)
 
-    def _staff_say(self, turn, text: str, buttons=()) -> None:
+    def _staff_say(self, turn: Turn, text: str, buttons=()) -> None:
         turn.replies.append(Reply(text, buttons, thread_id=turn.ev.thread_id))
 
-    def _export_command(self, turn) -> None:
+    def _export_command(self, turn: Turn) -> None:
         params: dict = {"fmt": "csv"}
         words = turn.ev.args.replace("“", '"').replace("”", '"').split()
         collecting = False
@@ -158,26 +115,26 @@ class Organizers:
         if params.get("facility"):
             found = self._export_facility(params["facility"])
             if found is None:
-                names = ", ".join(f.name for f in self.campaign.facilities)
+                names = ", ".join(f.name for f in self.services.campaign.facilities)
                 self._staff_say(turn, self._st("organizers_facility.unknown", name=params["facility"], names=names))
                 return
             params["facility"] = found.id
         action = "export_with_contact" if params.get("include_contact") else "export"
         detail = " ".join(f"{k}={v}" for k, v in sorted(params.items()))
-        audit.record(self.db, actor=turn.ev.user_id, action=action, now=turn.now, detail=f"telegram {detail}")
+        audit.record(self.services.db, actor=turn.ev.user_id, action=action, now=turn.now, detail=f"telegram {detail}")
         self._staff_say(turn, self._st("organizers.export_started", fmt=params["fmt"].upper()))
         turn.jobs.append(Job("export", turn.ev.chat_id, turn.ev.user_id, params))
 
     def _export_facility(self, text: str):
         """The clinic an organizer named: its id, name or alias exactly, else a confident match ("south bay", "harbor city")."""
-        found = match_facility_exactly(self.campaign, text)
+        found = match_facility_exactly(self.services.campaign, text)
         if found is None:
-            found = match_facility_fuzzy(text, self.campaign).best
+            found = match_facility_fuzzy(text, self.services.campaign).best
         return found
 
-    def _report_command(self, turn) -> None:
+    def _report_command(self, turn: Turn) -> None:
         args = turn.ev.args.split()
-        day = self.today(turn.now)
+        day = self.services.today(turn.now)
         public = "public" in args
         for word in args:
             if word != "public":
@@ -187,7 +144,7 @@ class Organizers:
                     self._staff_say(turn, self._st("organizers.report_usage"))
                     return
         audit.record(
-            self.db,
+            self.services.db,
             actor=turn.ev.user_id,
             action="report",
             now=turn.now,
@@ -200,68 +157,87 @@ class Organizers:
 
     def record_job(self, job: "Job") -> int:
         """Write the job down before it starts: if the process stops mid-job, the next start delivers it."""
-        with self.db.atomic():
+        with self.services.db.atomic():
             return jobs_repo.add(
-                self.db, kind=job.kind, chat_id=job.chat_id, user_id=job.user_id, params=job.params, now=self.clock()
+                self.services.db,
+                kind=job.kind,
+                chat_id=job.chat_id,
+                user_id=job.user_id,
+                params=job.params,
+                now=self.services.clock(),
             )
 
     def unfinished_jobs(self) -> list[tuple[int, "Job"]]:
         """Jobs recorded but never delivered (the process stopped mid-job)."""
-        return [(r["id"], Job(r["kind"], r["chat_id"], r["user_id"], r["params"])) for r in jobs_repo.pending(self.db)]
+        return [(r["id"], Job(r["kind"], r["chat_id"], r["user_id"], r["params"])) for r in jobs_repo.pending(self.services.db)]
 
     def job_started(self, job_id: int) -> None:
-        with self.db.atomic():
-            jobs_repo.started(self.db, job_id)
+        with self.services.db.atomic():
+            jobs_repo.started(self.services.db, job_id)
 
     def job_delivered(self, job_id: int, job: "Job") -> None:
         """Its files are in the outbox (sent even after a crash): the job is done, and audited as delivered."""
-        with self.db.atomic():
-            if jobs_repo.done(self.db, job_id):
+        with self.services.db.atomic():
+            if jobs_repo.done(self.services.db, job_id):
                 audit.record(
-                    self.db, actor=job.user_id, action="job_delivered", now=self.clock(), detail=f"{job.kind} job {job_id}"
+                    self.services.db,
+                    actor=job.user_id,
+                    action="job_delivered",
+                    now=self.services.clock(),
+                    detail=f"{job.kind} job {job_id}",
                 )
 
     def refuse_button(self, user_id: int | None, reason: str) -> None:
         """A button press the bot could never have made, or not from the chat's owner: audited, nothing else."""
-        with self.db.atomic():
-            audit.record(self.db, actor=user_id, action="button_refused", now=self.clock(), detail=reason, allowed=False)
+        with self.services.db.atomic():
+            audit.record(
+                self.services.db, actor=user_id, action="button_refused", now=self.services.clock(), detail=reason, allowed=False
+            )
 
     def enqueue_files(self, chat_id: int, *, texts=(), documents=(), photos=()) -> list[int]:
         """Queue a job's results for a chat: text parts, then (filename, bytes, caption) documents and photos."""
-        now = self.clock()
+        now = self.services.clock()
         ids = []
-        with self.db.atomic():
+        with self.services.db.atomic():
             for text in texts:
                 ids.append(
                     outbox.enqueue(
-                        self.db, chat_id=chat_id, action="send", now=now, kind="organizer", payload={"text": text, "buttons": []}
+                        self.services.db,
+                        chat_id=chat_id,
+                        action="send",
+                        now=now,
+                        kind="organizer",
+                        payload={"text": text, "buttons": []},
                     ).id
                 )
             for action, files in (("document", documents), ("photo", photos)):
                 for filename, content, caption in files:
                     payload = {"filename": filename, "content_b64": base64.b64encode(content).decode("ascii"), "caption": caption}
                     ids.append(
-                        outbox.enqueue(self.db, chat_id=chat_id, action=action, now=now, kind="organizer", payload=payload).id
+                        outbox.enqueue(
+                            self.services.db, chat_id=chat_id, action=action, now=now, kind="organizer", payload=payload
+                        ).id
                     )
         return ids
 
     # ------------------------------------------------------------ announcements
 
     def _draft(self, user_id: int | None):
-        return announcements.draft_of(self.db, user_id) if user_id is not None else None
+        return announcements.draft_of(self.services.db, user_id) if user_id is not None else None
 
-    def _announce_start(self, turn) -> None:
-        announcements.start_draft(self.db, turn.ev.user_id, turn.now)
+    def _announce_start(self, turn: Turn) -> None:
+        assert turn.ev.user_id is not None  # an organizer: checked before
+        announcements.start_draft(self.services.db, turn.ev.user_id, turn.now)
         self._staff_say(turn, self._st("announce.ask_en", max=ANNOUNCEMENT_MAX))
 
-    def _announcement_text(self, turn) -> bool:
+    def announcement_text(self, turn: Turn) -> bool:
         """An organizer composing an announcement: the English text, then the Spanish one, then a preview."""
         draft = self._draft(turn.ev.user_id) if turn.ev.chat_type == "private" else None
         if draft is None or turn.ev.kind not in ("text", "command"):
             return False
         if turn.ev.kind == "command":
             if turn.ev.command == "cancel":
-                announcements.cancel(self.db, draft.id)
+                announcements.cancel(self.services.db, draft.id)
                 self._staff_say(turn, self._st("announce.canceled"))
                 return True
             return False
@@ -270,11 +246,11 @@ class Organizers:
             self._staff_say(turn, self._st("announce.too_long", length=len(text), max=ANNOUNCEMENT_MAX))
             return True
         if not draft.text_en:
-            announcements.set_text(self.db, draft.id, "en", text)
+            announcements.set_text(self.services.db, draft.id, "en", text)
             self._staff_say(turn, self._st("announce.ask_es"))
             return True
-        announcements.set_text(self.db, draft.id, "es", text)
-        n = announcements.recipient_count(self.db)
+        announcements.set_text(self.services.db, draft.id, "es", text)
+        n = announcements.recipient_count(self.services.db)
         self._staff_say(
             turn,
             self._st("announce.preview", n=n) + "\n\n🇺🇸\n" + html.escape(draft.text_en) + "\n\n🇲🇽\n" + html.escape(text),
@@ -287,33 +263,33 @@ class Organizers:
         )
         return True
 
-    def _announce_button(self, turn) -> None:
+    def announce_button(self, turn: Turn) -> None:
         parts = turn.ev.data.split(":")
-        draft = announcements.get(self.db, int(parts[1])) if len(parts) == 3 and parts[1].isdigit() else None
+        draft = announcements.get(self.services.db, int(parts[1])) if len(parts) == 3 and parts[1].isdigit() else None
         if (
             draft is None
             or draft.created_by != turn.ev.user_id
             or draft.status != "draft"
-            or not self.is_organizer(turn.ev.user_id)
+            or not self.staff.is_organizer(turn.ev.user_id)
         ):
-            audit.record(self.db, actor=turn.ev.user_id, action="announce", now=turn.now, allowed=False)
+            audit.record(self.services.db, actor=turn.ev.user_id, action="announce", now=turn.now, allowed=False)
             turn.toast, turn.alert = self._st("organizers.refused"), True
             return
         mid = turn.ev.message_id
         if parts[2] == "cancel":
-            announcements.cancel(self.db, draft.id)
+            announcements.cancel(self.services.db, draft.id)
             turn.replies.append(Edit(mid, self._st("announce.canceled")) if mid else Reply(self._st("announce.canceled")))
             return
         if parts[2] != "send":
             turn.toast = self._st("organizers.refused")
             return
         texts = {"en": draft.text_en, "es": draft.text_es}
-        everyone = announcements.recipients(self.db)
+        everyone = announcements.recipients(self.services.db)
         for m in everyone:
             lang = m.lang if m.lang in texts else "en"
-            text = html.escape(texts[lang]) + "\n\n" + self.catalog.t(lang, "announce.footer")
+            text = html.escape(texts[lang]) + "\n\n" + self.services.catalog.t(lang, "announce.footer")
             outbox.enqueue(
-                self.db,
+                self.services.db,
                 chat_id=m.chat_id,
                 member_id=m.member_id,
                 action="send",
@@ -324,9 +300,9 @@ class Organizers:
                 ref_id=draft.id,
                 payload={"text": text, "buttons": []},
             )
-        announcements.mark_sending(self.db, draft.id, len(everyone), turn.now)
+        announcements.mark_sending(self.services.db, draft.id, len(everyone), turn.now)
         audit.record(
-            self.db,
+            self.services.db,
             actor=turn.ev.user_id,
             action="announce",
             now=turn.now,
@@ -340,13 +316,13 @@ class Organizers:
         """Tell organizers how their announcement is going (every ANNOUNCE_PROGRESS_EVERY of the bot's
         clock while it drains) and when it has gone out: sent, failed, unreachable. Returns how many finished."""
         finished = 0
-        now = self.clock()
-        with self.db.atomic():
-            for ann in announcements.sending(self.db):
-                out = announcements.outcome(self.db, ann.id)
+        now = self.services.clock()
+        with self.services.db.atomic():
+            for ann in announcements.sending(self.services.db):
+                out = announcements.outcome(self.services.db, ann.id)
                 if out.to_go:
                     if ann.created_by and (ann.progress_at is None or now - ann.progress_at >= ANNOUNCE_PROGRESS_EVERY):
-                        announcements.mark_progress_told(self.db, ann.id, now)
+                        announcements.mark_progress_told(self.services.db, ann.id, now)
                         self._tell_organizer(
                             ann.created_by,
                             self._st(
@@ -354,7 +330,7 @@ class Organizers:
                             ),
                         )
                     continue
-                announcements.mark_done(self.db, ann.id)
+                announcements.mark_done(self.services.db, ann.id)
                 if ann.created_by:
                     self._tell_organizer(
                         ann.created_by,
@@ -371,10 +347,10 @@ class Organizers:
 
     def _tell_organizer(self, chat_id: int, text: str) -> None:
         outbox.enqueue(
-            self.db,
+            self.services.db,
             chat_id=chat_id,
             action="send",
-            now=self.clock(),
+            now=self.services.clock(),
             kind="organizer",
             priority=PRIORITY_INTERACTIVE + 1,
             payload={"text": text, "buttons": []},

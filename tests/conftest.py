@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-import dialogs.core
+import dialogs.services
 from bot.app import Hooks, build_core, serve
 from bot.settings import Settings
 from bot.standin import StandIn
@@ -48,7 +48,11 @@ def _retriever(kb, **kw):
     return _retrievers[key][1]
 
 
-_load_knowledge_base, _Retriever, _Catalog = dialogs.core.load_knowledge_base, dialogs.core.Retriever, dialogs.core.Catalog
+_load_knowledge_base, _Retriever, _Catalog = (
+    dialogs.services.load_knowledge_base,
+    dialogs.services.Retriever,
+    dialogs.services.Catalog,
+)
 
 
 class _SharedCatalog(_Catalog):
@@ -64,9 +68,9 @@ class _SharedCatalog(_Catalog):
         return cls._load(tuple(sorted((defaults or {}).items())))
 
 
-dialogs.core.load_knowledge_base = lambda *a, **kw: _knowledge_base() if not a and not kw else _load_knowledge_base(*a, **kw)
-dialogs.core.Retriever = _retriever
-dialogs.core.Catalog = _SharedCatalog
+dialogs.services.load_knowledge_base = lambda *a, **kw: _knowledge_base() if not a and not kw else _load_knowledge_base(*a, **kw)
+dialogs.services.Retriever = _retriever
+dialogs.services.Catalog = _SharedCatalog
 
 
 @functools.cache

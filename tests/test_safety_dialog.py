@@ -16,7 +16,7 @@ from dialogs.core import Core
 from dialogs.model import Button, Event, Reply
 from knowledge.campaign import load_campaign
 from knowledge.screening import NOTHING, Assessment, assess
-from storage import audit, escalations
+from storage import audit, escalations, outbox
 from storage.db import open_db
 from tests.conftest import TUESDAY_MORNING
 from tests.flows import consent
@@ -61,7 +61,7 @@ class Chat:
             message_id=fields.pop("message_id", 99),
             **fields,
         )
-        return list(self.core.handle(ev).replies)
+        return sent_messages(self.core, self.core.handle(ev).outbox_ids)
 
     def say(self, text: str) -> list:
         return self._send("text", text=text)
@@ -79,6 +79,19 @@ class Chat:
         """/start, language, agree: the report's first question."""
         self.command("start")
         return self.tap(f"on:yes:{lang}:")
+
+
+def sent_messages(core: Core, outbox_ids) -> list:
+    """What the member will be sent for one event, read back from the outbox: new messages as `Reply`
+    (their text and buttons), anything else (an edit, buttons taken off, a file) as the outbox item."""
+    items = [outbox.get(core.db, i) for i in outbox_ids]
+    return [
+        Reply(item.payload["text"], tuple(tuple(Button(b["label"], b["data"]) for b in row) for row in item.payload["buttons"]))
+        if item.action == "send"
+        else item
+        for item in items
+        if item is not None
+    ]
 
 
 def core_with(screen) -> Core:
