@@ -115,7 +115,8 @@ class Dialog:
 
     def path(self, answers: Mapping) -> list[Step]:
         """The steps a member with these answers walks through, in order, up to the summary."""
-        out, step = [], self.first
+        out: list[Step] = []
+        step: Step | None = self.first
         while step is not None and step not in out:
             out.append(step)
             if step.kind == "summary":
@@ -198,13 +199,13 @@ def start(dialog: Dialog, state: State, ctx: Ctx, *, run: str, prefill: dict | N
 
 def prompt(dialog: Dialog, state: State, ctx: Ctx) -> Reply:
     """The current step's question, with its buttons."""
-    step = dialog.step(state.step)
+    step = _current(dialog, state)
     return _PROMPTS[step.kind](dialog, step, state, ctx)
 
 
 def on_text(dialog: Dialog, state: State, text: str, ctx: Ctx) -> Result:
     """The member typed an answer."""
-    step = dialog.step(state.step)
+    step = _current(dialog, state)
     try:
         return _TEXT[step.kind](dialog, step, state, text, ctx)
     except InvalidAnswer as err:
@@ -238,8 +239,15 @@ def reprompt(dialog: Dialog, state: State, ctx: Ctx, err: InvalidAnswer) -> Resu
 # ----------------------------------------------------------------- shared moves
 
 
+def _current(dialog: Dialog, state: State) -> Step:
+    """The step waiting for an answer; only called while a dialog runs."""
+    if state.step is None:
+        raise LookupError(f"dialog {dialog.name!r} has no current step")
+    return dialog.step(state.step)
+
+
 def _data(state: State, *parts: str) -> str:
-    return ":".join((NS, state.run, state.step, *parts))
+    return ":".join((NS, state.run, state.step or "", *parts))
 
 
 def _grid(buttons: list[Button], columns: int) -> Keyboard:
@@ -284,7 +292,7 @@ def answer(
     return Result(new_state, (Reply(text, question.buttons),), effects)
 
 
-def _after(dialog: Dialog, step: Step, answers: Mapping, editing: bool) -> Step:
+def _after(dialog: Dialog, step: Step, answers: Mapping, editing: bool) -> Step | None:
     nxt = dialog.next_of(step, answers)
     if not editing:
         return nxt
@@ -644,7 +652,7 @@ def _shown(step: Step, state: State, ctx: Ctx) -> str:
     if step.kind == "choice":
         return ctx.t(state, f"choice.{step.name}.{value}")
     if step.kind == "date":
-        return _date_label(date.fromisoformat(value), state, ctx)
+        return _date_label(date.fromisoformat(str(value)), state, ctx)
     if step.kind == "facility":
         return _facility_label(state.answers, state, ctx)
     if step.kind == "text":
