@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from bot.cli_common import db_option
+from knowledge import languages
 from storage.db import close_db, make_private, private_dir
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ def _write_private(path: Path, content: bytes) -> None:
     help="Directory for report.txt and the charts (default: ./report-<date>).",
 )
 @click.option("--public", is_flag=True, help="For publication: counts under the campaign's small_count show as <5.")
-@click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True, help="Language of the text.")
+@click.option("--lang", type=click.Choice(list(languages.CODES)), default="en", show_default=True, help="Language of the text.")
 def report_command(day, out_dir, public, lang, db_path=None) -> None:
     """Write the daily monitoring report (report.txt and three PNG charts) and print its text."""
     from bot.charts import render_charts

@@ -23,6 +23,7 @@ from dialogs.safety import Safety
 from dialogs.services import Services
 from dialogs.turn import Turn
 from dialogs.model import Button, ClearButtons, Edit, Keyboard, Reply, keyboard_json
+from knowledge import languages
 from knowledge.dates import format_date
 from knowledge.text import normalize
 from storage import cases, followups, members, outbox
@@ -374,10 +375,10 @@ class Checkins:
         for label_action, key in keys:
             words = [
                 self.services.catalog.t(lang, f"checkin.{key}")
-                for lang in ("en", "es")
+                for lang in languages.CODES
                 if self.services.catalog.has(lang, f"checkin.{key}")
             ]
-            for lang in ("en", "es"):
+            for lang in languages.CODES:
                 if self.services.catalog.has(lang, f"synonyms.checkin.{key}"):
                     words.extend(self.services.catalog.raw(lang, f"synonyms.checkin.{key}"))
             labels.setdefault(label_action, []).extend(words)

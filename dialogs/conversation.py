@@ -11,9 +11,10 @@ from dialogs.report_steps import REPORT
 from dialogs.services import Services
 from dialogs.state import State
 from dialogs.turn import Turn
+from knowledge import languages
 
 DIALOGS = {REPORT.name: REPORT, **SHORT_DIALOGS}
-LANGS = ("en", "es")  # the languages carebot speaks
+LANGS = languages.CODES  # the languages carebot speaks (knowledge/languages.py)
 
 
 def dialog_for(state: State) -> Dialog | None:

@@ -78,6 +78,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 
 from dialogs.errors import InvalidAnswer
+from knowledge import languages
 
 # Longer than this is a message, not a date. Real answers run past 60 ("My
 # appointment was supposed to be on Tuesday October 21st at 2pm" is 64), and
@@ -147,12 +148,12 @@ def _fold(text: str) -> str:
 
 @functools.cache
 def _vocabulary() -> tuple[dict[str, int], dict[str, int]]:
-    """Month and weekday names (English and Spanish, full and short) from CLDR."""
+    """Month and weekday names (every registered language, full and short) from CLDR."""
     from babel.dates import get_day_names, get_month_names
 
     months: dict[str, int] = dict(_EXTRA_MONTHS)
     weekdays: dict[str, int] = dict(_EXTRA_WEEKDAYS)
-    for locale in ("en", "es"):
+    for locale in languages.CODES:
         for width in ("wide", "abbreviated"):
             for number, name in get_month_names(width, locale=locale).items():
                 months[_fold(name).strip(" .")] = number

@@ -180,7 +180,7 @@ async def test_a_question_added_to_the_table_a_migration_and_the_catalogs_is_sto
     core = running_bot.core
     monkeypatch.setattr(storage.db, "MIGRATIONS", MIGRATIONS + [REASON_MIGRATION])
     assert apply_migrations(core.db) == [REASON_MIGRATION[0]]
-    core.catalog = with_words(core.catalog, REASON_WORDS)
+    monkeypatch.setattr(core.services, "catalog", with_words(core.catalog, REASON_WORDS))
     assert report_checks.problems(declared, db=core.db, catalog=core.catalog) == []
 
     member = running_bot.standin.user(1301)
