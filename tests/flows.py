@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from typing import Mapping
@@ -10,6 +11,7 @@ from bot.standin import FakeUser, Sent
 from dialogs.catalog import Catalog
 from dialogs.engine import Dialog
 from dialogs.report_steps import REPORT
+from knowledge import report_fields
 from knowledge.campaign import load_campaign
 
 REF = re.compile(r"\b([A-Z]{2}-[2-9A-HJ-NP-Z]{5})\b")
@@ -94,6 +96,7 @@ async def answer_report(
     return member.last
 
 
+@functools.lru_cache(maxsize=1)
 def _shipped_words_and_clinics():
     campaign = load_campaign()
     return Catalog.load(defaults={"plan": campaign.plan_short, "plan_name": campaign.plan_name}), campaign
@@ -143,8 +146,12 @@ async def file_case(
     await member.tap(kind)
     await member.tap(when)
     await member.ask(clinic)
-    for label in ("Phone call", "Nothing", urgency, "Skip", "Yes, share it", "No, thanks"):
-        await member.tap(label)
+    catalog, _ = _shipped_words_and_clinics()
+    chosen = [o for o in report_fields.options("urgency") if catalog.t("en", f"choice.urgency.{o}") == urgency]
+    if not chosen:
+        raise LookupError(f"{urgency!r} is not one of the urgency question's buttons")
+    # The rest as ANSWERS has it: a phone call, nothing offered, no note, shared, no contact.
+    await answer_report(member, None, {"urgency": chosen[0]}, from_step="notified")
     await member.press("Confirm and file")
     await member.settle()
     return filed_ref(member)
@@ -163,7 +170,6 @@ async def file_case_in_spanish(
     await member.ask(clinic)
     if pick:
         await member.tap(pick)
-    for label in ("Llamada", "Nada", "Necesito atención pronto", "Omitir", "Sí, compártalo", "No, gracias"):
-        await member.tap(label)
+    await answer_report(member, None, lang="es", from_step="notified")
     await member.press("Confirmar y enviar")
     await member.settle()

@@ -9,7 +9,7 @@ import pytest
 from bot.app import build_core
 from storage import audit, escalations, roles
 from tests.conftest import TUESDAY_MORNING, FakeClock, bot_settings, start_bot
-from tests.flows import consent, file_case
+from tests.flows import answer_report, consent, file_case
 
 DESK = -1001234567
 ADMIN, VOLUNTEER, OTHER_VOLUNTEER, STRANGER = 1, 500, 501, 666
@@ -487,8 +487,7 @@ async def test_an_escalation_raised_mid_report_gets_the_reference_once_the_repor
     assert "#" in card.text
     await member.tap("Yesterday")
     await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "I need to be seen soon", "Skip", "Yes, share it", "No, thanks"):
-        await member.tap(label)
+    await answer_report(member, bot.core, from_step="notified")
     await member.press("Confirm and file")
     await member.settle()
     ref = next(bot.db.query("SELECT ref FROM cases WHERE ref IS NOT NULL"))["ref"]

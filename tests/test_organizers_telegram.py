@@ -11,7 +11,7 @@ import pytest
 from bot.app import build_core
 from storage import audit, links
 from tests.conftest import TUESDAY_MORNING, FakeClock, bot_settings, start_bot
-from tests.flows import consent, report_in_english
+from tests.flows import answer_report, consent, report_in_english
 
 ORGANIZER, NOBODY = 42, 4242
 ORGANIZERS_CHAT = -100999
@@ -131,16 +131,8 @@ async def test_clinic_deep_link_prefills_the_clinic_and_counts_in_the_funnel(org
     asked = await member.tap("Yesterday")
     assert "Was it at Fontana?" in asked.text
     await member.tap("Yes")
-    for label in (
-        "Phone call",
-        "Nothing",
-        "It can wait a few weeks",
-        "Skip",
-        "Yes, share it",
-        "Yes, they can",
-        "Confirm and file",
-    ):
-        await member.tap(label)
+    await answer_report(member, org_bot.core, {"urgency": "can_wait", "contact": "yes"}, from_step="notified")
+    await member.tap("Confirm and file")
     case = next(org_bot.db.query("SELECT link_code, source FROM cases"))
     assert case == {"link_code": code, "source": "picket-line"}
     assert org_bot.db.execute("SELECT count(*) FROM link_starts WHERE link_code = ?", [code]).fetchone()[0] == 1
