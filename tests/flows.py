@@ -102,6 +102,11 @@ def _shipped_words_and_clinics():
     return Catalog.load(defaults={"plan": campaign.plan_short, "plan_name": campaign.plan_name}), campaign
 
 
+# The steps the two typed walks below answer, in order (tests/test_report_path.py checks them against REPORT.path).
+ENGLISH_WALK = ("kind", "appt_date", "facility", "notified", "offered", "urgency", "note", "share", "contact")
+SPANISH_WALK = ("kind", "appt_date", "facility", "notified", "offered", "offered_date", "urgency", "note", "share", "contact")
+
+
 async def report_in_english(member: FakeUser, *, note: str = "They canceled with no new date.") -> None:
     """A whole report in English, mixing buttons and typed answers, up to the summary."""
     await consent(member, "en")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from storage import cases as case_store
-from tests.flows import consent, filed_message, filed_ref, report_in_english, report_in_spanish
+from dialogs.report_steps import REPORT
+from tests.flows import SPANISH_WALK, ENGLISH_WALK, consent, filed_message, filed_ref, report_in_english, report_in_spanish
 
 
 @pytest.fixture
@@ -20,6 +21,16 @@ def only_case(db):
     rows = list(db.query("SELECT * FROM cases WHERE status != 'draft'"))
     assert len(rows) == 1, rows
     return rows[0]
+
+
+@pytest.mark.parametrize(
+    ("walk", "offered", "name"),
+    [(ENGLISH_WALK, "nothing", "report_in_english"), (SPANISH_WALK, "new_appt", "report_in_spanish")],
+)
+def test_the_typed_report_walks_answer_every_step_the_report_asks(walk, offered, name):
+    asked = tuple(step.name for step in REPORT.path({"offered": offered}) if step.kind != "summary")
+    missing = [step for step in asked if step not in walk]
+    assert walk == asked, f"{name} (tests/flows.py) does not answer the report's steps {missing or asked}: add its answer there"
 
 
 async def test_member_files_report_in_english_and_gets_a_reference(running_bot):
