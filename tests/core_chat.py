@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Callable
 
 from bot.standin import Sent, check_html, plain_text
+from bot.standin.people import no_such_button
 from dialogs.core import Core
 from dialogs.model import Event
 
@@ -200,7 +201,7 @@ class CoreMember:
         if message is None:
             message = next((s for s in reversed(self.messages) if _has(s, label, data)), None)
             if message is None:
-                raise LookupError(f"no bot message has a button {label or data!r}")
+                raise LookupError(no_such_button(label or data, self.messages))
         button = message.button(label, data)
         return self._event("button", data=button["callback_data"], message_id=message.message_id)
 

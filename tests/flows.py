@@ -72,7 +72,9 @@ async def answer_report(
         if step.kind == "summary":
             break
         if step.name not in answers:
-            raise LookupError(f"no answer given for the report's step {step.name!r}")
+            raise LookupError(
+                f"no answer given for the report's step {step.name!r}: add one to ANSWERS in tests/flows.py (a new question?)"
+            )
         value = answers[step.name]
         if step.kind == "choice":
             await member.tap(catalog.t(lang, f"choice.{step.name}.{value}"))

@@ -455,8 +455,7 @@ async def test_case_shows_only_cases_at_the_desk_and_the_same_members_other_case
     for label in ("Group therapy", "Yesterday"):
         await member.tap(label)
     await member.ask("Fontana")
-    for label in ("Phone call", "Nothing", "It's urgent", "Skip", "Yes, share it", "No, thanks"):
-        await member.tap(label)
+    await answer_report(member, bot.core, {"urgency": "urgent"}, from_step="notified")
     await member.press("Confirm and file")
     await member.settle()
     second = next(r["ref"] for r in bot.db.query("SELECT ref FROM cases WHERE ref != ? AND kind = 'group'", [first]))

@@ -115,31 +115,32 @@ async def test_an_answer_off_the_members_path_is_not_filed(running_bot):
 
 
 # ------------------------------------------------------------------ a newcomer's question
+# Named example_* so that a real question about the reason can be added without colliding with it.
 
 REASON = ReportField(
-    "reason",
+    "example_reason",
     "choice",
     options=("gave_reason", "no_reason"),
-    export="reason_given",
+    export="example_reason_given",
     meaning="Whether the plan said why the session was canceled.",
 )
 REASON_MIGRATION = (
     len(MIGRATIONS) + 1,
     "the report asks whether the plan gave a reason",
-    "ALTER TABLE cases ADD COLUMN reason TEXT;",
+    "ALTER TABLE cases ADD COLUMN example_reason TEXT;",
 )
 REASON_WORDS = {
     "en": {
-        "ask.reason": "Did they tell you why it was canceled?",
-        "field.reason": "Reason given",
-        "choice.reason.gave_reason": "Yes, they gave a reason",
-        "choice.reason.no_reason": "No reason given",
+        "ask.example_reason": "Did they tell you why it was canceled?",
+        "field.example_reason": "Reason given",
+        "choice.example_reason.gave_reason": "Yes, they gave a reason",
+        "choice.example_reason.no_reason": "No reason given",
     },
     "es": {
-        "ask.reason": "¿Le dijeron por qué la cancelaron?",
-        "field.reason": "Motivo",
-        "choice.reason.gave_reason": "Sí, me dieron un motivo",
-        "choice.reason.no_reason": "No me dieron motivo",
+        "ask.example_reason": "¿Le dijeron por qué la cancelaron?",
+        "field.example_reason": "Motivo",
+        "choice.example_reason.gave_reason": "Sí, me dieron un motivo",
+        "choice.example_reason.no_reason": "No me dieron motivo",
     },
 }
 
@@ -149,7 +150,7 @@ def with_reason(report: Dialog) -> Dialog:
     steps = []
     for step in report.steps:
         if step.name == "notified":
-            steps += [dataclasses.replace(step, next="reason"), ask("reason", next=step.next)]
+            steps += [dataclasses.replace(step, next="example_reason"), ask("example_reason", next=step.next)]
         else:
             steps.append(step)
     return Dialog(report.name, tuple(steps))
@@ -185,47 +186,57 @@ async def test_a_question_added_to_the_table_a_migration_and_the_catalogs_is_sto
 
     member = running_bot.standin.user(1301)
     await consent(member)
-    asked = await answer_report(member, core, {"notified": "text", "reason": "no_reason"}, dialog=declared)
+    asked = await answer_report(member, core, {"notified": "text", "example_reason": "no_reason"}, dialog=declared)
     assert "Reason given: No reason given" in asked.text  # the summary shows it
     await member.tap("Confirm and file")
     row = only_case(core.db)
-    assert (row["ref"], row["notified"], row["reason"], row["offered"]) == (filed_ref(member), "text", "no_reason", "nothing")
+    assert (row["ref"], row["notified"], row["example_reason"], row["offered"]) == (
+        filed_ref(member),
+        "text",
+        "no_reason",
+        "nothing",
+    )
     answered = [e.field for e in case_store.events(core.db, row["id"]) if e.kind == "answer"]
-    assert answered.index("notified") < answered.index("reason") < answered.index("offered")
+    assert answered.index("notified") < answered.index("example_reason") < answered.index("offered")
 
     result = export_cases(core.db, core.campaign, fmt="json", today=date(2026, 11, 24))
-    assert result.columns[-1] == "reason_given"
-    assert json.loads(result.content)[0]["reason_given"] == "no_reason"
+    assert result.columns[-1] == "example_reason_given"
+    assert json.loads(result.content)[0]["example_reason_given"] == "no_reason"
     dictionary = data_dictionary().decode("utf-8-sig")
-    assert "reason_given,Whether the plan said why the session was canceled.,text," in dictionary
+    assert "example_reason_given,Whether the plan said why the session was canceled.,text," in dictionary
     assert dictionary.count("gave_reason | no_reason") == 1
 
 
 async def test_a_question_without_its_migration_is_named(running_bot, declared):
     found = report_checks.problems(declared, db=running_bot.db, catalog=with_words(running_bot.core.catalog, REASON_WORDS))
     assert found == [
-        "step 'reason' has no column 'reason' in migrations (storage/migrations.py: ALTER TABLE cases ADD COLUMN ...)"
+        "step 'example_reason' has no column 'example_reason' in migrations (storage/migrations.py: ALTER TABLE cases ADD COLUMN ...)"
     ]
 
 
 async def test_a_question_without_its_words_in_a_catalog_is_named(running_bot, declared, monkeypatch):
     monkeypatch.setattr(storage.db, "MIGRATIONS", MIGRATIONS + [REASON_MIGRATION])
     apply_migrations(running_bot.db)
-    words = {"en": REASON_WORDS["en"], "es": {k: v for k, v in REASON_WORDS["es"].items() if k != "choice.reason.no_reason"}}
+    words = {
+        "en": REASON_WORDS["en"],
+        "es": {k: v for k, v in REASON_WORDS["es"].items() if k != "choice.example_reason.no_reason"},
+    }
     found = report_checks.problems(declared, db=running_bot.db, catalog=with_words(running_bot.core.catalog, words))
-    assert found == ["catalog es lacks choice.reason.no_reason"]
+    assert found == ["catalog es lacks choice.example_reason.no_reason"]
     found = report_checks.problems(declared, db=running_bot.db, catalog=running_bot.core.catalog)
-    assert "catalog en lacks ask.reason" in found and "catalog es lacks field.reason" in found
+    assert "catalog en lacks ask.example_reason" in found and "catalog es lacks field.example_reason" in found
 
 
 def test_a_declared_question_no_step_asks_is_named(declared):
-    assert declaration_problems(REPORT) == ["field 'reason' (knowledge/report_fields.py) is asked by no step of the report table"]
+    assert declaration_problems(REPORT) == [
+        "field 'example_reason' (knowledge/report_fields.py) is asked by no step of the report table"
+    ]
 
 
 def test_a_step_not_built_from_its_declaration_is_named(declared):
-    steps = tuple(dataclasses.replace(s, options=("gave_reason",)) if s.name == "reason" else s for s in declared.steps)
+    steps = tuple(dataclasses.replace(s, options=("gave_reason",)) if s.name == "example_reason" else s for s in declared.steps)
     (problem,) = declaration_problems(Dialog("report", steps))
-    assert problem.startswith("step 'reason' is asked as choice ('gave_reason',)")
+    assert problem.startswith("step 'example_reason' is asked as choice ('gave_reason',)")
 
 
 def test_a_new_kind_of_appointment_without_a_deadline_standard_is_named(monkeypatch):
@@ -237,5 +248,5 @@ def test_a_new_kind_of_appointment_without_a_deadline_standard_is_named(monkeypa
 
 def test_the_exported_answers_come_from_their_declarations(declared):
     names = [c.name for c in columns()]
-    assert names[-1] == "reason_given" and names.count("reason_given") == 1
+    assert names[-1] == "example_reason_given" and names.count("example_reason_given") == 1
     assert report_checks.export_problems() == []

@@ -110,7 +110,7 @@ class FakeUser:
                 except LookupError:
                     continue
             if message is None:
-                raise LookupError(f"no bot message has a button {label or data!r}")
+                raise LookupError(no_such_button(label or data, self.server.bot_messages(self.id)))
         button = message.button(label, data)
         query = {
             "id": f"cq{self.id}_{len(self.sent_updates)}",
@@ -248,3 +248,13 @@ class FakeGroupUser:
         }
         update_id = await self.group.server.push_update({"callback_query": query})
         return {"update_id": update_id, "callback_query": query}
+
+
+def no_such_button(wanted: str | None, messages: list[Sent]) -> str:
+    """The failure a test reads when a button isn't there: what the member is looking at instead."""
+    shown = next((m for m in reversed(messages) if m.buttons), messages[-1] if messages else None)
+    if shown is None:
+        return f"no bot message has a button {wanted!r}: the bot has sent this member nothing"
+    text = " ".join(shown.text.split())
+    question = text if len(text) <= 160 else "…" + text[-160:]  # the question is at the end
+    return f"no bot message has a button {wanted!r}; the newest with buttons asks {question!r} with {shown.labels()}"
