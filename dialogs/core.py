@@ -46,6 +46,7 @@ from dialogs.services import Services, campaign_catalog
 from dialogs.turn import Turn
 from dialogs.router import Handler, Router
 from dialogs.state import State
+from knowledge import languages
 from knowledge.campaign import Campaign
 from knowledge.harm import screen_harm
 from knowledge.kb import KnowledgeBase
@@ -64,7 +65,8 @@ QUESTION_MAX_CHARS = 300
 
 def hint_language(code: str | None) -> str:
     """The member's language before they pick one, from their Telegram client."""
-    return "es" if (code or "").lower().startswith("es") else "en"
+    lang = (code or "").lower()[:2]
+    return lang if lang in languages.CODES else languages.DEFAULT
 
 
 class Core:

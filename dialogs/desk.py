@@ -24,7 +24,7 @@ from dialogs.turn import Turn
 from dialogs.plurals import counted
 from dialogs.textlimits import MESSAGE, TOPIC_NAME, fit, split_text, utf16_len, visible_text
 from knowledge.dates import format_date
-from storage import audit, cases, conversations, escalations, followups, members, outbox, roles
+from storage import cases, conversations, escalations, followups, members, outbox, roles
 from storage.escalations import Escalation
 from storage.outbox import PRIORITY_DESK
 
@@ -94,15 +94,7 @@ class Desk:
         return self.staff.has_role(user_id, role)
 
     def audit(self, actor, action: str, *, case_ref: str | None = None, detail: str | None = None, allowed: bool = True) -> None:
-        audit.record(
-            self.services.db,
-            actor=actor,
-            action=action,
-            now=self.services.clock(),
-            case_ref=case_ref,
-            detail=detail,
-            allowed=allowed,
-        )
+        self.staff.audit(actor, action, case_ref=case_ref, detail=detail, allowed=allowed)
 
     def _dt(self, key: str, **params) -> str:
         return self.services.catalog.t(DESK_LANG, key, **params)

@@ -71,15 +71,7 @@ class Reporting:
             elif isinstance(effect, Answered):
                 case_id = turn.state.case_id or state.case_id
                 if case_id is None:
-                    draft = cases.create_draft(
-                        self.services.db,
-                        member_id=turn.member_id,
-                        campaign_id=self.services.campaign.id,
-                        lang=state.lang,
-                        source=state.prefill.get("source") or turn.known_member.source,
-                        now=turn.now,
-                    )
-                    case_id = draft.id
+                    case_id = self._draft(turn, state.lang, state.prefill.get("source"))
                 state = state.with_(case_id=case_id)
                 mapped = answer_column(effect.field, effect.value)
                 if mapped is not None:
@@ -87,15 +79,7 @@ class Reporting:
             elif isinstance(effect, FileCase):
                 case_id = turn.state.case_id
                 if case_id is None:
-                    draft = cases.create_draft(
-                        self.services.db,
-                        member_id=turn.member_id,
-                        campaign_id=self.services.campaign.id,
-                        lang=state.lang,
-                        source=turn.known_member.source,
-                        now=turn.now,
-                    )
-                    case_id = draft.id
+                    case_id = self._draft(turn, state.lang)
                 case = cases.file(
                     self.services.db,
                     case_id,
@@ -117,6 +101,18 @@ class Reporting:
                 if turn.state.case_id is not None:
                     cases.discard_draft(self.services.db, turn.state.case_id)
         turn.state = state
+
+    def _draft(self, turn: Turn, lang: str, source: str | None = None) -> int:
+        """The draft case a report's first answer (or an empty filing) is kept in; its id."""
+        draft = cases.create_draft(
+            self.services.db,
+            member_id=turn.member_id,
+            campaign_id=self.services.campaign.id,
+            lang=lang,
+            source=source or turn.known_member.source,
+            now=turn.now,
+        )
+        return draft.id
 
     def discard(self, turn: Turn) -> None:
         if turn.state.case_id is not None:
